@@ -1,0 +1,177 @@
+"""The core's data: frozen dataclasses passed between modules and to the UI.
+
+Offsets are character offsets into ``Article.body`` (Python ``str`` indices),
+half-open ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+EntityLabel = Literal["PERSON", "ORG", "PLACE", "NORP", "DATE", "NUMBER"]
+ENTITY_LABELS: tuple[EntityLabel, ...] = ("PERSON", "ORG", "PLACE", "NORP", "DATE", "NUMBER")
+
+DateOrigin = Literal["metadata", "text", "file", "none"]
+Granularity = Literal["day", "month", "year"]
+BookmarkStatus = Literal["anchored", "moved", "orphaned"]
+
+
+def stable_id(key: str) -> str:
+    """A short, stable article id derived from a source key (path, URL or GUID)."""
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def content_hash(title: str, body: str) -> str:
+    """Hash of what a reader sees; changes when the text changes."""
+    digest = hashlib.sha256()
+    digest.update(title.encode("utf-8", "replace"))
+    digest.update(b"\x00")
+    digest.update(body.encode("utf-8", "replace"))
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, as read from a source file."""
+
+    id: str
+    title: str
+    body: str
+    source: str = ""
+    """Publication or feed name ("BBC News", "sample"), or the folder it came from."""
+    author: str = ""
+    url: str = ""
+    path: str = ""
+    """The file it was read from (absolute), empty if none."""
+    published: datetime | None = None
+    date_origin: DateOrigin = "none"
+    """Where ``published`` came from: metadata, the text, the file's mtime, or nowhere."""
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpan:
+    """A named entity in an article body."""
+
+    start: int
+    end: int
+    label: EntityLabel
+    text: str
+    canonical: str
+    """The name facets and related items join on ("Blinken" -> "Antony Blinken")."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date mentioned in the text, resolved against the publication date when possible."""
+
+    start: int
+    end: int
+    text: str
+    value: date | None
+    """The resolved calendar date (first day of the month/year for coarser mentions)."""
+    granularity: Granularity | None
+    end_value: date | None = None
+    """Last day of a range ("October 2023" -> 2023-10-31), or None for a single day."""
+    relative: bool = False
+    """True when resolved against the publication date ("yesterday", "10 November")."""
+
+    @property
+    def resolved(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the analysers found in one article body."""
+
+    entities: tuple[EntitySpan, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: data, not markup."""
+
+    id: str
+    title: str
+    published: datetime | None
+    source: str
+    path: str
+    url: str
+    score: float
+    snippet: str
+    spans: tuple[tuple[int, int], ...] = ()
+    """Where the query terms are in ``snippet``."""
+    rank: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of hits and how many there are in all."""
+
+    query: str
+    hits: tuple[Hit, ...]
+    total: int
+    terms: tuple[str, ...] = ()
+    """The query's positive terms, lower-cased, for highlighting in an article body."""
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """An article related to another, with the reasons why."""
+
+    id: str
+    title: str
+    published: datetime | None
+    source: str
+    score: float
+    shared: tuple[str, ...] = ()
+    """Canonical entities both articles mention."""
+    similar: tuple[str, ...] = ()
+    """Key terms they share (from more-like-this)."""
+
+    @property
+    def reason(self) -> str:
+        parts = []
+        if self.shared:
+            parts.append("shares: " + ", ".join(self.shared))
+        if self.similar:
+            parts.append("similar: " + ", ".join(self.similar))
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """A bookmarked passage, anchored W3C Web Annotation style."""
+
+    id: str
+    article_id: str
+    quote: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    content_hash: str
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    created: datetime | None = None
+    updated: datetime | None = None
+    status: BookmarkStatus = "anchored"
+    article_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Progress of a long job, handed to an ``on_progress`` callback."""
+
+    done: int
+    total: int | None
+    current: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
