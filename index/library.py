@@ -1,0 +1,244 @@
+"""Library: the article collection on a Whoosh index plus its SQLite store.
+
+Built once from its storage and handed to whoever needs it (CLI, UI, tests):
+``Library(storage, store)``; ``Library.open(paths)`` for a library home and
+``Library.in_memory()`` for tests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.index import Index
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from index.errors import QueryError, StorageError
+from index.models import Analysis, Article, Hit, SearchResult
+from index.paths import LibraryPaths
+from index.query import QueryReader, query_terms
+from index.schema import ENTITY_FIELDS, build_schema, entity_key
+from index.snippets import snippet
+from index.store import StoredArticle, Store
+
+SortOrder = Literal["relevance", "date"]
+INDEX_NAME = "articles"
+MAX_LIMIT = 1000
+
+
+def document(article: Article, analysis: Analysis) -> dict[str, Any]:
+    """The Whoosh document for an article and its analysis."""
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "source": article.source,
+        "author": article.author,
+        "url": article.url,
+        "path": article.path,
+        "content_hash": article.content_hash,
+    }
+    if article.published is not None:
+        doc["published"] = article.published
+    by_field: dict[str, list[str]] = {}
+    keys: list[str] = []
+    for span in analysis.entities:
+        field = ENTITY_FIELDS.get(span.label)
+        if field is None:
+            continue
+        names = by_field.setdefault(field, [])
+        if span.canonical not in names:
+            names.append(span.canonical)
+            keys.append(entity_key(span.label, span.canonical))
+    for field, names in by_field.items():
+        doc[field] = " , ".join(names)
+    if keys:
+        doc["entity"] = ",".join(keys)
+    mentioned = sorted(
+        {datetime(m.value.year, m.value.month, m.value.day) for m in analysis.dates if m.value}
+    )
+    if mentioned:
+        doc["mentioned"] = mentioned
+    return doc
+
+
+class Library:
+    """Articles on a Whoosh index (for search) and a SQLite store (for reading)."""
+
+    def __init__(self, storage: Any, store: Store, *, now: datetime | None = None) -> None:
+        self._storage = storage
+        self._store = store
+        self._lock = threading.RLock()
+        self._index = self._open_index(storage)
+        self._queries = QueryReader(self._index.schema, now=now)
+        self._searcher: Searcher | None = None
+
+    @classmethod
+    def open(cls, paths: LibraryPaths, **kwargs: Any) -> Library:
+        paths.ensure()
+        return cls(FileStorage(str(paths.index_dir)), Store.open(paths.database), **kwargs)
+
+    @classmethod
+    def in_memory(cls, **kwargs: Any) -> Library:
+        return cls(RamStorage(), Store.in_memory(), **kwargs)
+
+    @staticmethod
+    def _open_index(storage: Any) -> Index:
+        try:
+            if windex.exists(storage, indexname=INDEX_NAME):
+                return storage.open_index(indexname=INDEX_NAME)
+            return storage.create_index(build_schema(), indexname=INDEX_NAME)
+        except Exception as error:
+            raise StorageError(f"cannot open the search index: {error}") from error
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def index(self) -> Index:
+        return self._index
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            self._store.close()
+
+    # Reading ----------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        """A cached searcher, refreshed when another writer has committed."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self._index.searcher()
+            else:
+                self._searcher = self._searcher.refresh()
+            return self._searcher
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self.searcher().doc_count())
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        with self._lock:
+            return self._store.article(article_id)
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 20,
+        sort: SortOrder = "relevance",
+        snippets: bool = True,
+    ) -> SearchResult:
+        """Ranked (or newest-first) hits for a query in the Whoosh query language."""
+        if sort not in ("relevance", "date"):
+            raise QueryError(f"unknown sort order {sort!r} (use relevance or date)")
+        limit = max(1, min(limit, MAX_LIMIT))
+        parsed = self._queries.parse(text)
+        with self._lock:
+            searcher = self.searcher()
+            if sort == "date":
+                results = searcher.search(parsed, limit=limit, sortedby="published", reverse=True)
+            else:
+                results = searcher.search(parsed, limit=limit)
+            terms = query_terms(parsed, searcher.reader())
+            total = len(results) if results.has_exact_length() else results.estimated_length()
+            rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
+            bodies = self._store.bodies([f["id"] for f, _, _ in rows]) if snippets else {}
+        analyzer = self._index.schema["body"].analyzer
+        hits = []
+        for fields, score, rank in rows:
+            text_, spans = snippet(bodies.get(fields["id"], ""), terms, analyzer) if snippets else ("", ())
+            hits.append(
+                Hit(
+                    id=fields["id"],
+                    title=fields.get("title", ""),
+                    published=fields.get("published"),
+                    source=fields.get("source", ""),
+                    path=fields.get("path", ""),
+                    url=fields.get("url", ""),
+                    score=float(score) if score is not None else 0.0,
+                    snippet=text_,
+                    spans=spans,
+                    rank=rank,
+                )
+            )
+        return SearchResult(query=text, hits=tuple(hits), total=int(total), terms=tuple(sorted(terms)))
+
+    def recent(self, *, limit: int = 100, offset: int = 0) -> list[Hit]:
+        """Articles newest first, without a query (the list pane's default)."""
+        with self._lock:
+            searcher = self.searcher()
+            page = searcher.search(
+                wq.Every(), limit=offset + limit, sortedby="published", reverse=True
+            )
+            rows = [(hit.fields(), hit.rank) for hit in page[offset : offset + limit]]
+        return [
+            Hit(
+                id=f["id"],
+                title=f.get("title", ""),
+                published=f.get("published"),
+                source=f.get("source", ""),
+                path=f.get("path", ""),
+                url=f.get("url", ""),
+                score=0.0,
+                snippet="",
+                rank=rank,
+            )
+            for f, rank in rows
+        ]
+
+    def body_analyzer(self) -> Any:
+        return self._index.schema["body"].analyzer
+
+    # Writing ----------------------------------------------------------------
+
+    def writer(self) -> IndexWriter:
+        try:
+            return self._index.writer(limitmb=128)
+        except windex.LockError as error:
+            raise StorageError("the search index is locked by another writer") from error
+
+    def put(self, items: Iterable[tuple[Article, Analysis]]) -> int:
+        """Add or replace articles in one batch: index and store commit together."""
+        batch = list(items)
+        if not batch:
+            return 0
+        with self._lock:
+            writer = self.writer()
+            try:
+                for article, analysis in batch:
+                    writer.update_document(**document(article, analysis))
+            except BaseException:
+                writer.cancel()
+                raise
+            with self._store.transaction():
+                for article, analysis in batch:
+                    self._store.put_article(article, analysis)
+                writer.commit()
+        return len(batch)
+
+    def remove(self, ids: Sequence[str]) -> int:
+        if not ids:
+            return 0
+        with self._lock:
+            writer = self.writer()
+            try:
+                for article_id in ids:
+                    writer.delete_by_term("id", article_id)
+            except BaseException:
+                writer.cancel()
+                raise
+            with self._store.transaction():
+                self._store.delete_articles(ids)
+                writer.commit()
+        return len(ids)

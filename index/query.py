@@ -1,0 +1,112 @@
+"""Turning what a person types into a Whoosh query, or a one-line error.
+
+Whoosh's parser is lenient (unknown fields become words, bad dates become
+nothing) and quadratic on very long input. This module caps the length,
+reads ISO dates (``2024-11-01``) inside ranges, and reports unknown fields and
+unreadable dates instead of silently searching for something else.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.qparser.dateparse import DateParserPlugin, English
+from whoosh.util.times import adatetime
+
+from index.errors import QueryError
+from index.schema import SEARCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
+
+MAX_QUERY_CHARS = 1000
+"""Whoosh's query parser is quadratic in the input: past this, we refuse."""
+
+_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+_FIELD = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):(?!/)")
+_QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+_RANGE_TO = re.compile(r"(\[[^\]]*?)\s+to\s+", re.IGNORECASE)
+
+
+class _IsoFirst(English):  # type: ignore[misc]
+    """English date parsing that reads ISO 8601 dates (``2024``, ``2024-11``, ``2024-11-01``)."""
+
+    def date_from(self, text: str, dt: datetime | None = None, pos: int = 0, debug: int = -9999) -> Any:
+        match = _ISO.match(text)
+        if match:
+            year, month, day = (int(g) if g else None for g in match.groups())
+            try:
+                return adatetime(year=year, month=month, day=day)
+            except ValueError:
+                return None
+        return super().date_from(text, dt, pos, debug)
+
+
+def _check_fields(text: str) -> None:
+    unquoted = _QUOTED.sub(" ", text)
+    for match in _FIELD.finditer(unquoted):
+        name = match.group(1)
+        if name.lower() not in SEARCH_FIELDS:
+            known = ", ".join(sorted(SEARCH_FIELDS))
+            raise QueryError(f"unknown field '{name}:' (fields are: {known})")
+
+
+class QueryReader:
+    """Parses queries for one schema; reusable, cheap to call."""
+
+    def __init__(self, schema: Schema, *, now: datetime | None = None) -> None:
+        self._schema = schema
+        self._now = now
+
+    def _parser(self, errors: list[str]) -> qparser.QueryParser:
+        parser = qparser.MultifieldParser(
+            list(TEXT_FIELDS), self._schema, fieldboosts={"title": TITLE_BOOST}
+        )
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        parser.add_plugin(qparser.GtLtPlugin())
+        parser.add_plugin(
+            DateParserPlugin(
+                basedate=self._now or datetime.now(),
+                dateparser=_IsoFirst(),
+                callback=errors.append,
+            )
+        )
+        return parser
+
+    def parse(self, text: str) -> wq.Query:
+        """The Whoosh query for ``text``; raises QueryError with a one-line reason."""
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(
+                f"query too long ({len(text):,} characters; the limit is {MAX_QUERY_CHARS:,})"
+            )
+        if not text.strip():
+            raise QueryError("empty query")
+        if "\x00" in text:
+            raise QueryError("query contains a NUL character")
+        _check_fields(text)
+        errors: list[str] = []
+        normalised = _RANGE_TO.sub(r"\1 TO ", text)
+        try:
+            parsed = self._parser(errors).parse(normalised)
+        except Exception as error:  # Whoosh raises many kinds on odd input
+            raise QueryError(f"cannot read the query: {error}") from error
+        if errors:
+            raise QueryError(f"cannot read {errors[0]!r} as a date (try 2024-11-01, 2024, yesterday)")
+        if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
+            raise QueryError("nothing to search for (only stop words or operators)")
+        return parsed
+
+
+def query_terms(query: wq.Query, reader: Any) -> frozenset[str]:
+    """The text terms a query matches in title/body, prefixes and fuzzy terms expanded."""
+    try:
+        pairs = query.existing_terms(reader, phrases=True, expand=True)
+    except Exception:
+        pairs = query.all_terms(phrases=True)
+    terms = set()
+    for field, value in pairs:
+        if field in TEXT_FIELDS:
+            terms.add(value.decode("utf-8") if isinstance(value, bytes) else str(value))
+    return frozenset(terms)

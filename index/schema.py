@@ -1,0 +1,55 @@
+"""The Whoosh schema, in one place.
+
+Bodies are indexed but not stored: the full text lives in SQLite (``store.py``)
+and is loaded on demand, which keeps the index lean at 100,000 articles.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+
+ENTITY_FIELDS: dict[str, str] = {
+    "PERSON": "person",
+    "ORG": "org",
+    "PLACE": "place",
+    "NORP": "norp",
+}
+"""Entity label -> the keyword-like text field holding its canonical names."""
+
+TEXT_FIELDS = ("title", "body")
+SEARCH_FIELDS = (
+    "id", "title", "body", "source", "author", "url", "published", "mentioned", "entity",
+    *ENTITY_FIELDS.values(),
+)
+"""Fields a user may name in a query (``person:blinken``)."""
+
+TITLE_BOOST = 2.0
+
+
+def build_schema() -> fields.Schema:
+    stem = StemmingAnalyzer()
+    names = StandardAnalyzer(stoplist=None, minsize=1)
+    entity_fields = {
+        name: fields.TEXT(analyzer=names, phrase=True, stored=False)
+        for name in ENTITY_FIELDS.values()
+    }
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=stem, stored=True, field_boost=TITLE_BOOST),
+        body=fields.TEXT(analyzer=stem, stored=False),
+        source=fields.TEXT(analyzer=names, stored=True),
+        author=fields.TEXT(analyzer=names, stored=False),
+        url=fields.ID(stored=True),
+        path=fields.ID(stored=True),
+        published=fields.DATETIME(stored=True, sortable=True),
+        mentioned=fields.DATETIME(stored=False),
+        entity=fields.KEYWORD(commas=True, lowercase=True, scorable=True, stored=True),
+        content_hash=fields.ID(stored=True),
+        **entity_fields,
+    )
+
+
+def entity_key(label: str, canonical: str) -> str:
+    """The exact join key of a canonical entity, as stored in the ``entity`` field."""
+    return f"{label.lower()}:{canonical.lower().replace(',', ' ')}"

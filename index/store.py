@@ -1,0 +1,232 @@
+"""SQLite state of a library: article texts and analyses, and what was ingested from where.
+
+The Whoosh index answers queries; this database holds what is shown (full
+bodies, entity and date spans) and the bookkeeping that makes ``add``
+incremental. WAL mode, one transaction per batch.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.codec import analysis_from_json, analysis_to_json, iso, parse_datetime
+from index.errors import StorageError
+from index.models import Analysis, Article
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    date_origin TEXT NOT NULL DEFAULT 'none',
+    content_hash TEXT NOT NULL,
+    analysis TEXT,
+    added TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+);
+CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    article_ids TEXT NOT NULL DEFAULT '[]',
+    error TEXT
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """What the library knows of a source file from the last ``add``."""
+
+    path: str
+    mtime_ns: int
+    size: int
+    article_ids: tuple[str, ...]
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as stored, with its analysis."""
+
+    article: Article
+    analysis: Analysis
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open the library database (WAL, foreign keys, a busy timeout); a clear error if corrupt."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.DatabaseError as error:
+        raise StorageError(
+            f"cannot open the library database {path}: {error}. "
+            f"Run `newsreader recover` to back it up and start a fresh one."
+        ) from error
+    return conn
+
+
+class Store:
+    """Article texts, analyses and file bookkeeping in SQLite."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        try:
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as error:
+            raise StorageError(
+                f"the library database is unreadable: {error}. "
+                f"Run `newsreader recover` to back it up and start a fresh one."
+            ) from error
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        return cls(connect(path))
+
+    @classmethod
+    def in_memory(cls) -> Store:
+        return cls(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False))
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # Articles ---------------------------------------------------------------
+
+    def put_article(self, article: Article, analysis: Analysis) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO articles (id, path, title, body, source, author, url,"
+            " published, date_origin, content_hash, analysis)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.path,
+                article.title,
+                article.body,
+                article.source,
+                article.author,
+                article.url,
+                iso(article.published),
+                article.date_origin,
+                article.content_hash,
+                analysis_to_json(analysis),
+            ),
+        )
+
+    def delete_articles(self, ids: Iterable[str]) -> None:
+        self._conn.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        row = self._conn.execute(
+            "SELECT id, path, title, body, source, author, url, published, date_origin, analysis"
+            " FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        return _stored(row) if row else None
+
+    def bodies(self, ids: Sequence[str]) -> dict[str, str]:
+        """Bodies of several articles in one query (for snippets)."""
+        found: dict[str, str] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT id, body FROM articles WHERE id IN ({marks})", tuple(chunk)
+            )
+            found.update(rows.fetchall())
+        return found
+
+    def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", tuple(chunk)
+            )
+            found.update(rows.fetchall())
+        return found
+
+    def article_count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def article_ids(self) -> list[str]:
+        return [row[0] for row in self._conn.execute("SELECT id FROM articles")]
+
+    # Files ------------------------------------------------------------------
+
+    def file(self, path: str) -> FileRecord | None:
+        row = self._conn.execute(
+            "SELECT path, mtime_ns, size, article_ids, error FROM files WHERE path = ?", (path,)
+        ).fetchone()
+        return _file(row) if row else None
+
+    def files(self) -> Iterator[FileRecord]:
+        rows = self._conn.execute("SELECT path, mtime_ns, size, article_ids, error FROM files")
+        for row in rows.fetchall():
+            yield _file(row)
+
+    def put_file(self, record: FileRecord) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO files (path, mtime_ns, size, article_ids, error)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                record.path,
+                record.mtime_ns,
+                record.size,
+                json.dumps(list(record.article_ids)),
+                record.error,
+            ),
+        )
+
+    def delete_file(self, path: str) -> None:
+        self._conn.execute("DELETE FROM files WHERE path = ?", (path,))
+
+
+def _file(row: tuple[str, int, int, str, str | None]) -> FileRecord:
+    path, mtime_ns, size, ids, error = row
+    return FileRecord(path, mtime_ns, size, tuple(json.loads(ids)), error)
+
+
+def _stored(row: tuple[str, ...]) -> StoredArticle:
+    article_id, path, title, body, source, author, url, published, origin, analysis = row
+    article = Article(
+        id=article_id,
+        title=title,
+        body=body,
+        source=source,
+        author=author,
+        url=url,
+        path=path,
+        published=parse_datetime(published),
+        date_origin=origin,  # type: ignore[arg-type]
+    )
+    return StoredArticle(article, analysis_from_json(analysis))
