@@ -117,10 +117,12 @@ class Library:
     def searcher(self) -> Searcher:
         """A cached searcher, refreshed when another writer has committed."""
         with self._lock:
+            if self._searcher is not None and not self._searcher.up_to_date():
+                self._searcher.close()
+                self._searcher = None
             if self._searcher is None:
+                self._index = self._index.refresh()
                 self._searcher = self._index.searcher()
-            else:
-                self._searcher = self._searcher.refresh()
             return self._searcher
 
     def count(self) -> int:

@@ -15,8 +15,7 @@ from typing import Any
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.qparser.dateparse import DateParserPlugin, English
-from whoosh.util.times import adatetime
+from whoosh.qparser.dateparse import DateParserPlugin
 
 from index.errors import QueryError
 from index.schema import SEARCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
@@ -24,24 +23,31 @@ from index.schema import SEARCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
 MAX_QUERY_CHARS = 1000
 """Whoosh's query parser is quadratic in the input: past this, we refuse."""
 
-_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
 _FIELD = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):(?!/)")
 _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
 _RANGE_TO = re.compile(r"(\[[^\]]*?)\s+to\s+", re.IGNORECASE)
 
 
-class _IsoFirst(English):  # type: ignore[misc]
-    """English date parsing that reads ISO 8601 dates (``2024``, ``2024-11``, ``2024-11-01``)."""
+_DATE_VALUE = re.compile(r"\b(published|mentioned):(\[[^\]]*\]?|\{[^}]*\}?|[<>]=?\S+|\S+)", re.I)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b")
 
-    def date_from(self, text: str, dt: datetime | None = None, pos: int = 0, debug: int = -9999) -> Any:
-        match = _ISO.match(text)
-        if match:
-            year, month, day = (int(g) if g else None for g in match.groups())
-            try:
-                return adatetime(year=year, month=month, day=day)
-            except ValueError:
-                return None
-        return super().date_from(text, dt, pos, debug)
+
+def _compact_iso(match: re.Match[str]) -> str:
+    year, month, day = match.groups()
+    return f"{year}{int(month):02d}" + (f"{int(day):02d}" if day else "")
+
+
+def _compact_dates(text: str) -> str:
+    """Rewrite ISO dates in date fields (``2024-11-01``) to the form Whoosh reads (``20241101``).
+
+    Whoosh's English date parser reads ``2024-11-01`` inside a range as the
+    year 2024; its compact forms are read as the day or month meant.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        return f"{match.group(1)}:{_ISO_DATE.sub(_compact_iso, match.group(2))}"
+
+    return _DATE_VALUE.sub(value, text)
 
 
 def _check_fields(text: str) -> None:
@@ -69,8 +75,7 @@ class QueryReader:
         parser.add_plugin(
             DateParserPlugin(
                 basedate=self._now or datetime.now(),
-                dateparser=_IsoFirst(),
-                callback=errors.append,
+                                callback=errors.append,
             )
         )
         return parser
@@ -87,7 +92,7 @@ class QueryReader:
             raise QueryError("query contains a NUL character")
         _check_fields(text)
         errors: list[str] = []
-        normalised = _RANGE_TO.sub(r"\1 TO ", text)
+        normalised = _compact_dates(_RANGE_TO.sub(r"\1 TO ", text))
         try:
             parsed = self._parser(errors).parse(normalised)
         except Exception as error:  # Whoosh raises many kinds on odd input

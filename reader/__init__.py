@@ -1,0 +1,1 @@
+"""newsreader's user interfaces: the Textual app and the headless CLI, on top of ``index``."""

@@ -1,0 +1,116 @@
+"""Command line: ``newsreader [--home DIR] [PATH...]`` opens the app; subcommands run headless.
+
+Parse arguments, build the services once, then hand them to the app or to a
+command. User errors end in one line on stderr and exit status 1 (2 for usage
+errors and bad queries); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from index.errors import LibraryBusyError, NewsreaderError, QueryError
+from index.paths import ENV_HOME, resolve_home
+from reader import output
+from reader.commands import COMMANDS
+from reader.context import Services
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help=f"library home (default: ${ENV_HOME}, else the platform's user data dir)",
+    )
+    parser.add_argument(
+        "--ner",
+        choices=("rules", "spacy", "off"),
+        default="rules",
+        help="entity tagger for new articles: rules (default), spacy (optional extra), off",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsreader",
+        description="A terminal news reader. Without a command, opens the reader "
+        "(adding PATHs first); with one, runs it headless.",
+    )
+    _global_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        sub = commands.add_parser(
+            command.NAME,
+            help=command.HELP,
+            description=command.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.configure(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsreader", add_help=False)
+    _global_options(parser)
+    parser.add_argument("paths", nargs="*", metavar="PATH")
+    return parser
+
+
+def _wants_command(argv: Sequence[str]) -> bool:
+    names = {command.NAME for command in COMMANDS}
+    skip_next = False
+    for arg in argv:
+        if skip_next:
+            skip_next = False
+            continue
+        if arg in ("--home", "--ner"):
+            skip_next = True
+            continue
+        if arg in ("-h", "--help"):
+            return True
+        if not arg.startswith("-"):
+            return arg in names
+    return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _wants_command(argv):
+        args = build_parser().parse_args(argv)
+        if getattr(args, "run", None) is None:
+            build_parser().print_help()
+            return EXIT_USAGE
+    else:
+        args = build_app_parser().parse_args(argv)
+    services = Services(resolve_home(args.home), tagger=None if args.ner == "off" else args.ner)
+    try:
+        if getattr(args, "run", None) is not None:
+            return int(args.run(args, services))
+        return _run_app(args, services)
+    except QueryError as error:
+        output.error(f"bad query: {error}")
+        return EXIT_USAGE
+    except LibraryBusyError as error:
+        output.error(str(error))
+        return EXIT_ERROR
+    except NewsreaderError as error:
+        output.error(str(error))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        output.error("interrupted; what was committed is kept, run the command again to finish")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    finally:
+        services.close()
+
+
+def _run_app(args: argparse.Namespace, services: Services) -> int:
+    from reader.app import run_app
+
+    return run_app(services, args.paths)

@@ -1,0 +1,56 @@
+"""Search the library with the query language.
+
+Words are ANDed; use AND, OR, NOT, "exact phrases", field:term (title, body,
+source, author, person, org, place, norp, entity, published, mentioned),
+date ranges published:[2024-11-01 to 2024-11-30], natural dates
+(published:yesterday, published:2024), prefixes gaz* and fuzzy terms blinkn~.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.markup import escape
+
+from index.codec import iso
+from reader import output
+from reader.context import Services
+
+NAME = "search"
+HELP = "search the library"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="+", help="the query (several words are joined)")
+    parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
+    parser.add_argument(
+        "--sort", choices=("relevance", "date"), default="relevance", help="order of hits"
+    )
+    parser.add_argument("--json", action="store_true", help="print hits as JSON")
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    text = " ".join(args.query)
+    result = services.library.search(text, limit=args.limit, sort=args.sort)
+    if args.json:
+        output.print_json(
+            {
+                "query": result.query,
+                "total": result.total,
+                "terms": list(result.terms),
+                "hits": [output.hit_to_dict(hit) for hit in result.hits],
+            }
+        )
+        return 0
+    if not result.hits:
+        output.stdout.print(f"no articles match {text!r}", highlight=False)
+        return 0
+    for hit in result.hits:
+        date = (iso(hit.published) or "")[:10]
+        output.stdout.print(
+            f"[bold]{escape(hit.title)}[/]  [dim]{escape(hit.source)} · {date} · {hit.id}[/]", highlight=False
+        )
+        output.stdout.print(f"  {output.marked(hit.snippet, hit.spans)}", highlight=False)
+    shown = len(result.hits)
+    output.stdout.print(f"[dim]{shown} of {result.total:,} hits[/]", highlight=False)
+    return 0

@@ -1,0 +1,38 @@
+"""How big the library is and where it lives."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from reader import output
+from reader.context import Services
+
+NAME = "stats"
+HELP = "library size and location"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print as JSON")
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    library = services.library
+    paths = services.paths
+    index_bytes = sum(
+        entry.stat().st_size for entry in os.scandir(paths.index_dir) if entry.is_file()
+    )
+    data = {
+        "home": str(paths.home),
+        "articles": library.count(),
+        "files": sum(1 for _ in library.store.files()),
+        "index_bytes": index_bytes,
+        "database_bytes": paths.database.stat().st_size if paths.database.exists() else 0,
+    }
+    if args.json:
+        output.print_json(data)
+        return 0
+    for key, value in data.items():
+        shown = f"{value:,}" if isinstance(value, int) else value
+        output.stdout.print(f"{key:<15} {shown}", highlight=False)
+    return 0
