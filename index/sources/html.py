@@ -1,0 +1,119 @@
+"""News pages (``.html``, ``.htm``, also gzipped): main text and metadata via trafilatura.
+
+trafilatura finds the article's main text (leaving menus, ads and comments out)
+and its title, author, site name and URL from the page's metadata; its date comes
+from htmldate, asked for the original publication date with an extensive search.
+Measured on ``shared/corpora/news_html`` by ``bench/html_extract.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from index.errors import SourceError
+from index.models import Article
+from index.sources.common import Draft, finish, parse_date
+from index.sources.raw import MIB, decode, read_bytes
+
+SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+MAX_HTML_BYTES = 20 * MIB
+"""trafilatura's own ceiling; larger pages are refused rather than half-read."""
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+# trafilatura and htmldate log every page they find odd; our SourceError says what matters.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+
+def read(path: Path) -> list[Article]:
+    """Read one HTML page into one Article."""
+    data = read_bytes(path)
+    if len(data) > MAX_HTML_BYTES:
+        raise SourceError(
+            str(path), f"too large for HTML extraction (> {MAX_HTML_BYTES // MIB} MiB)"
+        )
+    page = decode_html(data, path)
+    document = _extract(page, path)
+    if document is None:
+        raise SourceError(str(path), "no article text found in the page")
+    article = finish(to_draft(document), path, key=str(path))
+    if article is None:
+        raise SourceError(str(path), "no article text found in the page")
+    return [article]
+
+
+def decode_html(data: bytes, path: Path) -> str:
+    """UTF-8 when valid, else the charset the page declares, else detection."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:8192])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"), errors="replace")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(data, path)
+
+
+def _extract(page: str, path: Path) -> Any:
+    """trafilatura's bare extraction with metadata, or None when it finds no text."""
+    from trafilatura import bare_extraction
+
+    try:
+        return bare_extraction(
+            page,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params={"original_date": True, "extensive_search": True},
+        )
+    except Exception as error:  # a third-party parser on hostile input: report, don't crash
+        raise SourceError(str(path), f"HTML extraction failed ({type(error).__name__})") from error
+
+
+def to_draft(document: Any) -> Draft:
+    """The fields of a trafilatura Document as a Draft (text with blank-line paragraphs)."""
+    return Draft(
+        title=_text(document, "title"),
+        body=paragraphs(_text(document, "text")),
+        source=_text(document, "sitename") or _text(document, "hostname"),
+        author=_text(document, "author"),
+        url=_text(document, "url"),
+        published=_date(_text(document, "date")),
+    )
+
+
+def _text(document: Any, name: str) -> str:
+    """A Document attribute as a string ('' when missing)."""
+    value = getattr(document, name, None)
+    return value if isinstance(value, str) else ""
+
+
+def _date(value: str) -> datetime | None:
+    """htmldate's ``YYYY-MM-DD`` as a datetime."""
+    return parse_date(value) if value else None
+
+
+def paragraphs(text: str) -> str:
+    """trafilatura's one-line-per-block text with blank lines between blocks.
+
+    Consecutive list items (``- item``) stay on single lines, as one block.
+    """
+    blocks: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if blocks and line.startswith("- ") and blocks[-1].split("\n")[-1].startswith("- "):
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    return "\n\n".join(blocks)
