@@ -63,6 +63,8 @@ class FileResult:
     size: int
     articles: tuple[tuple[Article, Analysis], ...] = ()
     error: str | None = None
+    transient: bool = False
+    """The error is ours, not the file's: do not remember it, try again next run."""
 
 
 _worker_tagger: str | None = None
@@ -88,8 +90,9 @@ def read_file(path: str, mtime_ns: int, size: int, tagger: str | None) -> FileRe
         analysed = tuple((a, _analyse(a, tagger)) for a in articles)
     except SourceError as error:
         return FileResult(path, mtime_ns, size, error=error.reason)
-    except Exception as error:  # a bug in a reader must not stop the batch
-        return FileResult(path, mtime_ns, size, error=f"unexpected {type(error).__name__}: {error}")
+    except Exception as error:  # a bug of ours must not stop the batch
+        reason = f"internal error, please report: {type(error).__name__}: {error}"
+        return FileResult(path, mtime_ns, size, error=reason, transient=True)
     return FileResult(path, mtime_ns, size, analysed)
 
 
@@ -152,7 +155,7 @@ class Ingest:
             except OSError as error:
                 self.report.skipped.append(SourceError(str(found), error.strerror or str(error)))
                 continue
-            key = str(found)
+            key = str(found.resolve())
             record = store.file(key)
             if record and record.mtime_ns == stat.st_mtime_ns and record.size == stat.st_size:
                 self.report.files += 1
@@ -185,6 +188,8 @@ class Ingest:
         previous = store.file(result.path)
         if result.error is not None:
             self.report.skipped.append(SourceError(result.path, result.error))
+            if result.transient:
+                return
             self._pending_files.append(
                 FileRecord(result.path, result.mtime_ns, result.size, (), result.error)
             )

@@ -20,9 +20,10 @@ from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from index.errors import QueryError, StorageError
-from index.models import Analysis, Article, Hit, SearchResult
+from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 from index.query import QueryReader, query_terms
+from index.related import related as find_related
 from index.schema import ENTITY_FIELDS, build_schema, entity_key
 from index.snippets import snippet
 from index.store import StoredArticle, Store
@@ -198,6 +199,22 @@ class Library:
             )
             for f, rank in rows
         ]
+
+    def related(self, article_id: str, *, limit: int = 5) -> list[Related]:
+        """Articles related to ``article_id`` (shared entities + more-like-this), with reasons."""
+        stored = self._store.article(article_id)
+        if stored is None:
+            return []
+        with self._lock:
+            searcher = self.searcher()
+            return find_related(
+                searcher,
+                article_id,
+                stored.article.body,
+                stored.analysis,
+                limit=limit,
+                bodies=self._store.bodies,
+            )
 
     def body_analyzer(self) -> Any:
         return self._index.schema["body"].analyzer

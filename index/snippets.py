@@ -47,19 +47,40 @@ def snippet(
     if best is None or not best.matches:
         return _lead(text, size), ()
     start, end = _widen(text, best.startchar, best.endchar)
-    spans = tuple(
+    spans = [
         (token.startchar - start, token.endchar - start)
         for token in best.matches
         if start <= token.startchar and token.endchar <= end
-    )
-    return text[start:end].replace("\n", " "), spans
+    ]
+    return _one_line(text[start:end], spans)
 
 
 def _lead(text: str, size: int) -> str:
     lead = text[:size]
     if len(text) > size and " " in lead:
         lead = lead.rsplit(" ", 1)[0]
-    return lead.replace("\n", " ")
+    return _one_line(lead, [])[0]
+
+
+def _one_line(
+    text: str, spans: list[tuple[int, int]]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Collapse runs of white space to one space, moving the spans with the text."""
+    out: list[str] = []
+    new_index = [0] * (len(text) + 1)
+    previous_space = False
+    for i, char in enumerate(text):
+        new_index[i] = len(out)
+        if char.isspace():
+            if not previous_space:
+                out.append(" ")
+            previous_space = True
+        else:
+            out.append(char)
+            previous_space = False
+    new_index[len(text)] = len(out)
+    moved = tuple((new_index[start], new_index[end]) for start, end in spans)
+    return "".join(out), moved
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
