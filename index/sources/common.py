@@ -110,6 +110,19 @@ def cap_body(text: str) -> str:
     return text[: cut if cut > 0 else MAX_BODY_CHARS].rstrip()
 
 
+def cap_source(text: str) -> str:
+    """Cut raw source text well past MAX_BODY_CHARS (at a line end) before parsing it.
+
+    Markup is stripped after this, so some slack is kept; what is cut would be cut
+    from the body anyway, and parsing 20 MB of text to keep 2 MB of it is waste.
+    """
+    limit = MAX_BODY_CHARS + MAX_BODY_CHARS // 4
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit)
+    return text[: cut if cut > 0 else limit]
+
+
 def clean_line(text: str, limit: int) -> str:
     """One line: whitespace collapsed, control characters gone, at most ``limit`` chars."""
     line = _SPACE_RUN.sub(" ", _CONTROL.sub("", text)).strip()
@@ -231,7 +244,7 @@ def _from_epoch(seconds: float) -> datetime | None:
         return None
     if seconds > 1e11:
         seconds /= 1000
-    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _parse_date_text(text: str) -> datetime | None:

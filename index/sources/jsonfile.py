@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,8 @@ def _json_lines(path: Path, text: str) -> list[Any]:
 def _describe(error: Exception) -> str:
     """A JSON error as 'message at line L column C'."""
     if isinstance(error, json.JSONDecodeError):
-        return f"{error.msg} at line {error.lineno} column {error.colno}"
+        at = "" if error.msg.endswith(" at") else " at"
+        return f"{error.msg}{at} line {error.lineno} column {error.colno}"
     return "nested too deeply"
 
 
@@ -156,7 +158,7 @@ def to_draft(record: Mapping[str, Any], default_source: str = "") -> Draft:
 
 
 def _body(record: Mapping[str, Any]) -> str:
-    """The longest-named body field present, as plain text."""
+    """The first body field present, as plain text (parts of a list joined as paragraphs)."""
     value = first_value(record, BODY_FIELDS)
     if isinstance(value, list):
         return "\n\n".join(_plain(_scalar(part)) for part in value)
@@ -168,7 +170,7 @@ def _plain(text: str) -> str:
     return html_to_text(text) if looks_like_html(text) else text
 
 
-def _first_date(record: Mapping[str, Any]) -> Any:
+def _first_date(record: Mapping[str, Any]) -> datetime | None:
     """The first date field that parses as a full date."""
     for field in DATE_FIELDS:
         value = record.get(field)

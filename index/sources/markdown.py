@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from index.models import Article
-from index.sources.common import Draft, finish, parse_date
+from index.sources.common import Draft, cap_source, finish, parse_date
 from index.sources.htmltext import html_to_text
 from index.sources.raw import decode, read_bytes
 
@@ -41,7 +41,7 @@ _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
 
 def read(path: Path) -> list[Article]:
     """Read one Markdown file into one Article."""
-    text = decode(read_bytes(path), path)
+    text = cap_source(decode(read_bytes(path), path))
     article = finish(parse(text), path, key=str(path))
     return [article] if article else []
 
@@ -165,7 +165,7 @@ def _strip_line(line: str) -> str:
 
 def strip_inline(text: str) -> str:
     """Inline Markdown to text: images dropped, links to their text, emphasis and code unmarked."""
-    text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _IMAGE.sub("", text)
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _REF_LINK.sub(lambda m: m.group(1), text)
     text = _AUTOLINK.sub(lambda m: m.group(1), text)

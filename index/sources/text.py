@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.models import Article
-from index.sources.common import MAX_TITLE_CHARS, Draft, finish
+from index.sources.common import MAX_TITLE_CHARS, Draft, cap_source, finish
 from index.sources.raw import decode, read_bytes
 
 SUFFIXES = frozenset({".txt"})
@@ -18,7 +18,7 @@ SUFFIXES = frozenset({".txt"})
 
 def read(path: Path) -> list[Article]:
     """Read one text file into one Article (or none when it holds no text)."""
-    text = decode(read_bytes(path), path)
+    text = cap_source(decode(read_bytes(path), path))
     article = finish(parse(text), path, key=str(path))
     return [article] if article else []
 
