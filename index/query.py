@@ -75,7 +75,7 @@ class QueryReader:
         parser.add_plugin(
             DateParserPlugin(
                 basedate=self._now or datetime.now(),
-                                callback=errors.append,
+                callback=errors.append,
             )
         )
         return parser
@@ -98,10 +98,23 @@ class QueryReader:
         except Exception as error:  # Whoosh raises many kinds on odd input
             raise QueryError(f"cannot read the query: {error}") from error
         if errors:
-            raise QueryError(f"cannot read {errors[0]!r} as a date (try 2024-11-01, 2024, yesterday)")
+            raise QueryError(
+                f"cannot read {errors[0]!r} as a date (try 2024-11-01, 2024, yesterday)"
+            )
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             raise QueryError("nothing to search for (only stop words or operators)")
-        return parsed
+        return _anchor_fuzzy(parsed)
+
+
+FUZZY_PREFIX = 1
+"""Fuzzy terms keep their first letter: Whoosh otherwise compares every term in the index."""
+
+
+def _anchor_fuzzy(query: wq.Query) -> wq.Query:
+    for sub in query.leaves() if not query.is_leaf() else [query]:
+        if isinstance(sub, wq.FuzzyTerm) and sub.prefixlength < FUZZY_PREFIX:
+            sub.prefixlength = FUZZY_PREFIX
+    return query
 
 
 def query_terms(query: wq.Query, reader: Any) -> frozenset[str]:

@@ -1,58 +1,90 @@
-"""Snippets with hit spans, built on Whoosh's highlight seams (tokens, fragmenter, scorer).
+"""Snippets with hit spans: data, not markup.
 
-Returns data: the snippet text and the (start, end) offsets of the matched
-terms within it. The UI decides how to show them.
+Returns the snippet text and the ``(start, end)`` offsets of the matched terms
+within it; the UI decides how to show them. Words are matched through the
+index's own analyzer (so "elections" matches the term "elect"), but only words
+that share a term's first letters are analysed: stemming every word of every
+hit's body would otherwise dominate search time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 from whoosh.analysis import Analyzer
-from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, set_matched_filter
 
 SNIPPET_CHARS = 200
 MAX_SCAN_CHARS = 200_000
-"""Long bodies are highlighted within their first part only, to bound the cost."""
+"""Long bodies are searched for hits within their first part only, to bound the cost."""
+MAX_MATCHES = 400
+PREFIX_CHARS = 3
+
+_TOKEN = re.compile(r"\w+(?:\.?\w+)*")
+"""Whoosh's default tokenizer pattern: what the index saw as words."""
+
+
+def _matcher(terms: Iterable[str], analyzer: Analyzer) -> Callable[[str], bool]:
+    """A test "does this word analyse to one of the terms?", cached per word."""
+    wanted = frozenset(terms)
+    prefixes = tuple({term[:PREFIX_CHARS] for term in wanted if term})
+    cache: dict[str, bool] = {}
+
+    def matches(word: str) -> bool:
+        lowered = word.lower()
+        if not lowered.startswith(prefixes):
+            return False
+        known = cache.get(lowered)
+        if known is None:
+            analysed = {token.text for token in analyzer(lowered, mode="query")}
+            known = cache[lowered] = not analysed.isdisjoint(wanted)
+        return known
+
+    return matches
 
 
 def term_spans(text: str, terms: Iterable[str], analyzer: Analyzer) -> list[tuple[int, int]]:
-    """Character spans in ``text`` of every token whose analysed form is in ``terms``."""
-    wanted = frozenset(terms)
+    """Character spans in ``text`` of every word that analyses to one of ``terms``."""
+    wanted = list(terms)
     if not wanted:
         return []
-    spans = []
-    for token in analyzer(text, chars=True, mode="query", removestops=False):
-        if token.text in wanted:
-            spans.append((token.startchar, token.endchar))
-    return spans
+    matches = _matcher(wanted, analyzer)
+    return [m.span() for m in _TOKEN.finditer(text) if matches(m.group())]
 
 
 def snippet(
     text: str, terms: Iterable[str], analyzer: Analyzer, *, size: int = SNIPPET_CHARS
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The best fragment of ``text`` for ``terms``, and the hit spans inside it."""
+    """The window of ``text`` with the most distinct matched words, and the spans in it."""
     text = text[:MAX_SCAN_CHARS]
-    termset = frozenset(terms)
-    tokens = analyzer(text, chars=True, positions=True, mode="query", removestops=False)
-    matched = set_matched_filter(tokens, termset)
-    fragmenter = ContextFragmenter(maxchars=size, surround=size // 3)
-    scorer = BasicFragmentScorer()
-    best = None
-    best_score = -1.0
-    for fragment in fragmenter.fragment_tokens(text, matched):
-        score = scorer(fragment)
-        if score > best_score:
-            best, best_score = fragment, score
-    if best is None or not best.matches:
+    wanted = list(terms)
+    spans: list[tuple[int, int]] = []
+    if wanted:
+        matches = _matcher(wanted, analyzer)
+        for found in _TOKEN.finditer(text):
+            if matches(found.group()):
+                spans.append(found.span())
+                if len(spans) >= MAX_MATCHES:
+                    break
+    if not spans:
         return _lead(text, size), ()
-    start, end = _widen(text, best.startchar, best.endchar)
-    spans = [
-        (token.startchar - start, token.endchar - start)
-        for token in best.matches
-        if start <= token.startchar and token.endchar <= end
-    ]
-    return _one_line(text[start:end], spans)
+    start, end = _best_window(text, spans, size)
+    start, end = _widen(text, start, end)
+    inside = [(s - start, e - start) for s, e in spans if start <= s and e <= end]
+    return _one_line(text[start:end], inside)
+
+
+def _best_window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
+    """Of windows starting a little before each match, the one covering most distinct words."""
+    lead_in = size // 4
+    best_start, best_score = 0, -1
+    for i, (first, _) in enumerate(spans):
+        start = max(0, first - lead_in)
+        words = {text[s:e].lower() for s, e in spans[i:] if e <= start + size}
+        score = len(words) * 10 + sum(1 for s, e in spans[i:] if e <= start + size)
+        if score > best_score:
+            best_start, best_score = start, score
+    return best_start, min(len(text), best_start + size)
 
 
 def _lead(text: str, size: int) -> str:
@@ -80,12 +112,12 @@ def _one_line(
             previous_space = False
     new_index[len(text)] = len(out)
     moved = tuple((new_index[start], new_index[end]) for start, end in spans)
-    return "".join(out), moved
+    return "".join(out).strip(), moved
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move fragment edges out to word boundaries so a snippet never starts mid-word."""
-    while start > 0 and not text[start - 1].isspace() and start > 0:
+    """Move the window's edges out to word boundaries so a snippet never cuts a word."""
+    while start > 0 and not text[start - 1].isspace():
         start -= 1
     while end < len(text) and not text[end].isspace():
         end += 1
