@@ -1,0 +1,54 @@
+"""Articles related to one article, each with the reason: the entities both name
+("shares: Antony Blinken, Gaza") and the key words they share ("similar: ceasefire, aid")."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.markup import escape
+
+from index.codec import iso
+from index.errors import NewsreaderError
+from reader import output
+from reader.context import Services
+
+NAME = "related"
+HELP = "articles related to an article, with reasons"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="the article id (from search)")
+    parser.add_argument("--limit", type=int, default=5, metavar="N", help="how many (5)")
+    parser.add_argument("--json", action="store_true", help="print as JSON")
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    library = services.library
+    if library.article(args.id) is None:
+        raise NewsreaderError(f"no article with id {args.id!r} (ids are shown by search)")
+    items = library.related(args.id, limit=max(1, args.limit))
+    if args.json:
+        output.print_json(
+            [
+                {
+                    "id": item.id,
+                    "title": item.title,
+                    "published": iso(item.published),
+                    "source": item.source,
+                    "score": item.score,
+                    "shared": list(item.shared),
+                    "similar": list(item.similar),
+                    "reason": item.reason,
+                }
+                for item in items
+            ]
+        )
+        return 0
+    for item in items:
+        date = (iso(item.published) or "")[:10]
+        output.stdout.print(
+            f"[bold]{escape(item.title)}[/]  [dim]{escape(item.source)} · {date} · {item.id}[/]",
+            highlight=False,
+        )
+        output.stdout.print(f"  [dim]{escape(item.reason)}[/]", highlight=False)
+    return 0
