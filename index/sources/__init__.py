@@ -17,7 +17,7 @@ from pathlib import Path
 from index.errors import SourceError
 from index.models import Article
 from index.sources import feed, html, jsonfile, markdown, text
-from index.sources.raw import MAX_FILE_BYTES, too_large_reason
+from index.sources.raw import check_regular_file
 
 __all__ = ["SUPPORTED_SUFFIXES", "discover", "format_suffix", "read_path"]
 
@@ -95,22 +95,16 @@ def _walk(folder: Path, visited: set[str]) -> Iterator[Path | SourceError]:
 
 def _check_file(path: Path, *, in_folder: bool) -> Path | SourceError:
     """``path`` if it is worth reading, else a SourceError saying why not."""
+    try:
+        check_regular_file(path)
+    except SourceError as error:
+        return error
     suffix = format_suffix(path)
     if in_folder and path.name.split(".", 1)[0].lower() in NOT_ARTICLES:
         return SourceError(str(path), "not an article (project or licence file)")
     if suffix not in SUPPORTED_SUFFIXES:
         kind = f"({suffix})" if suffix else "(no file extension)"
         return SourceError(str(path), f"unsupported file type {kind}")
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return SourceError(str(path), "no such file or directory")
-    except OSError as error:
-        return SourceError(str(path), f"cannot open ({error.strerror or error})")
-    if not path.is_file():
-        return SourceError(str(path), "not a regular file")
-    if info.st_size > MAX_FILE_BYTES:
-        return SourceError(str(path), too_large_reason(info.st_size))
     return path
 
 
@@ -124,6 +118,7 @@ def read_path(path: Path) -> list[Article]:
         resolved = Path(path).resolve()
     except (OSError, RuntimeError) as error:
         raise SourceError(str(path), f"cannot resolve path ({error})") from None
+    check_regular_file(resolved)
     reader = _READERS.get(format_suffix(resolved))
     if reader is None:
         raise SourceError(str(resolved), f"unsupported file type ({format_suffix(resolved)})")

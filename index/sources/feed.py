@@ -113,7 +113,8 @@ def _plain(value: Any, detail: Any) -> str:
 def _published(entry: Mapping[str, Any]) -> datetime | None:
     """The entry's publication (else update, else creation) date, naive UTC."""
     for field in _DATE_FIELDS:
-        parsed = parse_date(entry.get(field))
+        # dict.get, not entry.get: FeedParserDict maps published -> updated with a warning
+        parsed = parse_date(dict.get(entry, field) if isinstance(entry, dict) else None)
         if parsed is not None:
             return parsed
     return None

@@ -99,8 +99,12 @@ def bom_encoding(data: bytes) -> str | None:
 
 def wide_encoding(sample: bytes) -> str | None:
     """UTF-16/32 without a BOM: the encoding under which ``sample`` reads as text."""
-    if b"\x00" not in sample:
-        return None
+    nuls = sample.count(b"\x00")
+    if nuls < len(sample) // 8:
+        return None  # text in UTF-16/32 (Latin script, markup) is full of NUL bytes
+    odd = sample[1::2].count(b"\x00")
+    if not (odd > nuls * 0.9 or odd < nuls * 0.1 or nuls > len(sample) // 2):
+        return None  # NULs of wide text fall on one side of each code unit
     for encoding in _WIDE_ENCODINGS:
         width = 4 if "32" in encoding else 2
         chunk = sample[: len(sample) - len(sample) % width]
