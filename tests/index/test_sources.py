@@ -286,7 +286,8 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Example News</title><link>https://example.com/</link>
 <item><title>First story</title><link>https://example.com/1</link>
 <guid>https://example.com/guid/1</guid><pubDate>Mon, 11 Nov 2024 09:30:00 +0100</pubDate>
-<description>&lt;p&gt;Hello &lt;b&gt;world&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Again.&lt;/p&gt;</description>
+<description>&lt;p&gt;Hello &lt;b&gt;world&lt;/b&gt;.&lt;/p&gt;
+&lt;p&gt;Again.&lt;/p&gt;</description>
 </item>
 <item><title>Second story</title><link>https://example.com/2</link>
 <description>Plain body &amp; more.</description></item>
@@ -477,7 +478,7 @@ def test_discover_and_read_a_mixed_folder(tmp_path: Path) -> None:
 
     assert paths == sorted(paths, key=lambda p: p.relative_to(root).parts)
     assert set(paths) == set(good + bad)
-    assert "unsupported file type (.png)" == errors[skipped[0].name]
+    assert errors[skipped[0].name] == "unsupported file type (.png)"
     assert "not an article" in errors[skipped[1].name]
     assert errors["pipe.txt"] == "not a regular file"
     assert errors["missing"] == "no such file or directory"
