@@ -12,7 +12,7 @@ word for (status, the article's id, title and content hash) travels in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -104,14 +104,18 @@ def _bodies(bookmark: Bookmark) -> list[dict[str, Any]]:
 # From JSON -------------------------------------------------------------------
 
 
-def parse(data: Any) -> list[tuple[Bookmark, str]]:
+ArticleLookup = Callable[[str], "str | None"]
+"""Finds the id of the library's article with a URL (for annotations made elsewhere)."""
+
+
+def parse(data: Any, article_for_url: ArticleLookup | None = None) -> list[tuple[Bookmark, str]]:
     """Bookmarks (with their article URL) from an export, an AnnotationPage, a list of
     annotations or one annotation. A malformed item is a clear error naming it."""
     items = _items(data)
     parsed = []
     for number, item in enumerate(items, start=1):
         try:
-            parsed.append(_from_annotation(item))
+            parsed.append(_from_annotation(item, article_for_url))
         except (KeyError, TypeError, ValueError) as error:
             raise NewsreaderError(f"annotation {number} cannot be imported: {error}") from error
     return parsed
@@ -139,7 +143,7 @@ def _items(data: Any) -> list[Any]:
     )
 
 
-def _from_annotation(item: Any) -> tuple[Bookmark, str]:
+def _from_annotation(item: Any, article_for_url: ArticleLookup | None) -> tuple[Bookmark, str]:
     if not isinstance(item, dict):
         raise TypeError("not a JSON object")
     source, selectors = _target(item.get("target"))
@@ -151,7 +155,7 @@ def _from_annotation(item: Any) -> tuple[Bookmark, str]:
     if not (0 <= start <= end):
         raise ValueError(f"bad TextPositionSelector [{start}, {end})")
     note, tags = _note_and_tags(item.get("body"))
-    article_id = str(item.get("newsreader:articleId") or _article_id(source))
+    article_id = str(item.get("newsreader:articleId") or _article_id(source, article_for_url))
     created = _datetime(item.get("created"))
     status = item.get("newsreader:status")
     bookmark = Bookmark(
@@ -205,10 +209,13 @@ def _note_and_tags(body: Any) -> tuple[str, tuple[str, ...]]:
     return "\n\n".join(notes), tuple(tags)
 
 
-def _article_id(source: str) -> str:
+def _article_id(source: str, article_for_url: ArticleLookup | None) -> str:
+    """Ours by its IRI; else the library's article with that URL; else the id a source
+    reader would give an article read from that URL."""
     if source.startswith(ARTICLE_IRI):
         return source[len(ARTICLE_IRI) :]
-    return stable_id(source)
+    known = article_for_url(source) if article_for_url is not None else None
+    return known or stable_id(source)
 
 
 def _bookmark_id(item: dict[str, Any], source: str, exact: str, start: int) -> str:

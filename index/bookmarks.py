@@ -461,7 +461,7 @@ class BookmarkStore:
         transaction. A bookmark already here with the same id is replaced only when the
         imported one is at least as recent, so importing twice changes nothing. Returns
         how many bookmarks were added or replaced."""
-        items = bookmark_formats.parse(data)
+        items = bookmark_formats.parse(data, self._article_for_url)
         written = 0
         with self._write() as conn:
             for bookmark, url in items:
@@ -470,6 +470,14 @@ class BookmarkStore:
                 self._insert(conn, bookmark, url=url, checked="")
                 written += 1
         return written
+
+    def _article_for_url(self, url: str) -> str | None:
+        with self._lock:
+            if not self._has_articles():
+                return None
+            row = self._conn.execute("SELECT id FROM articles WHERE url = ? LIMIT 1", (url,))
+            found = row.fetchone()
+        return str(found[0]) if found else None
 
     @staticmethod
     def _newer_or_equal_here(conn: sqlite3.Connection, bookmark: Bookmark) -> bool:
