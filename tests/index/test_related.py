@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from index.library import Library
+from index.models import Analysis, Article, EntitySpan, stable_id
+
+
+def _put(library: Library, key: str, title: str, body: str, *names: tuple[str, str]) -> str:
+    spans = tuple(
+        EntitySpan(body.find(text), body.find(text) + len(text), label, text, text)  # type: ignore[arg-type]
+        for label, text in names
+    )
+    article = Article(id=stable_id(key), title=title, body=body)
+    library.put([(article, Analysis(entities=spans))])
+    return article.id
+
+
+def test_related_blends_entities_and_terms_and_says_why() -> None:
+    library = Library.in_memory()
+    seed = _put(library, "seed", "Ceasefire talks", "Antony Blinken pressed for a ceasefire and aid "
+                "deliveries in Gaza as the ceasefire talks stalled.", ("PERSON", "Antony Blinken"),
+                ("PLACE", "Gaza"))
+    near = _put(library, "near", "Aid convoys", "Aid convoys waited in Gaza; diplomats hope a "
+                "ceasefire will let aid deliveries through.", ("PLACE", "Gaza"))
+    named = _put(library, "named", "Blinken travels", "Antony Blinken flew to Tokyo for trade "
+                 "meetings.", ("PERSON", "Antony Blinken"), ("PLACE", "Tokyo"))
+    _put(library, "far", "Marathon record", "A record field of runners started the marathon.")
+
+    found = library.related(seed, limit=3)
+    ids = [item.id for item in found]
+    assert ids[0] == near
+    assert named in ids
+    assert seed not in ids
+    by_id = {item.id: item for item in found}
+    assert by_id[near].shared == ("Gaza",)
+    assert "ceasefire" in by_id[near].similar
+    assert by_id[named].shared == ("Antony Blinken",)
+    assert by_id[near].reason.startswith("shares: Gaza · similar: ")
+
+
+def test_related_of_unknown_article_is_empty() -> None:
+    assert Library.in_memory().related("nope") == []
