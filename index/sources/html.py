@@ -82,10 +82,11 @@ def _extract(page: str, path: Path) -> Any:
 
 def to_draft(document: Any) -> Draft:
     """The fields of a trafilatura Document as a Draft (text with blank-line paragraphs)."""
+    sitename, hostname = _text(document, "sitename"), _text(document, "hostname")
     return Draft(
-        title=_text(document, "title"),
+        title=strip_site_name(_text(document, "title"), sitename, hostname),
         body=paragraphs(_text(document, "text")),
-        source=_text(document, "sitename") or _text(document, "hostname"),
+        source=sitename or hostname,
         author=_text(document, "author"),
         url=_text(document, "url"),
         published=_date(_text(document, "date")),
@@ -118,3 +119,48 @@ def paragraphs(text: str) -> str:
         else:
             blocks.append(line)
     return "\n\n".join(blocks)
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-–—·»:]{1,2})\s+")
+_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+MIN_SITE_CHARS = 4
+"""Shorter title parts ("US", "AI") are never taken for a site name."""
+
+
+def strip_site_name(title: str, sitename: str, hostname: str) -> str:
+    """A page title without the site's name tacked on ("Story - Site", "Site | Story").
+
+    A part counts as the site's name when it equals (or starts) the page's site
+    name, or its letters and digits appear in the host name ("Eat What Tonight"
+    in eatwhattonight.com).
+    """
+    title = title.strip()
+    for separator in _SUFFIX_SEPARATORS:
+        if sitename and title.endswith(separator + sitename):
+            return title[: -len(separator + sitename)].strip() or title
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if not separators:
+        return title
+    site, host = _compact(sitename), _compact(hostname.split(":")[0])
+    first, last = separators[0], separators[-1]
+    if _is_site(title[last.end() :], site, host):
+        return title[: last.start()].strip() or title
+    if _is_site(title[: first.start()], site, host):
+        return title[first.end() :].strip() or title
+    return title
+
+
+def _is_site(part: str, site: str, host: str) -> bool:
+    """True when a title part is the site's name rather than part of the headline."""
+    name = _compact(part)
+    if len(name) < MIN_SITE_CHARS:
+        return False
+    if site and (name == site or site.startswith(name)):
+        return True
+    return bool(host) and name in host
+
+
+def _compact(text: str) -> str:
+    """Lower-case letters and digits only, for comparing names."""
+    return _NOT_ALNUM.sub("", text.lower())

@@ -15,6 +15,7 @@ from index.errors import SourceError
 from index.models import stable_id
 from index.sources import SUPPORTED_SUFFIXES, discover, read_path
 from index.sources.common import MAX_BODY_CHARS, date_in_text, parse_date
+from index.sources.html import strip_site_name
 from index.sources.raw import MAX_FILE_BYTES
 
 SEED_TEXT = """US-Israel Talks Intensify Amid Humanitarian Crisis in Gaza
@@ -208,6 +209,29 @@ def test_html_declared_charset(tmp_path: Path) -> None:
     page = page.replace("riverside park, ending", "riverside park \u2013 costing \u00a32m, ending")
     article = read_path(write(tmp_path, "park.htm", page.encode("cp1252")))[0]
     assert "park \u2013 costing \u00a32m" in article.body
+
+
+@pytest.mark.parametrize(
+    ("title", "sitename", "hostname", "expected"),
+    [
+        ("Penny - Stardew Valley Wiki", "Stardew Valley Wiki", "", "Penny"),
+        ("Char Kway Teow - Eat What Tonight", "", "eatwhattonight.com", "Char Kway Teow"),
+        ("BBC News - Big story", "BBC News", "bbc.co.uk", "Big story"),
+        ("Talks | Site A | Section B", "Site A | Section B", "a.com", "Talks"),
+        (
+            "Chapter 1: Prologue - Murdered",
+            "Royal Road",
+            "royalroad.com",
+            "Chapter 1: Prologue - Murdered",
+        ),
+        ("Tax rises - US", "Daily", "us.example.com", "Tax rises - US"),
+        ("Daily Example", "Daily Example", "", "Daily Example"),
+    ],
+)
+def test_html_title_loses_its_site_name(
+    title: str, sitename: str, hostname: str, expected: str
+) -> None:
+    assert strip_site_name(title, sitename, hostname) == expected
 
 
 # --- JSON, JSON Lines, JSON Feed -----------------------------------------------------
