@@ -1,0 +1,128 @@
+"""The Textual app: receives its services, applies the user's config, shows the main screen.
+
+``run_app(services, paths)`` is what ``newsreader [PATH...]`` calls. The app
+never touches the library from the UI thread: screens start workers that go
+through ``Backend`` (one library thread) and post messages back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from reader import keys
+from reader.backend import Backend
+from reader.config import Config, load_config
+from reader.context import Services
+
+REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def seed_paths() -> list[Path]:
+    """The bundled sample articles: package ``reader.seeds``, else the checkout's ``seeds/``."""
+    try:
+        folder = resources.files("reader.seeds")
+        found = [
+            Path(str(item)) for item in folder.iterdir() if item.name.endswith((".txt", ".md"))
+        ]
+        if found:
+            return sorted(found)
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
+        pass
+    return sorted(path for path in REPO_SEEDS.glob("*") if path.suffix in (".txt", ".md"))
+
+
+class NewsReaderApp(App[int]):
+    """newsreader: find, read and bookmark news in the terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "newsreader"
+    BINDINGS: list[Binding] = keys.APP  # type: ignore[assignment]
+    COMMANDS = App.COMMANDS | {keys.BindingCommands}
+
+    def __init__(
+        self,
+        services: Services,
+        paths: Sequence[str] = (),
+        *,
+        config: Config | None = None,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.paths_to_add = list(paths)
+        self.config = config if config is not None else load_config(services.paths.config)
+        self.backend = Backend()
+        self.keymap = self._checked_keymap(self.config.keys)
+
+    def seed_paths(self) -> list[Path]:
+        return seed_paths()
+
+    def _checked_keymap(self, wanted: dict[str, str]) -> dict[str, str]:
+        known = keys.known_ids()
+        unknown = sorted(set(wanted) - known)
+        if unknown:
+            self.config = Config(
+                theme=self.config.theme,
+                sidebar=self.config.sidebar,
+                keys=self.config.keys,
+                problems=(
+                    *self.config.problems,
+                    f"{self.services.paths.config}: unknown key binding id(s) "
+                    f"{', '.join(unknown)} (see ? for the ids)",
+                ),
+            )
+        return {key: value for key, value in wanted.items() if key in known}
+
+    def on_mount(self) -> None:
+        from reader.screens.main import MainScreen
+
+        self.set_keymap(self.keymap)
+        self._apply_theme()
+        for problem in self.config.problems:
+            self.notify(problem, title="config.toml", severity="warning", timeout=12)
+        self.push_screen(MainScreen())
+
+    def _apply_theme(self) -> None:
+        theme = self.config.theme
+        if theme is None:
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            choices = ", ".join(sorted(self.available_themes))
+            self.notify(
+                f"{self.services.paths.config}: unknown theme {theme!r}; one of: {choices}",
+                title="config.toml",
+                severity="warning",
+                timeout=12,
+            )
+
+    def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.keymap))
+
+    def action_bookmarks(self) -> None:
+        from reader.screens.bookmarks import BookmarksScreen
+
+        if not isinstance(self.screen, BookmarksScreen):
+            self.push_screen(BookmarksScreen())
+
+    def on_unmount(self) -> None:
+        """Close the library on the thread that opened it (SQLite insists), then that thread."""
+        try:
+            self.backend.call(self.services.close)
+        finally:
+            self.backend.close()
+
+
+def run_app(services: Services, paths: Sequence[str]) -> int:
+    """Run the reader until the user quits; the exit status for the shell."""
+    app = NewsReaderApp(services, paths)
+    app.run()
+    return int(app.return_code or 0)

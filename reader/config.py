@@ -1,0 +1,76 @@
+"""The user's settings: ``config.toml`` in the library home, read once at start-up.
+
+A missing file means defaults. A file that cannot be read or parsed also means
+defaults, plus a one-line problem the app shows as a notification naming the
+file, so a typo never keeps the reader from starting.
+
+    theme = "gruvbox"
+    sidebar = true
+
+    [keys]
+    "search.focus" = "slash,ctrl+f"
+    "article.next_hit" = "n,ctrl+n"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings the app applies at start-up."""
+
+    theme: str | None = None
+    sidebar: bool = True
+    keys: dict[str, str] = field(default_factory=dict)
+    """Binding id -> comma-separated keys, handed to ``App.set_keymap``."""
+    problems: tuple[str, ...] = ()
+    """Things wrong with the file, each a sentence naming it; shown as notifications."""
+
+
+def load_config(path: Path) -> Config:
+    """Read ``path``; never raises: a broken file yields defaults and a problem."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as error:
+        return Config(problems=(f"{path}: cannot read ({error}); using defaults",))
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        return Config(problems=(f"{path}: {error}; using defaults",))
+    return _from_table(path, data)
+
+
+def _from_table(path: Path, data: dict[str, Any]) -> Config:
+    problems: list[str] = []
+    theme = data.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        problems.append(f"{path}: theme must be a string; using the default theme")
+        theme = None
+    sidebar = data.get("sidebar", True)
+    if not isinstance(sidebar, bool):
+        problems.append(f"{path}: sidebar must be true or false")
+        sidebar = True
+    keys = _keys(path, data.get("keys", {}), problems)
+    return Config(theme=theme, sidebar=sidebar, keys=keys, problems=tuple(problems))
+
+
+def _keys(path: Path, table: Any, problems: list[str]) -> dict[str, str]:
+    if not isinstance(table, dict):
+        problems.append(f'{path}: [keys] must be a table of binding id = "key,key"')
+        return {}
+    keys: dict[str, str] = {}
+    for binding_id, value in table.items():
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = ",".join(value)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f'{path}: keys.{binding_id} must be a key string like "ctrl+f"')
+            continue
+        keys[str(binding_id)] = value
+    return keys

@@ -1,0 +1,144 @@
+"""Every key binding of the reader, in one place.
+
+Widgets and screens take their ``BINDINGS`` from here; the footer, the help
+screen and the command palette are all generated from these lists, and users
+remap any of them by id from ``[keys]`` in ``config.toml`` (``App.set_keymap``).
+Bindings that do the same thing in several panes (``nav.down``) share an id,
+so one remap applies everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+APP = [
+    Binding("question_mark", "help", "Help", id="app.help"),
+    Binding("B", "bookmarks", "Bookmarks", id="app.bookmarks"),
+    Binding("q", "quit", "Quit", id="app.quit"),
+]
+MAIN = [
+    Binding("slash", "focus_search", "Search", id="search.focus"),
+    Binding("s", "toggle_sort", "Sort", id="search.sort"),
+    Binding("d", "date_filter", "Date filter", id="search.date"),
+    Binding("n", "next_hit", "Next hit", id="article.next_hit"),
+    Binding("N", "previous_hit", "Prev hit", id="article.previous_hit", show=False),
+    Binding("H", "toggle_highlight", "Highlight", id="article.highlight", show=False),
+    Binding("backspace,h", "back", "Back", id="nav.back"),
+    Binding("l", "focus_pane('list')", "List", id="focus.list", show=False),
+    Binding("a", "focus_pane('article')", "Article", id="focus.article", show=False),
+    Binding("e", "focus_pane('entities')", "Entities", id="focus.entities"),
+    Binding("r", "focus_pane('related')", "Related", id="focus.related"),
+    Binding("p", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
+]
+LIST = [
+    Binding("j", "cursor_down", "Down", id="nav.down", show=False),
+    Binding("k", "cursor_up", "Up", id="nav.up", show=False),
+    Binding("g", "first", "First", id="nav.first", show=False),
+    Binding("G", "last", "Last", id="nav.last", show=False),
+]
+ARTICLE = [
+    Binding("j,down", "next_passage", "Next sentence", id="nav.down", show=False),
+    Binding("k,up", "previous_passage", "Previous sentence", id="nav.up", show=False),
+    Binding("J,shift+down", "next_paragraph", "Next paragraph", id="article.next_para", show=False),
+    Binding(
+        "K,shift+up",
+        "previous_paragraph",
+        "Previous paragraph",
+        id="article.prev_para",
+        show=False,
+    ),
+    Binding("space,pagedown", "page_down", "Page down", id="nav.page_down", show=False),
+    Binding("pageup", "page_up", "Page up", id="nav.page_up", show=False),
+    Binding("g,home", "first", "Top", id="nav.first", show=False),
+    Binding("G,end", "last", "Bottom", id="nav.last", show=False),
+    Binding("v", "toggle_selection", "Select", id="article.select", show=False),
+    Binding("b", "bookmark", "Bookmark", id="article.bookmark"),
+]
+ENTITIES = [
+    *LIST,
+    Binding("f", "add_filter", "Add as filter", id="entities.filter"),
+]
+SEARCH = [
+    Binding("escape", "leave", "Back to list", id="search.leave"),
+    Binding("down", "leave", "To the list", id="search.to_list", show=False),
+]
+HELP = [
+    Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    Binding("j", "scroll_down", "Down", id="nav.down", show=False),
+    Binding("k", "scroll_up", "Up", id="nav.up", show=False),
+]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A titled list of bindings, as the help screen shows them."""
+
+    title: str
+    bindings: list[Binding]
+
+
+GROUPS = [
+    Group("Everywhere", APP),
+    Group("Main screen", MAIN),
+    Group("Search bar", SEARCH),
+    Group("Article list, entities, related", LIST),
+    Group("Entities pane", ENTITIES[len(LIST) :]),
+    Group("Article", ARTICLE),
+    Group("Help", HELP),
+]
+
+
+def all_bindings() -> Iterator[Binding]:
+    for group in GROUPS:
+        yield from group.bindings
+
+
+def keys_for(binding: Binding, keymap: dict[str, str]) -> str:
+    """The keys a binding answers to after the user's remapping."""
+    if binding.id is not None and binding.id in keymap:
+        return keymap[binding.id]
+    return binding.key
+
+
+def display_keys(keys: str) -> str:
+    """``"backspace,h"`` -> ``"backspace / h"``, with Textual's short names for symbols."""
+    names = {"question_mark": "?", "slash": "/", "space": "space", "escape": "esc"}
+    return " / ".join(names.get(key.strip(), key.strip()) for key in keys.split(","))
+
+
+def known_ids() -> set[str]:
+    return {binding.id for binding in all_bindings() if binding.id}
+
+
+class BindingCommands(Provider):
+    """The command palette's view of the key bindings active where it was opened."""
+
+    def _commands(self) -> Iterable[tuple[str, str, object]]:
+        seen: set[tuple[int, str]] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or not active.enabled:
+                continue
+            marker = (id(active.node), binding.action)
+            if marker in seen:
+                continue
+            seen.add(marker)
+            help_text = f"key: {display_keys(binding.key)}"
+            run = partial(self.app.run_action, binding.action, active.node)
+            yield binding.description, help_text, run
+
+    async def discover(self) -> Hits:
+        for name, help_text, run in self._commands():
+            yield DiscoveryHit(name, run, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, run in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run, help=help_text)  # type: ignore[arg-type]

@@ -1,0 +1,177 @@
+"""Core spans -> styled ``Content``: entities, resolved dates, search hits, passages.
+
+The core hands over data (offsets and labels); this module alone decides how
+it looks. Offsets are character offsets into the article body; each function
+takes a paragraph's ``(start, end)`` and returns the paragraph's ``Content``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from textual.content import Content, Span
+
+from index.models import ENTITY_LABELS, Analysis, DateMention, Hit
+
+LABEL_STYLES: dict[str, str] = {
+    "PERSON": "bold #d787ff",
+    "ORG": "bold #5fafff",
+    "PLACE": "bold #5fd75f",
+    "NORP": "#ffaf5f",
+    "DATE": "#5fd7d7",
+    "NUMBER": "#d7af5f",
+}
+"""One colour per entity label; the legend in the help screen and entities pane shows them."""
+LABEL_NAMES: dict[str, str] = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "PLACE": "place",
+    "NORP": "group",
+    "DATE": "date",
+    "NUMBER": "number",
+}
+HIT_STYLE = "bold $text on $warning-muted"
+CURRENT_HIT_STYLE = "bold reverse $warning"
+DATE_NOTE_STYLE = "dim italic"
+CURSOR_STYLE = "on $primary 25%"
+SELECTION_STYLE = "on $accent 35%"
+BOOKMARK_STYLE = "underline"
+
+Range = tuple[int, int]
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9•])|\n+")
+
+
+def paragraphs(body: str) -> list[Range]:
+    """``(start, end)`` of each non-blank paragraph (blank-line separated)."""
+    found: list[Range] = []
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(body):
+        found.extend(_trimmed(body, start, match.start()))
+        start = match.end()
+    found.extend(_trimmed(body, start, len(body)))
+    return found
+
+
+def _trimmed(body: str, start: int, end: int) -> list[Range]:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return [(start, end)] if end > start else []
+
+
+def sentences(body: str, paragraph: Range) -> list[Range]:
+    """Sentence ranges inside one paragraph; list items and lines count as sentences."""
+    start, end = paragraph
+    found: list[Range] = []
+    position = start
+    for match in _SENTENCE_END.finditer(body, start, end):
+        found.extend(_trimmed(body, position, match.start()))
+        position = match.end()
+    found.extend(_trimmed(body, position, end))
+    return found
+
+
+def format_date(value: datetime | date | None) -> str:
+    return value.strftime("%Y-%m-%d") if value is not None else ""
+
+
+def date_note(mention: DateMention) -> str:
+    """The dim annotation after a date mention: the resolved day, month or range."""
+    if mention.value is None:
+        return ""
+    if mention.granularity == "year":
+        text = f"{mention.value:%Y}"
+    elif mention.granularity == "month":
+        text = f"{mention.value:%Y-%m}"
+    else:
+        text = f"{mention.value:%Y-%m-%d}"
+    if mention.end_value is not None and mention.granularity == "day":
+        text += f"–{mention.end_value:%Y-%m-%d}"
+    return text
+
+
+@dataclass
+class Marks:
+    """Everything to style in one article body, in body offsets."""
+
+    analysis: Analysis = field(default_factory=Analysis)
+    hits: Sequence[Range] = ()
+    current_hit: int | None = None
+    cursor: Range | None = None
+    selection: Range | None = None
+    bookmarks: Sequence[Range] = ()
+    highlight: bool = True
+
+
+def _inside(span: Range, paragraph: Range) -> Range | None:
+    start, end = max(span[0], paragraph[0]), min(span[1], paragraph[1])
+    return (start - paragraph[0], end - paragraph[0]) if end > start else None
+
+
+def paragraph_content(body: str, paragraph: Range, marks: Marks) -> Content:
+    """One paragraph as ``Content``: coloured entities, dated mentions, hits, cursor."""
+    spans: list[Span] = []
+
+    def add(span: Range, style: str) -> None:
+        local = _inside(span, paragraph)
+        if local is not None:
+            spans.append(Span(local[0], local[1], style))
+
+    for span in marks.bookmarks:
+        add(span, BOOKMARK_STYLE)
+    if marks.cursor is not None:
+        add(marks.cursor, CURSOR_STYLE)
+    if marks.selection is not None:
+        add(marks.selection, SELECTION_STYLE)
+    if marks.highlight:
+        for entity in marks.analysis.entities:
+            add((entity.start, entity.end), LABEL_STYLES.get(entity.label, "bold"))
+    for index, hit in enumerate(marks.hits):
+        add(hit, CURRENT_HIT_STYLE if index == marks.current_hit else HIT_STYLE)
+    content = Content(body[paragraph[0] : paragraph[1]], spans=spans)
+    if not marks.highlight:
+        return content
+    return _with_date_notes(content, paragraph, marks.analysis.dates)
+
+
+def _with_date_notes(content: Content, paragraph: Range, dates: Iterable[DateMention]) -> Content:
+    """Insert a dim resolved date after each resolved mention in the paragraph."""
+    notes = sorted(
+        (mention.end - paragraph[0], date_note(mention))
+        for mention in dates
+        if paragraph[0] < mention.end <= paragraph[1] and mention.value is not None
+    )
+    if not notes:
+        return content
+    pieces = content.divide([offset for offset, _ in notes])
+    parts: list[Content] = [pieces[0]]
+    for piece, (_, note) in zip(pieces[1:], notes, strict=False):
+        parts.append(Content.styled(f" ·{note}", DATE_NOTE_STYLE))
+        parts.append(piece)
+    if len(pieces) <= len(notes):
+        parts.append(Content.styled(f" ·{notes[-1][1]}", DATE_NOTE_STYLE))
+    return Content("").join(parts)
+
+
+def legend() -> Content:
+    """Each entity label in its colour, for the help screen and the entities pane."""
+    parts = [
+        Content.styled(f"■ {LABEL_NAMES[label]}", LABEL_STYLES[label]) for label in ENTITY_LABELS
+    ]
+    return Content("  ").join(parts)
+
+
+def snippet_content(hit: Hit) -> Content:
+    """A search hit's snippet with its matched terms marked."""
+    spans = [Span(start, end, HIT_STYLE) for start, end in hit.spans]
+    return Content(hit.snippet, spans=spans)
+
+
+def byline(source: str, author: str, published: datetime | None) -> str:
+    parts = [part for part in (source, author, format_date(published)) if part]
+    return " · ".join(parts)

@@ -1,0 +1,154 @@
+"""Small modal dialogs: a date filter, a bookmark's note and tags, a yes/no confirmation."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+CANCEL = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+_RANGE = re.compile(r"^\s*(\S+)\s*(?:\.\.|to|–|-\s)\s*(\S+)\s*$")
+
+
+def date_clause(text: str, *, mentioned: bool) -> str:
+    """``2024-11`` -> ``published:2024-11``; ``2024-11-01..2024-11-30`` -> a range query."""
+    text = text.strip()
+    if not text:
+        return ""
+    field = "mentioned" if mentioned else "published"
+    if text.startswith("["):
+        return f"{field}:{text}"
+    match = _RANGE.match(text)
+    if match:
+        return f"{field}:[{match.group(1)} to {match.group(2)}]"
+    return f"{field}:{text}" if " " not in text else f"{field}:[{text}]"
+
+
+class DateFilterDialog(ModalScreen[str | None]):
+    """Ask for a date or range; returns the query clause to add."""
+
+    BINDINGS = CANCEL
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Filter by date", classes="dialog-title")
+            yield Static(
+                Content.styled(
+                    "2024-11-10 · 2024-11 · 2024 · 2024-11-01..2024-11-30 · yesterday · "
+                    "'last week'",
+                    "dim",
+                )
+            )
+            yield Input(placeholder="date or range", id="date-input")
+            yield Checkbox("dates mentioned in the text (not publication date)", id="mentioned")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Add filter", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def _done(self) -> None:
+        text = self.query_one("#date-input", Input).value
+        mentioned = self.query_one("#mentioned", Checkbox).value
+        self.dismiss(date_clause(text, mentioned=mentioned) or None)
+
+    def on_input_submitted(self) -> None:
+        self._done()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._done()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def split_tags(text: str) -> list[str]:
+    return [tag.strip().lstrip("#") for tag in re.split(r"[,\s]+", text) if tag.strip("# ")]
+
+
+class BookmarkDialog(ModalScreen[tuple[str, list[str]] | None]):
+    """A passage's note and tags; returns ``(note, tags)`` or None when cancelled."""
+
+    BINDINGS = CANCEL
+
+    def __init__(
+        self, quote: str, *, note: str = "", tags: tuple[str, ...] = (), title: str = "Bookmark"
+    ) -> None:
+        super().__init__()
+        self.quote = quote
+        self.note = note
+        self.tags = tags
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        quote = self.quote if len(self.quote) <= 300 else self.quote[:297] + "…"
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(Content.styled(f"“{quote}”", "italic"), classes="dialog-quote")
+            yield Input(self.note, placeholder="note (optional)", id="note")
+            yield Input(
+                " ".join(self.tags), placeholder="tags, separated by spaces or commas", id="tags"
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "note":
+            self.query_one("#tags", Input).focus()
+        else:
+            self._done()
+
+    def _done(self) -> None:
+        note = self.query_one("#note", Input).value
+        tags = split_tags(self.query_one("#tags", Input).value)
+        self.dismiss((note, tags))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._done()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no; Enter/y confirms, Esc/n cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *CANCEL,
+        Binding("y", "confirm", "Yes", id="dialog.yes"),
+        Binding("n", "cancel", "No", id="dialog.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Delete", variant="error", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "ok")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,110 @@
+"""The article list: titles, sources, dates and search snippets, paged on demand.
+
+An ``OptionList`` draws only the lines on screen, and pages are fetched only
+when the highlight nears the end of what is loaded, so a 100,000-article
+library never becomes 100,000 of anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from index.models import Hit
+from reader import keys
+from reader.render import format_date, snippet_content
+
+SNIPPET_CHARS = 150
+PREFETCH = 25
+"""Ask for the next page when the highlight is this close to the end of the loaded rows."""
+
+
+def hit_prompt(hit: Hit) -> Content:
+    """Title, then "source · date", then the snippet (when the list shows search hits)."""
+    meta = " · ".join(part for part in (hit.source, format_date(hit.published)) if part)
+    lines = [Content.styled(hit.title or "(untitled)", "bold"), Content.styled(meta, "dim")]
+    if hit.snippet:
+        snippet = snippet_content(hit)
+        if len(snippet) > SNIPPET_CHARS:
+            snippet = snippet[:SNIPPET_CHARS].rstrip() + "…"
+        lines.append(snippet.stylize("italic"))
+    return Content("\n").join(lines)
+
+
+class ArticleList(OptionList):
+    """Articles as a virtual list; asks for more rows as the reader nears the end."""
+
+    BINDINGS = keys.LIST
+
+    class Opened(Message):
+        """The reader chose an article (Enter or click)."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class NeedMore(Message):
+        """The highlight is near the end of the loaded rows and more exist."""
+
+        def __init__(self, loaded: int) -> None:
+            super().__init__()
+            self.loaded = loaded
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hits: list[Hit] = []
+        self.more = False
+        self._asked_at = -1
+
+    def show(self, hits: Sequence[Hit], *, more: bool = False) -> None:
+        """Replace the rows, keeping the highlight on the same article when it is still there."""
+        current = self.current_id
+        self.hits = list(hits)
+        self.more = more
+        self._asked_at = -1
+        self.clear_options()
+        self.add_options(self._make_options(self.hits))
+        ids = [hit.id for hit in self.hits]
+        if self.hits:
+            self.highlighted = ids.index(current) if current in ids else 0
+
+    def extend(self, hits: Sequence[Hit], *, more: bool) -> None:
+        """Append a page of rows (skipping any already shown)."""
+        known = {hit.id for hit in self.hits}
+        fresh = [hit for hit in hits if hit.id not in known]
+        self.hits.extend(fresh)
+        self.more = more
+        self.add_options(self._make_options(fresh))
+
+    @staticmethod
+    def _make_options(hits: Sequence[Hit]) -> list[Option]:
+        return [Option(hit_prompt(hit), id=hit.id) for hit in hits]
+
+    @property
+    def current_id(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
+    def select_id(self, article_id: str) -> None:
+        for index, hit in enumerate(self.hits):
+            if hit.id == article_id:
+                self.highlighted = index
+                return
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        if highlighted is None or not self.more:
+            return
+        loaded = len(self.hits)
+        if highlighted >= loaded - PREFETCH and self._asked_at != loaded:
+            self._asked_at = loaded
+            self.post_message(self.NeedMore(loaded))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Opened(event.option.id))

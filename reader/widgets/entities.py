@@ -1,0 +1,72 @@
+"""The entities pane: the open article's entities grouped by label, with counts.
+
+Enter searches the library for the entity (its canonical name in its field);
+``f`` adds it as a filter to the current query instead.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from index.models import ENTITY_LABELS, Analysis
+from reader import keys
+from reader.render import LABEL_NAMES, LABEL_STYLES
+
+
+def grouped(analysis: Analysis) -> dict[str, Counter[str]]:
+    """Label -> canonical name -> mentions, labels in the legend's order."""
+    groups: dict[str, Counter[str]] = {label: Counter() for label in ENTITY_LABELS}
+    for span in analysis.entities:
+        groups.setdefault(span.label, Counter())[span.canonical or span.text] += 1
+    return {label: names for label, names in groups.items() if names}
+
+
+class EntityList(OptionList):
+    """Entities of the open article; each option's id is ``LABEL\\tcanonical``."""
+
+    BINDINGS = keys.ENTITIES
+
+    class Chosen(Message):
+        """Search for an entity (or, with ``add``, narrow the current search by it)."""
+
+        def __init__(self, label: str, canonical: str, *, add: bool = False) -> None:
+            super().__init__()
+            self.label = label
+            self.canonical = canonical
+            self.add = add
+
+    def show(self, analysis: Analysis) -> None:
+        self.clear_options()
+        options: list[Option] = []
+        for label, names in grouped(analysis).items():
+            header = Content.assemble(
+                (f"{LABEL_NAMES[label].upper()} ", LABEL_STYLES[label]),
+                (str(sum(names.values())), "dim"),
+            )
+            options.append(Option(header, disabled=True))
+            for name, count in names.most_common():
+                prompt = Content.assemble(("  " + name, LABEL_STYLES[label]), (f" ×{count}", "dim"))
+                options.append(Option(prompt, id=f"{label}\t{name}"))
+        if not options:
+            options.append(Option(Content.styled("no entities", "dim"), disabled=True))
+        self.add_options(options)
+        self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+
+    def _chosen(self, *, add: bool) -> None:
+        option = self.highlighted_option
+        if option is None or option.id is None:
+            return
+        label, name = option.id.split("\t", 1)
+        self.post_message(self.Chosen(label, name, add=add))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._chosen(add=False)
+
+    def action_add_filter(self) -> None:
+        self._chosen(add=True)
