@@ -288,6 +288,12 @@ class BookmarkStore:
         found = self.list(article_id=article_id)
         return sorted(found, key=lambda b: (b.status == "orphaned", b.start, b.end))
 
+    def in_article(self, article: Article) -> Bookmarks:
+        """The bookmarks to mark in an article being shown: re-anchored first if the
+        article changed since they were checked, orphans left out, in reading order."""
+        self.reanchor(article)
+        return [b for b in self.for_article(article.id) if b.status != "orphaned"]
+
     def tags(self) -> TagCounts:
         """Every tag with how many bookmarks carry it, most used first."""
         with self._lock:

@@ -395,3 +395,15 @@ def test_the_database_uses_wal(db: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+def test_in_article_reanchors_stale_bookmarks_and_leaves_orphans_out(
+    store: BookmarkStore,
+) -> None:
+    kept = bookmark_passage(store, article(), PASSAGE)
+    bookmark_passage(store, article(), "Talks will continue in Washington")
+    edited = article("New lead paragraph.\n\n" + BODY[: BODY.index("Talks")])
+    [shown] = store.in_article(edited)
+    assert shown.id == kept.id
+    assert edited.body[shown.start : shown.end] == PASSAGE
+    assert [b.status for b in store.for_article("a1")] == ["moved", "orphaned"]
