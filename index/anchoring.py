@@ -9,7 +9,8 @@ steps, each cheaper than the next:
 2. every exact occurrence of the quote, the best by context then nearness;
 3. an approximate match (edit distance at most a quarter of the quote), found
    with Myers' bit-parallel algorithm in one pass over the body, scored by
-   quote similarity, context and nearness (the weighting Hypothesis uses).
+   quote similarity, context and nearness (the weighting Hypothesis uses); a
+   short quote must also have its context agree, or any similar phrase would do.
 
 Pure functions on strings: no storage, no clock.
 """
@@ -32,6 +33,10 @@ TIES_PER_RUN = 8
 """Equally good ends kept per run of adjacent approximate matches."""
 ERROR_RATE = 0.25
 """Edits tolerated in a fuzzy match, as a fraction of the quote's length."""
+SHORT_QUOTE = 32
+"""Quotes shorter than this are matched approximately only where their context agrees."""
+MIN_CONTEXT_SIMILARITY = 0.6
+"""How alike (0-1) the context of a short quote's approximate match must be."""
 
 MatchKind = Literal["exact", "quote", "fuzzy"]
 
@@ -136,15 +141,19 @@ def _best_occurrence(anchor: Anchor, body: str) -> int | None:
 
 def _score(anchor: Anchor, body: str, start: int, end: int, *, quote_similarity: float) -> float:
     """Hypothesis' weighting: quote 50, prefix 20, suffix 20, position 2."""
-    before = body[max(0, start - len(anchor.prefix)) : start]
-    after = body[end : end + len(anchor.suffix)]
     distance = abs(start - anchor.start) / max(len(body), 1)
     return (
         50 * quote_similarity
-        + 20 * _similarity(anchor.prefix, before)
-        + 20 * _similarity(anchor.suffix, after)
+        + 40 * _context_similarity(anchor, body, start, end)
         + 2 * (1.0 - min(distance, 1.0))
     )
+
+
+def _context_similarity(anchor: Anchor, body: str, start: int, end: int) -> float:
+    """How alike the text around ``[start, end)`` is to the anchor's prefix and suffix (0-1)."""
+    before = body[max(0, start - len(anchor.prefix)) : start]
+    after = body[end : end + len(anchor.suffix)]
+    return (_similarity(anchor.prefix, before) + _similarity(anchor.suffix, after)) / 2
 
 
 def _similarity(expected: str, found: str) -> float:
@@ -169,6 +178,8 @@ def _fuzzy(anchor: Anchor, body: str) -> Match | None:
     best: tuple[float, int, int] | None = None
     for end, errors in ends:
         start = _start_of(anchor.quote, body, end, errors)
+        if not _plausible(anchor, body, start, end):
+            continue
         quality = 1.0 - errors / len(anchor.quote)
         score = _score(anchor, body, start, end, quote_similarity=quality)
         if best is None or score > best[0]:
@@ -177,6 +188,14 @@ def _fuzzy(anchor: Anchor, body: str) -> Match | None:
         return None
     _, start, end = best
     return Match(start, end, body[start:end], "fuzzy")
+
+
+def _plausible(anchor: Anchor, body: str, start: int, end: int) -> bool:
+    """A short quote matched approximately could be any similar phrase ("13 November" for
+    "10 November"): it needs its context to agree too. A long one stands on its own."""
+    if len(anchor.quote) >= SHORT_QUOTE:
+        return True
+    return _context_similarity(anchor, body, start, end) >= MIN_CONTEXT_SIMILARITY
 
 
 def _best_ends(ends: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -181,3 +181,17 @@ def test_a_long_passage_in_a_long_body_is_found_after_small_edits() -> None:
     assert match.kind == "fuzzy"
     found = edited[match.start : match.end]
     assert found == passage[:400] + "X" + passage[401:]
+
+
+def test_a_short_deleted_quote_is_not_matched_to_a_similar_phrase() -> None:
+    anchor = anchor_of(BODY, "13 November")
+    edited = BODY.replace("Israel has until 13 November to", "Israel must") + " Since 10 November."
+    assert locate(anchor, edited) is None
+
+
+def test_a_short_quote_with_a_typo_fixed_in_place_is_found() -> None:
+    typo = BODY.replace("13 November", "13 Novembr")
+    anchor = anchor_of(typo, "13 Novembr")
+    match = locate(anchor, BODY + " Since 10 November.")
+    assert match is not None
+    assert match.quote == "13 November"
