@@ -186,8 +186,26 @@ def _fuzzy(anchor: Anchor, body: str) -> Match | None:
             best = (score, start, end)
     if best is None:
         return None
-    _, start, end = best
+    _, start, end = _snap(body, best[1], best[2], anchor)
     return Match(start, end, body[start:end], "fuzzy")
+
+
+MAX_SNAP = 24
+
+
+def _snap(body: str, start: int, end: int, anchor: Anchor) -> tuple[float, int, int]:
+    """Grow an approximate match to whole words where the quote had whole words at its edges,
+    so an edited "aid delivery" re-anchors as "aid deliveries", not "aid deliveri"."""
+    quote = anchor.quote
+    if quote[-1:].isalnum() and not anchor.suffix[:1].isalnum():
+        limit = min(len(body), end + MAX_SNAP)
+        while end < limit and body[end].isalnum():
+            end += 1
+    if quote[:1].isalnum() and not anchor.prefix[-1:].isalnum():
+        limit = max(0, start - MAX_SNAP)
+        while start > limit and body[start - 1].isalnum():
+            start -= 1
+    return 0.0, start, end
 
 
 def _plausible(anchor: Anchor, body: str, start: int, end: int) -> bool:

@@ -195,3 +195,16 @@ def test_a_short_quote_with_a_typo_fixed_in_place_is_found() -> None:
     match = locate(anchor, BODY + " Since 10 November.")
     assert match is not None
     assert match.quote == "13 November"
+
+
+def test_fuzzy_match_grows_to_whole_words() -> None:
+    from index.anchoring import locate, make_anchor
+
+    body = "Before. Israel has until 13 November to improve aid delivery to Gaza. After."
+    start = body.index("Israel")
+    end = body.index(" to Gaza")
+    anchor = make_anchor(body, start, end)
+    edited = body.replace("aid delivery", "aid deliveries").replace("Before.", "Quite before.")
+    match = locate(anchor, edited)
+    assert match is not None
+    assert match.quote.endswith("aid deliveries")
