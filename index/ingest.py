@@ -222,7 +222,7 @@ class Ingest:
 
     def _due(self) -> bool:
         return len(self._pending) >= BATCH_ARTICLES or (
-            self._pending and time.monotonic() - self._last_flush > BATCH_SECONDS
+            bool(self._pending) and time.monotonic() - self._last_flush > BATCH_SECONDS
         )
 
     def _flush(self) -> None:

@@ -19,7 +19,15 @@ ENTITY_FIELDS: dict[str, str] = {
 
 TEXT_FIELDS = ("title", "body")
 SEARCH_FIELDS = (
-    "id", "title", "body", "source", "author", "url", "published", "mentioned", "entity",
+    "id",
+    "title",
+    "body",
+    "source",
+    "author",
+    "url",
+    "published",
+    "mentioned",
+    "entity",
     *ENTITY_FIELDS.values(),
 )
 """Fields a user may name in a query (``person:blinken``)."""
