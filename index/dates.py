@@ -31,10 +31,24 @@ _NUMBER_WORDS = {
     "several": 0, "few": 0, "a few": 0,
 }  # fmt: skip
 
-_MONTH = (
-    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
-    r"|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
-)
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _month_alternatives(name: str) -> list[str]:
+    """ "November", "Nov", "Nov." and their all-capital forms ("3 NOV 2023")."""
+    forms = []
+    for word in (name, name.upper()):
+        abbr, rest = word[:3], word[3:]
+        forms.append(f"{abbr}(?:{rest}|\\.)?" if rest else word)
+        if name == "September":
+            forms.append(word[:4] + "\\.?")
+    return forms
+
+
+_MONTH = "(?:" + "|".join(a for n in _MONTH_NAMES for a in _month_alternatives(n)) + ")"
 _FULL_MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
@@ -47,6 +61,17 @@ _LEAD = rf"(?:(?:{_WEEKDAY}|{_WEEKDAY_ABBR}),?\s+)?(?:the\s+)?"
 _NOT_NUMBER_AFTER = r"(?![\d,.]\d|%|\w)"
 _NOT_NUMBER_BEFORE = r"(?<![\d£$€¥.,/\w-])"
 
+_GLUED = r"(?:\b|(?<=[a-z\d]))"  # "Australia28 October", "2023November 1" in scraped text
+_DAY_MONTH = (
+    rf"{_GLUED}{_LEAD}(?P<d>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?(?:\s+of)?\s+(?P<mo>{_MONTH})"
+    rf"{{year}}"
+)
+_MONTH_DAY = (
+    rf"{_GLUED}{_LEAD}(?P<mo>{_MONTH})\s+(?:the\s+)?(?P<d>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?"
+    rf"{{year}}"
+)
+_WITH_YEAR = rf"(?:,?\s+(?P<y>{_YEAR}))(?![\d%])"
+_WITHOUT_YEAR = _NOT_NUMBER_AFTER
 _COUNT_BEFORE = re.compile(
     r"(?:about|around|some|nearly|almost|approximately|roughly|than|least|up to|over|under"
     r"|only|just|all|No\.|no\.|number|page|pages|flight|route|model|room|#)\s*$"
@@ -140,8 +165,9 @@ def _day_month(m: re.Match[str], published: date | None, text: str) -> DateMenti
     day2 = _day_number(m["d2"]) if m["d2"] else None
     if day2 is not None and day2 <= day:
         return None
-    if m["y"]:
-        year = int(m["y"])
+    year_text = m.groupdict().get("y")
+    if year_text:
+        year = int(year_text)
         value = _safe_date(year, month, day)
         relative = False
     elif published is not None:
@@ -297,21 +323,16 @@ def _ago(m: re.Match[str], published: date | None, text: str) -> DateMention | N
 
 
 _PATTERNS: list[tuple[str, Resolver]] = [
-    (rf"{_NOT_NUMBER_BEFORE}(?P<y>{_YEAR})-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?!\d)", _iso),
+    (rf"(?<![\d.,/-])(?P<y>{_YEAR})-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?!\d)", _iso),
     (rf"{_NOT_NUMBER_BEFORE}(?P<y>{_YEAR})/(?P<mo>[01]?\d)/(?P<d>[0-3]?\d)(?![\d/])", _iso),
     (
-        rf"{_NOT_NUMBER_BEFORE}(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.](?P<y>{_YEAR}|\d\d)(?![\d/.]\d)",
+        rf"{_NOT_NUMBER_BEFORE}(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y>{_YEAR}|\d\d)(?![\d/.]\d)",
         _numeric,
     ),
-    (
-        rf"\b{_LEAD}(?P<d>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?(?:\s+of)?\s+(?P<mo>{_MONTH})"
-        rf"(?:,?\s+(?P<y>{_YEAR}))?{_NOT_NUMBER_AFTER}",
-        _day_month,
-    ),
-    (
-        rf"\b{_LEAD}(?P<mo>{_MONTH})\s+(?:the\s+)?(?P<d>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?"
-        rf"(?:,?\s+(?P<y>{_YEAR}))?{_NOT_NUMBER_AFTER}",
-        _day_month,
+    *(
+        (pattern.format(year=year), _day_month)
+        for year in (_WITH_YEAR, _WITHOUT_YEAR)  # "3 January 13, 2020" is January 13
+        for pattern in (_DAY_MONTH, _MONTH_DAY)
     ),
     (rf"\b(?P<mo>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR}){_NOT_NUMBER_AFTER}", _month_year),
     (

@@ -68,7 +68,7 @@ def _with_dates(spans: list[EntitySpan], mentions: list[DateMention]) -> list[En
 
     A date beats a NUMBER or a tagger's own DATE; against a name the longer span wins.
     """
-    from index.entities.rules import merge_spans
+    from index.entities.spans import merge_spans
 
     dates = _date_spans(mentions)
     named = [s for s in spans if s.label not in {"NUMBER", "DATE"}]

@@ -16,13 +16,16 @@ from index.entities.tokens import tokenize
 from index.models import EntityLabel
 
 CITY_MIN_POPULATION = 15_000
-"""Cities at least this big are places. Smaller towns are mostly noise in news text."""
+"""Smaller towns are left out: their names are mostly noise in news text."""
+CITY_CONFIDENT_POPULATION = 500_000
+"""Cities this big are places wherever they appear; smaller ones only where the words
+around say place ("in Leicester", not "Leicester won")."""
 BIG_CITY_POPULATION = 1_000_000
 """Cities this big are places even when their name is also an everyday word or a first name."""
 
 # How much a gazetteer source is trusted when the article itself says otherwise
 # ("Gordon Brown" makes a later "Brown" a person, whatever the gazetteer says of it).
-STRONG, WEAK = 2, 1
+STRONG, CITY, WEAK = 3, 2, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,9 @@ class Gazetteer:
     roles: frozenset[str]
     org_suffixes: frozenset[str]
     org_prefixes: frozenset[str]
+    events: frozenset[str]
+    """Words that end the name of an event or award ("Cup", "Open"): such names are not
+    people, and a place inside one ("Davis Cup", "Australian Open") is not a place."""
 
 
 def _data_lines(name: str) -> list[str]:
@@ -109,7 +115,8 @@ def _add_geonames(builder: _Builder, first_names: frozenset[str], common: frozen
         ambiguous = name.lower() in common or name in first_names or len(name) < 3
         if ambiguous and population < BIG_CITY_POPULATION:
             continue
-        builder.add(name, Entry("PLACE", name, WEAK))
+        strength = CITY if population >= CITY_CONFIDENT_POPULATION else WEAK
+        builder.add(name, Entry("PLACE", name, strength))
 
 
 @functools.cache
@@ -137,4 +144,5 @@ def gazetteer() -> Gazetteer:
         roles=frozenset(titles.get("role", [])),
         org_suffixes=frozenset(org_words.get("suffix", [])),
         org_prefixes=frozenset(org_words.get("prefix", [])),
+        events=frozenset(org_words.get("event", [])),
     )

@@ -5,43 +5,40 @@ chunks ("Secretary of State Antony Blinken"); each chunk is segmented left to ri
 by gazetteer look-ups, titles, organisation words and first names. A second pass
 makes the article agree with itself: once "Antony Blinken" is a person, a later
 "Blinken" is too, with the full name as its canonical form.
+
+Span conventions follow OntoNotes (what spaCy's English pipelines are trained on):
+titles and possessive "'s" stay outside a name, a multi-word organisation or place
+takes its "the" ("the Bank of England"), a one-word one does not ("the BBC").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.entities.aliases import Aliases, build_aliases
+from index.entities.context import label_by_context
 from index.entities.gazetteer import STRONG, WEAK, Entry, Gazetteer, gazetteer
 from index.entities.numbers import find_numbers
-from index.entities.tokens import Tokens, tokenize
+from index.entities.spans import drop_overlaps, merge_spans
+from index.entities.tokens import Tokens, headline_flags, tokenize
 from index.models import EntityLabel, EntitySpan
 
 _CONNECTORS = frozenset({"of", "for", "and", "&", "on"})
 _NAME_PARTICLES = frozenset(
-    {
-        "de",
-        "da",
-        "di",
-        "van",
-        "von",
-        "der",
-        "den",
-        "bin",
-        "al",
-        "el",
-        "le",
-        "la",
-        "du",
-        "dos",
-        "ibn",
-    }
+    "de da di van von der den bin al el le la du dos ibn".split()  # noqa: SIM905
 )
+_LOCATIVE = frozenset(
+    "in at from to near outside across around via between into towards toward through "  # noqa: SIM905
+    "throughout inside In At From Near Outside Across Around Between Throughout".split()
+)
+_CONTRACTIONS = ("'m", "'ve", "'re", "'ll", "'d", "’m", "’ve", "’re", "’ll", "’d", "n't", "n’t")
 _MAX_PERSON_TOKENS = 4
+_MAX_GUESSED_PERSON_TOKENS = 3
 _ACRONYM_MAX = 6
 
 
 @dataclass(slots=True)
-class _Found:
+class Found:
     """An entity found by the first pass, in token indices ``[first, last)``."""
 
     first: int
@@ -49,6 +46,7 @@ class _Found:
     label: EntityLabel
     canonical: str
     strength: int
+    rule: str
 
 
 def _is_cap(word: str) -> bool:
@@ -60,6 +58,14 @@ def _is_acronym(word: str) -> bool:
     return 2 <= len(letters) <= _ACRONYM_MAX and letters.isalpha() and letters.isupper()
 
 
+def _is_camel(word: str) -> bool:
+    """Inner capitals as in "DaimlerChrysler" or "iTunes" (not "McFadden", "O'Gara")."""
+    if not word.isalpha() or word.isupper():
+        return False
+    inner = word[1:] if not word.startswith(("Mc", "Mac")) else word[3:]
+    return any(c.isupper() for c in inner[1:]) or (word[0].islower() and word[1].isupper())
+
+
 class _Pass:
     """One article's tagging: tokens, the gazetteer and what has been found so far."""
 
@@ -68,9 +74,10 @@ class _Pass:
         self.gaz = gaz
         self.tok: Tokens = tokenize(text)
         self.words = self.tok.text
-        self.headline = _headline_flags(self.tok)
-        self.found: list[_Found] = []
+        self.headline = headline_flags(self.tok)
+        self.found: list[Found] = []
         self.unknown: list[tuple[int, int]] = []
+        self.extra: list[EntitySpan] = []
 
     # -- chunks --------------------------------------------------------------------------
 
@@ -143,8 +150,43 @@ class _Pass:
             word in gaz.roles
             or word in gaz.honorifics
             or word in gaz.first_names
-            or (word in _CONNECTORS)
+            or word in _CONNECTORS
         )
+
+    def _is_plain(self, k: int) -> bool:
+        """A capitalised word no rule knows: not a title, first name, connector or gazetteer
+        start."""
+        word, gaz = self.words[k], self.gaz
+        return (
+            _is_cap(word)
+            and word not in gaz.roles
+            and word not in gaz.honorifics
+            and word not in gaz.first_names
+            and word not in gaz.max_tokens
+        )
+
+    def _longer_name_end(self, end: int, j: int) -> int:
+        """Where a longer name ends when a gazetteer hit is only its first word ("BBC Sport",
+        "China Daily", "Davis Cup"); 0 when it is not. A title after the words keeps the
+        hit on its own ("US Trade Representative")."""
+        if end >= j or not self._is_plain(end):
+            return 0
+        e = end
+        while e < j and self._is_plain(e):
+            e += 1
+        if e < len(self.words) and self.words[e] in self.gaz.roles:
+            return 0
+        return e
+
+    def _locative(self, k: int, end: int) -> bool:
+        """Words around a small town's name that say it is a place: "in Leicester",
+        "Swansea, Wales"."""
+        words = self.words
+        if k > 0 and words[k - 1] in _LOCATIVE:
+            return True
+        after = words[end + 1] if end + 1 < len(words) and words[end] == "," else ""
+        entry = self.gaz.phrases.get(after)
+        return entry is not None and entry.label == "PLACE" and entry.strength == STRONG
 
     def _name_like(self, k: int) -> bool:
         word, gaz = self.words[k], self.gaz
@@ -167,7 +209,12 @@ class _Pass:
         """Past a role and its portfolio ("Minister of Strategic Affairs"), up to a first name."""
         words, gaz = self.words, self.gaz
         k += 1
-        while k < j and (words[k] in gaz.roles or words[k] in gaz.honorifics or words[k] == "."):
+        while k < j and (
+            words[k] in gaz.roles
+            or words[k] in gaz.honorifics
+            or words[k] == "."
+            or (k + 1 < j and words[k + 1] in gaz.roles)  # "Deputy Prime Minister"
+        ):
             k += 1
         if k < j and words[k] in {"of", "for", "on"}:
             k += 1
@@ -178,9 +225,9 @@ class _Pass:
     # -- segmentation ---------------------------------------------------------------------
 
     def _emit(
-        self, first: int, last: int, label: EntityLabel, canonical: str, strength: int
+        self, first: int, last: int, label: EntityLabel, canonical: str, strength: int, rule: str
     ) -> None:
-        self.found.append(_Found(first, last, label, canonical, strength))
+        self.found.append(Found(first, last, label, canonical, strength, rule))
 
     def _segment(self, i: int, j: int) -> None:
         """Split chunk ``[i, j)`` into entities; runs nothing claims go to ``_flush_unknown``."""
@@ -220,18 +267,28 @@ class _Pass:
         match = self._gazetteer_match(k, j)
         org_end = self._org_end(k, j)
         if org_end and (match is None or org_end > match[0]):
-            self._emit(k, org_end, "ORG", self._span_text(k, org_end), STRONG)
+            self._emit(k, org_end, "ORG", self._span_text(k, org_end), STRONG, "org-word")
             return org_end, False
-        if match is not None and not (titled and match[1].strength == WEAK):
+        if match is not None and not (titled and match[1].strength < STRONG):
             end, entry = match
-            self._emit(k, end, entry.label, entry.canonical, entry.strength)
+            if entry.strength == WEAK and not self._locative(k, end):
+                return None
+            longer = self._longer_name_end(end, j)
+            if longer:
+                if any(w in gaz.events for w in words[k:longer]) or entry.label == "PERSON":
+                    return None
+                canonical = self._span_text(k, longer)
+                self._emit(k, longer, "ORG", canonical, WEAK, "gazetteer-extended")
+                return longer, False
+            self._emit(k, end, entry.label, entry.canonical, entry.strength, "gazetteer")
             return end, False
         if word in gaz.honorifics or word in gaz.roles:
             return self._skip_title(k, j), True
         if _is_cap(word) and (titled or (word in gaz.first_names and k + 1 < j)):
             end = self._person_end(k, j)
             if titled or end > k + 1:
-                self._emit(k, end, "PERSON", self._span_text(k, end), STRONG)
+                rule = "title" if titled else "first-name"
+                self._emit(k, end, "PERSON", self._span_text(k, end), STRONG, rule)
                 return end, False
         return None
 
@@ -244,23 +301,40 @@ class _Pass:
             first += 1
         if first >= last:
             return
-        if self.headline[first]:
+        if self.headline[first] or words[first].endswith(_CONTRACTIONS):
             self.unknown.append((first, last))
             return
-        followed_by_role = last < len(words) and words[last] in gaz.roles
         if last - first == 1:
-            if _is_acronym(words[first]) and not followed_by_role:
-                self._emit(first, last, "ORG", words[first], WEAK)
-            else:
-                self.unknown.append((first, last))
+            self._single_unknown(first)
             return
-        if followed_by_role or any(words[x].lower() in gaz.common for x in range(first, last)):
+        run = words[first:last]
+        followed_by_role = last < len(words) and words[last] in gaz.roles
+        if (
+            followed_by_role
+            or last - first > _MAX_GUESSED_PERSON_TOKENS
+            or any(w.lower() in gaz.common or w in gaz.events or w in gaz.max_tokens for w in run)
+            or any(_is_acronym(w) or _is_camel(w) for w in run)
+        ):
             self.unknown.append((first, last))
             return
-        if last - first <= 3 and all(not _is_acronym(words[x]) for x in range(first, last)):
-            self._emit(first, last, "PERSON", self._span_text(first, last), WEAK)
+        self._emit(first, last, "PERSON", self._span_text(first, last), WEAK, "guess-person")
+
+    def _single_unknown(self, k: int) -> None:
+        """One capitalised word: an acronym or a camel-cased brand is an organisation, and so
+        is "the Cabinet"; anything else waits for the article to say what it is."""
+        words, gaz = self.words, self.gaz
+        word = words[k]
+        followed_by_role = k + 1 < len(words) and words[k + 1] in gaz.roles
+        org_word = word in gaz.org_suffixes or word in gaz.org_prefixes
+        after_the = k > 0 and words[k - 1] == "the"
+        if word.lower() in gaz.common and not org_word:
+            self.unknown.append((k, k + 1))
+        elif (_is_acronym(word) or _is_camel(word)) and not followed_by_role:
+            self._emit(k, k + 1, "ORG", word, WEAK, "acronym")
+        elif org_word and after_the and not self.tok.sentence_start[k]:
+            self._emit(k, k + 1, "ORG", word, WEAK, "the-org-word")
         else:
-            self.unknown.append((first, last))
+            self.unknown.append((k, k + 1))
 
     def _span_text(self, first: int, last: int) -> str:
         return self.text[self.tok.start[first] : self.tok.end[last - 1]]
@@ -301,31 +375,30 @@ class _Pass:
             self.extra.append(EntitySpan(s, e, entry.label, self.text[s:e], entry.canonical))
         return bool(hits)
 
-    extra: list[EntitySpan]
-
     def spans(self) -> list[EntitySpan]:
-        self.extra = []
         self.first_pass()
-        aliases = _aliases(self.found, self.words)
+        aliases = build_aliases(self.found, self.words, self.gaz)
         out = list(self.extra)
-        for f in self.found:
-            out.append(self._resolve(f, aliases))
+        out.extend(self._resolve(f, aliases) for f in self.found)
+        for surface, label in label_by_context(self.words, self.unknown).items():
+            aliases.setdefault(surface, (label, surface))
         for first, last in self.unknown:
             out.extend(self._from_aliases(first, last, aliases))
         return out
 
-    def _resolve(self, f: _Found, aliases: dict[str, tuple[EntityLabel, str]]) -> EntitySpan:
-        s, e = self.tok.start[f.first], self.tok.end[f.last - 1]
-        surface = self.text[s:e]
+    def _resolve(self, f: Found, aliases: Aliases) -> EntitySpan:
         label, canonical = f.label, f.canonical
         alias = aliases.get(" ".join(self.words[f.first : f.last]))
-        if alias is not None and (f.strength == WEAK or alias[0] == label):
+        if alias is not None and (f.strength < STRONG or alias[0] == label):
             label, canonical = alias
-        return EntitySpan(s, e, label, surface, canonical)
+        first = f.first
+        multiword = label in {"ORG", "PLACE"} and f.last - first >= 2 and first > 0
+        if multiword and self.words[first - 1] in {"the", "The"} and self._joined(first):
+            first -= 1
+        s, e = self.tok.start[first], self.tok.end[f.last - 1]
+        return EntitySpan(s, e, label, self.text[s:e], canonical)
 
-    def _from_aliases(
-        self, first: int, last: int, aliases: dict[str, tuple[EntityLabel, str]]
-    ) -> list[EntitySpan]:
+    def _from_aliases(self, first: int, last: int, aliases: Aliases) -> list[EntitySpan]:
         out = []
         for k in range(first, last):
             for n in (2, 1):
@@ -336,61 +409,7 @@ class _Pass:
                     s, e = self.tok.start[k], self.tok.end[k + n - 1]
                     out.append(EntitySpan(s, e, alias[0], self.text[s:e], alias[1]))
                     break
-        return _drop_overlaps(out)
-
-
-def _headline_flags(tok: Tokens) -> list[bool]:
-    """True for tokens on a title-case line (a heading): there capitals prove nothing."""
-    flags = [False] * len(tok)
-    line_start = 0
-    for i in range(1, len(tok) + 1):
-        if i == len(tok) or tok.newline_before[i]:
-            words = [w for w in tok.text[line_start:i] if w[0].isalpha()]
-            capitals = sum(1 for w in words if w[0].isupper())
-            if len(words) >= 2 and capitals >= 0.6 * len(words) and tok.text[i - 1] not in '.!?"”':
-                flags[line_start:i] = [True] * (i - line_start)
-            line_start = i
-    return flags
-
-
-def _aliases(found: list[_Found], words: list[str]) -> dict[str, tuple[EntityLabel, str]]:
-    """Short forms the article uses for what it named in full: surnames, acronyms."""
-    aliases: dict[str, tuple[EntityLabel, str]] = {}
-    clashes: set[str] = set()
-    for f in found:
-        if f.strength != STRONG and f.label != "PERSON":
-            continue
-        parts = [w for w in words[f.first : f.last] if w not in _NAME_PARTICLES]
-        if f.label == "PERSON" and len(parts) >= 2:
-            keys = [parts[-1], " ".join(words[f.first : f.last])]
-            if len(parts) >= 3:
-                keys.append(" ".join(parts[-2:]))
-        elif f.label == "ORG" and len(parts) >= 2:
-            keys = ["".join(w[0] for w in parts if w[0].isupper() and w != "The")]
-        else:
-            keys = []
-        for key in keys:
-            if key in aliases and aliases[key][1] != f.canonical:
-                clashes.add(key)
-            aliases.setdefault(key, (f.label, f.canonical))
-    for f in found:
-        if f.label == "PERSON" and f.last - f.first == 1:
-            aliases.setdefault(words[f.first], ("PERSON", f.canonical))
-    for key in clashes:
-        aliases.pop(key, None)
-    return aliases
-
-
-def _drop_overlaps(spans: list[EntitySpan]) -> list[EntitySpan]:
-    """Sorted by start; of overlapping spans the longer (then the earlier) wins."""
-    kept: list[EntitySpan] = []
-    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-        if kept and span.start < kept[-1].end:
-            if span.end - span.start > kept[-1].end - kept[-1].start:
-                kept[-1] = span
-            continue
-        kept.append(span)
-    return kept
+        return drop_overlaps(out)
 
 
 class RulesTagger:
@@ -401,19 +420,3 @@ class RulesTagger:
     def __call__(self, text: str) -> list[EntitySpan]:
         named = _Pass(text, gazetteer()).spans()
         return merge_spans(named, find_numbers(text))
-
-
-def merge_spans(primary: list[EntitySpan], secondary: list[EntitySpan]) -> list[EntitySpan]:
-    """``primary`` without overlaps, plus the ``secondary`` spans that overlap none of them."""
-    kept = _drop_overlaps(primary)
-    bounds = [(s.start, s.end) for s in kept]
-    out = list(kept)
-    import bisect
-
-    starts = [b[0] for b in bounds]
-    for span in secondary:
-        i = bisect.bisect_left(starts, span.end)
-        if i > 0 and bounds[i - 1][1] > span.start:
-            continue
-        out.append(span)
-    return _drop_overlaps(out)

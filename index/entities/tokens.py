@@ -66,3 +66,18 @@ def _sentence_starts(words: list[str], newline: list[bool]) -> list[bool]:
         elif prev in _SENTENCE_END:
             flags[i] = not (prev == "." and i >= 2 and words[i - 2] in _ABBREVIATIONS)
     return flags
+
+
+def headline_flags(tok: Tokens) -> list[bool]:
+    """True for tokens on a title-case line (a heading): there capitals prove nothing."""
+    flags = [False] * len(tok)
+    line_start = 0
+    for i in range(1, len(tok) + 1):
+        if i == len(tok) or tok.newline_before[i]:
+            words = [w for w in tok.text[line_start:i] if w[0].isalpha()]
+            capitals = sum(1 for w in words if w[0].isupper())
+            ends_sentence = tok.text[i - 1] in '.!?"”'
+            if len(words) >= 2 and capitals >= 0.6 * len(words) and not ends_sentence:
+                flags[line_start:i] = [True] * (i - line_start)
+            line_start = i
+    return flags

@@ -18,9 +18,11 @@ SEED = Path(__file__).parents[2] / "seeds" / "000_ae79fbdee465601c.txt"
 
 
 def _by_text(spans: list[EntitySpan] | tuple[EntitySpan, ...]) -> dict[str, set[tuple[str, str]]]:
+    """Surface (without a leading "the", which multi-word names keep) -> (label, canonical)."""
     found: dict[str, set[tuple[str, str]]] = {}
     for span in spans:
-        found.setdefault(span.text, set()).add((span.label, span.canonical))
+        surface = span.text.removeprefix("the ").removeprefix("The ")
+        found.setdefault(surface, set()).add((span.label, span.canonical))
     return found
 
 
@@ -87,6 +89,11 @@ def test_people_orgs_and_places_in_plain_sentences() -> None:
     assert found["European Union"] == {("ORG", "European Union")}
     assert found["Bank of England"] == {("ORG", "Bank of England")}
     assert "Prime Minister" not in found and "President" not in found
+    assert {s.text for s in extract_entities(text) if s.label == "ORG"} == {
+        "BBC",
+        "the European Union",
+        "the Bank of England",
+    }
     assert found["Friday"] == {("DATE", "Friday")}  # no publication date: not resolved
 
 

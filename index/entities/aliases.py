@@ -1,0 +1,66 @@
+"""Article-level consistency: the short forms an article uses for what it named in full.
+
+"Antony Blinken" makes "Blinken" (and "Antony Blinken" itself, wherever a weaker rule
+said otherwise) a person with canonical "Antony Blinken"; "World Trade Organisation"
+makes "WTO" that organisation; "Manchester United" makes "United" the club. A short
+form two different names claim is dropped: ambiguous, so not guessed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from index.entities.gazetteer import STRONG, Gazetteer
+from index.models import EntityLabel
+
+if TYPE_CHECKING:
+    from index.entities.rules import Found
+
+Aliases = dict[str, tuple[EntityLabel, str]]
+
+_PARTICLES = frozenset("de da di van von der den bin al el le la du dos ibn".split())  # noqa: SIM905
+
+
+def _person_keys(words: list[str]) -> list[str]:
+    parts = [w for w in words if w not in _PARTICLES]
+    if len(parts) < 2:
+        return []
+    keys = [parts[-1], " ".join(words)]
+    if len(parts) >= 3:
+        keys.append(" ".join(parts[-2:]))
+    return keys
+
+
+def _org_keys(words: list[str], gaz: Gazetteer) -> list[str]:
+    parts = [w for w in words if w[0].isupper() and w != "The"]
+    if len(parts) < 2:
+        return []
+    keys = ["".join(w[0] for w in parts)]
+    place = gaz.phrases.get(parts[0])
+    if place is not None and place.label == "PLACE" and len(parts) == 2:
+        keys.append(parts[1])  # "Manchester United" -> "United"
+    return keys
+
+
+def build_aliases(found: list[Found], words: list[str], gaz: Gazetteer) -> Aliases:
+    """Short form -> (label, canonical), from the first pass's confident finds."""
+    aliases: Aliases = {}
+    clashes: set[str] = set()
+    for f in found:
+        span_words = words[f.first : f.last]
+        if f.label == "PERSON":
+            keys = _person_keys(span_words)
+        elif f.label == "ORG" and f.strength == STRONG:
+            keys = _org_keys(span_words, gaz)
+        else:
+            keys = []
+        for key in keys:
+            if key in aliases and aliases[key][1] != f.canonical:
+                clashes.add(key)
+            aliases.setdefault(key, (f.label, f.canonical))
+    for f in found:
+        if f.label == "PERSON" and f.last - f.first == 1 and f.rule == "title":
+            aliases.setdefault(words[f.first], ("PERSON", f.canonical))
+    for key in clashes:
+        aliases.pop(key, None)
+    return aliases

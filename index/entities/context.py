@@ -1,0 +1,69 @@
+"""Context cues for capitalised words nothing else knows: "Parry said" is a person,
+"shares in Yukos" an organisation, and the article agrees with itself about it."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+
+from index.models import EntityLabel
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    person_after: frozenset[str]
+    person_before: frozenset[str]
+    org_after: frozenset[str]
+    org_before: frozenset[str]
+
+
+@functools.cache
+def cues() -> Cues:
+    text = resources.files("index.data").joinpath("context_cues.txt").read_text("utf-8")
+    sections: dict[str, set[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            current = line.strip("[]")
+        else:
+            sections.setdefault(current, set()).add(line)
+    return Cues(
+        person_after=frozenset(sections.get("person-after", ())),
+        person_before=frozenset(sections.get("person-before", ())),
+        org_after=frozenset(sections.get("org-after", ())),
+        org_before=frozenset(sections.get("org-before", ())),
+    )
+
+
+def _vote(words: list[str], first: int, last: int, c: Cues) -> EntityLabel | None:
+    after = words[last] if last < len(words) else ""
+    if after == "," and last + 1 < len(words):
+        after = words[last + 1]
+    before = words[first - 1] if first > 0 else ""
+    if after in c.org_after or before in c.org_before:
+        return "ORG"
+    if after in c.person_after or (before in c.person_before and last - first >= 1):
+        return "PERSON"
+    return None
+
+
+def label_by_context(words: list[str], runs: list[tuple[int, int]]) -> dict[str, EntityLabel]:
+    """Surface -> label for the unknown ``runs`` whose neighbours say what they are,
+    by majority over the article (ties are left alone)."""
+    c = cues()
+    votes: dict[str, Counter[EntityLabel]] = {}
+    for first, last in runs:
+        label = _vote(words, first, last, c)
+        if label is not None:
+            votes.setdefault(" ".join(words[first:last]), Counter())[label] += 1
+    decided: dict[str, EntityLabel] = {}
+    for surface, counter in votes.items():
+        ranked = counter.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            decided[surface] = ranked[0][0]
+    return decided
