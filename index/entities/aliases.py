@@ -25,7 +25,7 @@ def _person_keys(words: list[str]) -> list[str]:
     parts = [w for w in words if w not in _PARTICLES]
     if len(parts) < 2:
         return []
-    keys = [parts[-1], " ".join(words)]
+    keys = [parts[-1], parts[0], " ".join(words)]
     if len(parts) >= 3:
         keys.append(" ".join(parts[-2:]))
     return keys

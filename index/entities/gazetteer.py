@@ -47,6 +47,9 @@ class Gazetteer:
     roles: frozenset[str]
     org_suffixes: frozenset[str]
     org_prefixes: frozenset[str]
+    place_suffixes: frozenset[str]
+    place_prefixes: frozenset[str]
+    compass: frozenset[str]
     events: frozenset[str]
     """Words that end the name of an event or award ("Cup", "Open"): such names are not
     people, and a place inside one ("Davis Cup", "Australian Open") is not a place."""
@@ -112,7 +115,9 @@ def _add_geonames(builder: _Builder, first_names: frozenset[str], common: frozen
         name, population = city["name"], int(city["population"])
         if population < CITY_MIN_POPULATION:
             break
-        ambiguous = name.lower() in common or name in first_names or len(name) < 3
+        plain = _ascii(name)
+        ambiguous = any(n.lower() in common or n in first_names for n in (name, plain))
+        ambiguous = ambiguous or len(name) < 3
         if ambiguous and population < BIG_CITY_POPULATION:
             continue
         strength = CITY if population >= CITY_CONFIDENT_POPULATION else WEAK
@@ -145,4 +150,7 @@ def gazetteer() -> Gazetteer:
         org_suffixes=frozenset(org_words.get("suffix", [])),
         org_prefixes=frozenset(org_words.get("prefix", [])),
         events=frozenset(org_words.get("event", [])),
+        place_suffixes=frozenset(org_words.get("place-suffix", [])),
+        place_prefixes=frozenset(org_words.get("place-prefix", [])),
+        compass=frozenset(org_words.get("compass", [])),
     )

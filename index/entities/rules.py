@@ -18,23 +18,21 @@ from dataclasses import dataclass
 from index.entities.aliases import Aliases, build_aliases
 from index.entities.context import label_by_context
 from index.entities.gazetteer import STRONG, WEAK, Entry, Gazetteer, gazetteer
+from index.entities.matchers import (
+    CONNECTORS,
+    CONTRACTIONS,
+    MAX_GUESSED_PERSON_TOKENS,
+    Matcher,
+    is_acronym,
+    is_camel,
+    is_cap,
+)
 from index.entities.numbers import find_numbers
 from index.entities.spans import drop_overlaps, merge_spans
-from index.entities.tokens import Tokens, headline_flags, tokenize
 from index.models import EntityLabel, EntitySpan
 
-_CONNECTORS = frozenset({"of", "for", "and", "&", "on"})
-_NAME_PARTICLES = frozenset(
-    "de da di van von der den bin al el le la du dos ibn".split()  # noqa: SIM905
-)
-_LOCATIVE = frozenset(
-    "in at from to near outside across around via between into towards toward through "  # noqa: SIM905
-    "throughout inside In At From Near Outside Across Around Between Throughout".split()
-)
-_CONTRACTIONS = ("'m", "'ve", "'re", "'ll", "'d", "’m", "’ve", "’re", "’ll", "’d", "n't", "n’t")
-_MAX_PERSON_TOKENS = 4
-_MAX_GUESSED_PERSON_TOKENS = 3
-_ACRONYM_MAX = 6
+_HONORIFICS_IN_SPAN = frozenset({"Ms", "Mrs", "Miss", "Prof", "Lady"})
+"""OntoNotes-style spans keep these in a person's span ("Ms Hewitt") but not "Mr"."""
 
 
 @dataclass(slots=True)
@@ -47,180 +45,24 @@ class Found:
     canonical: str
     strength: int
     rule: str
+    lead: int = 0
+    """Tokens before ``first`` that belong to the span but not to the name ("Ms")."""
 
 
-def _is_cap(word: str) -> bool:
-    return word[0].isupper() and (len(word) > 1 or word not in {"I", "A"})
+def _plural(word: str) -> bool:
+    """A plural-looking last word: names of groups, clubs and works more often than of a
+    person whose first name the word lists do not know."""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3
 
 
-def _is_acronym(word: str) -> bool:
-    letters = word.replace(".", "").replace("&", "")
-    return 2 <= len(letters) <= _ACRONYM_MAX and letters.isalpha() and letters.isupper()
-
-
-def _is_camel(word: str) -> bool:
-    """Inner capitals as in "DaimlerChrysler" or "iTunes" (not "McFadden", "O'Gara")."""
-    if not word.isalpha() or word.isupper():
-        return False
-    inner = word[1:] if not word.startswith(("Mc", "Mac")) else word[3:]
-    return any(c.isupper() for c in inner[1:]) or (word[0].islower() and word[1].isupper())
-
-
-class _Pass:
-    """One article's tagging: tokens, the gazetteer and what has been found so far."""
+class _Pass(Matcher):
+    """One article's tagging: the rules in order, then the article-level pass."""
 
     def __init__(self, text: str, gaz: Gazetteer) -> None:
-        self.text = text
-        self.gaz = gaz
-        self.tok: Tokens = tokenize(text)
-        self.words = self.tok.text
-        self.headline = headline_flags(self.tok)
+        super().__init__(text, gaz)
         self.found: list[Found] = []
         self.unknown: list[tuple[int, int]] = []
         self.extra: list[EntitySpan] = []
-
-    # -- chunks --------------------------------------------------------------------------
-
-    def _joined(self, i: int) -> bool:
-        """Token ``i`` follows token ``i - 1`` on the same line with only spaces between."""
-        return not self.tok.newline_before[i] and self.tok.start[i] - self.tok.end[i - 1] <= 1
-
-    def _cap_run_end(self, i: int) -> int:
-        n, words = len(self.words), self.words
-        j = i + 1
-        while j < n and _is_cap(words[j]) and self._joined(j):
-            j += 1
-        return j
-
-    def _chunk_end(self, i: int) -> int:
-        """End of the chunk at ``i``: capitalised runs, joined through "of", "and" ... only
-        when an organisation or title word sits next to the connector."""
-        words, gaz = self.words, self.gaz
-        j = self._cap_run_end(i)
-        of_mode = False
-        while j + 1 < len(words) and words[j] in _CONNECTORS and self._joined(j):
-            if not (_is_cap(words[j + 1]) and self._joined(j + 1)):
-                break
-            right = self._cap_run_end(j + 1)
-            left_word = words[j - 1]
-            cue = left_word in gaz.org_prefixes or left_word in gaz.roles
-            joinable = (
-                (cue and words[j] in {"of", "for", "on"})
-                or (of_mode and right - (j + 1) <= 2)
-                or words[right - 1] in gaz.org_suffixes
-            )
-            if not joinable:
-                break
-            of_mode = of_mode or words[j] in {"of", "for"}
-            j = right
-        return j
-
-    # -- matching helpers -----------------------------------------------------------------
-
-    def _gazetteer_match(self, k: int, limit: int) -> tuple[int, Entry] | None:
-        words, gaz = self.words, self.gaz
-        longest = gaz.max_tokens.get(words[k], 0)
-        for n in range(min(longest, limit - k), 0, -1):
-            entry = gaz.phrases.get(" ".join(words[k : k + n]))
-            if entry is not None and all(self._joined(x) for x in range(k + 1, k + n)):
-                return k + n, entry
-        return None
-
-    def _org_end(self, k: int, j: int) -> int:
-        """The furthest end ``e`` in ``(k, j]`` where words ``k..e`` make an organisation."""
-        words, gaz = self.words, self.gaz
-        if words[k] in gaz.honorifics or words[k] in gaz.roles:
-            return 0
-        if words[k] in gaz.org_prefixes and k + 2 < j and words[k + 1] in {"of", "for"}:
-            return j
-        for e in range(j, k + 1, -1):
-            if e < j and not self._ends_name(e):
-                continue
-            if words[e - 1] in gaz.org_suffixes and words[e - 2] not in _CONNECTORS:
-                if any(words[x] in gaz.honorifics for x in range(k, e)):
-                    return 0
-                return e
-        return 0
-
-    def _ends_name(self, e: int) -> bool:
-        """Whether a name may end before token ``e`` (a title, a first name or a connector
-        follows), rather than run on ("The United | Nations")."""
-        word, gaz = self.words[e], self.gaz
-        return (
-            word in gaz.roles
-            or word in gaz.honorifics
-            or word in gaz.first_names
-            or word in _CONNECTORS
-        )
-
-    def _is_plain(self, k: int) -> bool:
-        """A capitalised word no rule knows: not a title, first name, connector or gazetteer
-        start."""
-        word, gaz = self.words[k], self.gaz
-        return (
-            _is_cap(word)
-            and word not in gaz.roles
-            and word not in gaz.honorifics
-            and word not in gaz.first_names
-            and word not in gaz.max_tokens
-        )
-
-    def _longer_name_end(self, end: int, j: int) -> int:
-        """Where a longer name ends when a gazetteer hit is only its first word ("BBC Sport",
-        "China Daily", "Davis Cup"); 0 when it is not. A title after the words keeps the
-        hit on its own ("US Trade Representative")."""
-        if end >= j or not self._is_plain(end):
-            return 0
-        e = end
-        while e < j and self._is_plain(e):
-            e += 1
-        if e < len(self.words) and self.words[e] in self.gaz.roles:
-            return 0
-        return e
-
-    def _locative(self, k: int, end: int) -> bool:
-        """Words around a small town's name that say it is a place: "in Leicester",
-        "Swansea, Wales"."""
-        words = self.words
-        if k > 0 and words[k - 1] in _LOCATIVE:
-            return True
-        after = words[end + 1] if end + 1 < len(words) and words[end] == "," else ""
-        entry = self.gaz.phrases.get(after)
-        return entry is not None and entry.label == "PLACE" and entry.strength == STRONG
-
-    def _name_like(self, k: int) -> bool:
-        word, gaz = self.words[k], self.gaz
-        return (
-            _is_cap(word)
-            and word not in gaz.roles
-            and word not in gaz.honorifics
-            and word not in gaz.org_suffixes
-        ) or word in _NAME_PARTICLES
-
-    def _person_end(self, k: int, j: int) -> int:
-        e = k + 1
-        while e < j and e - k < _MAX_PERSON_TOKENS and self._name_like(e):
-            e += 1
-        while e > k + 1 and self.words[e - 1] in _NAME_PARTICLES:
-            e -= 1
-        return e
-
-    def _skip_title(self, k: int, j: int) -> int:
-        """Past a role and its portfolio ("Minister of Strategic Affairs"), up to a first name."""
-        words, gaz = self.words, self.gaz
-        k += 1
-        while k < j and (
-            words[k] in gaz.roles
-            or words[k] in gaz.honorifics
-            or words[k] == "."
-            or (k + 1 < j and words[k + 1] in gaz.roles)  # "Deputy Prime Minister"
-        ):
-            k += 1
-        if k < j and words[k] in {"of", "for", "on"}:
-            k += 1
-            while k < j and words[k] not in gaz.first_names:
-                k += 1
-        return k
 
     # -- segmentation ---------------------------------------------------------------------
 
@@ -237,7 +79,7 @@ class _Pass:
         while k < j:
             step = self._rule_at(k, j, titled)
             if step is None:
-                if self.words[k] in _CONNECTORS:
+                if self.words[k] in CONNECTORS:
                     self._flush_unknown(unknown_from, k)
                     unknown_from = -1
                 elif unknown_from < 0:
@@ -252,10 +94,11 @@ class _Pass:
     def _is_opener(self, k: int) -> bool:
         """A capitalised everyday word that only starts the sentence ("The", "But")."""
         word = self.words[k]
+        if not (self.tok.sentence_start[k] and self.is_common(k)):
+            return False
+        match = self.gazetteer_match(k, len(self.words))
         return (
-            self.tok.sentence_start[k]
-            and word.lower() in self.gaz.common
-            and self._gazetteer_match(k, len(self.words)) is None
+            (match is None or match[0] == k + 1)  # "The Times" is a name, "Total" alone not
             and word not in self.gaz.roles
             and word not in self.gaz.honorifics
         )
@@ -264,31 +107,37 @@ class _Pass:
         """Apply the first rule that fires at token ``k``: (next index, title pending)."""
         words, gaz = self.words, self.gaz
         word = words[k]
-        match = self._gazetteer_match(k, j)
-        org_end = self._org_end(k, j)
-        if org_end and (match is None or org_end > match[0]):
-            self._emit(k, org_end, "ORG", self._span_text(k, org_end), STRONG, "org-word")
-            return org_end, False
+        match = self.gazetteer_match(k, j)
+        org_end = self.org_end(k, j)
+        place_end = self.place_end(k, j)
+        if max(org_end, place_end) > (match[0] if match else 0):
+            end = max(org_end, place_end)
+            label: EntityLabel = "ORG" if org_end >= place_end else "PLACE"
+            self._emit(k, end, label, self._span_text(k, end), STRONG, "cue-word")
+            return end, False
         if match is not None and not (titled and match[1].strength < STRONG):
             end, entry = match
-            if entry.strength == WEAK and not self._locative(k, end):
+            if end == k + 1 and self.tok.sentence_start[k] and self.is_common(k):
+                return None  # "Total sales rose", "Union leaders said"
+            if entry.strength == WEAK and not self.locative(k, end):
                 return None
-            longer = self._longer_name_end(end, j)
+            longer = self.longer_name_end(end, j)
             if longer:
-                if any(w in gaz.events for w in words[k:longer]) or entry.label == "PERSON":
-                    return None
-                canonical = self._span_text(k, longer)
-                self._emit(k, longer, "ORG", canonical, WEAK, "gazetteer-extended")
-                return longer, False
+                if entry.label != "ORG" or any(w in gaz.events for w in words[k:longer]):
+                    return None  # "Australian Open", "China Daily", "Davis Cup": another name
+                self._emit(k, longer, "ORG", self._span_text(k, longer), WEAK, "org-extended")
+                return longer, False  # "BBC Radio", "Google News"
             self._emit(k, end, entry.label, entry.canonical, entry.strength, "gazetteer")
             return end, False
         if word in gaz.honorifics or word in gaz.roles:
-            return self._skip_title(k, j), True
-        if _is_cap(word) and (titled or (word in gaz.first_names and k + 1 < j)):
-            end = self._person_end(k, j)
+            return self.skip_title(k, j), True
+        if is_cap(word) and (titled or (word in gaz.first_names and k + 1 < j)):
+            end = self.person_end(k, j)
             if titled or end > k + 1:
                 rule = "title" if titled else "first-name"
                 self._emit(k, end, "PERSON", self._span_text(k, end), STRONG, rule)
+                if titled and k > 0 and words[k - 1] in _HONORIFICS_IN_SPAN:
+                    self.found[-1].lead = 1
                 return end, False
         return None
 
@@ -301,7 +150,7 @@ class _Pass:
             first += 1
         if first >= last:
             return
-        if self.headline[first] or words[first].endswith(_CONTRACTIONS):
+        if self.headline[first] or words[first].endswith(CONTRACTIONS):
             self.unknown.append((first, last))
             return
         if last - first == 1:
@@ -311,9 +160,11 @@ class _Pass:
         followed_by_role = last < len(words) and words[last] in gaz.roles
         if (
             followed_by_role
-            or last - first > _MAX_GUESSED_PERSON_TOKENS
+            or last - first > MAX_GUESSED_PERSON_TOKENS
             or any(w.lower() in gaz.common or w in gaz.events or w in gaz.max_tokens for w in run)
-            or any(_is_acronym(w) or _is_camel(w) for w in run)
+            or any(is_acronym(w) or is_camel(w) for w in run)
+            or len(run[0]) == 1  # "S Jones": a team sheet or a byline, not prose
+            or _plural(run[-1])  # "Belgrave Harriers", "Beastie Boys"
         ):
             self.unknown.append((first, last))
             return
@@ -329,10 +180,12 @@ class _Pass:
         after_the = k > 0 and words[k - 1] == "the"
         if word.lower() in gaz.common and not org_word:
             self.unknown.append((k, k + 1))
-        elif (_is_acronym(word) or _is_camel(word)) and not followed_by_role:
+        elif (is_acronym(word) or is_camel(word)) and not followed_by_role:
             self._emit(k, k + 1, "ORG", word, WEAK, "acronym")
         elif org_word and after_the and not self.tok.sentence_start[k]:
             self._emit(k, k + 1, "ORG", word, WEAK, "the-org-word")
+        elif word in gaz.first_names:
+            self._emit(k, k + 1, "PERSON", word, WEAK, "first-name-alone")
         else:
             self.unknown.append((k, k + 1))
 
@@ -346,13 +199,13 @@ class _Pass:
         i = 0
         while i < n:
             word = words[i]
-            if not _is_cap(word) or not word[0].isalpha():
+            if not is_cap(word) or not word[0].isalpha():
                 i += 1
                 continue
             if "-" in word and self._split_hyphenated(i):
                 i += 1
                 continue
-            j = self._chunk_end(i)
+            j = self.chunk_end(i)
             self._segment(i, j)
             i = j
 
@@ -368,7 +221,7 @@ class _Pass:
             entry = gaz.phrases.get(part)
             if entry is not None:
                 hits.append((offset, offset + len(part), entry))
-            elif _is_cap(part):
+            elif is_cap(part):
                 return False
             offset += len(part) + 1
         for s, e, entry in hits:
@@ -393,9 +246,9 @@ class _Pass:
             label, canonical = alias
         first = f.first
         multiword = label in {"ORG", "PLACE"} and f.last - first >= 2 and first > 0
-        if multiword and self.words[first - 1] in {"the", "The"} and self._joined(first):
+        if multiword and self.words[first - 1] in {"the", "The"} and self.joined(first):
             first -= 1
-        s, e = self.tok.start[first], self.tok.end[f.last - 1]
+        s, e = self.tok.start[first - f.lead], self.tok.end[f.last - 1]
         return EntitySpan(s, e, label, self.text[s:e], canonical)
 
     def _from_aliases(self, first: int, last: int, aliases: Aliases) -> list[EntitySpan]:
