@@ -165,7 +165,7 @@ class Jobs:
         if not query.strip():
             return []
         analyzer = self._call("body_analyzer")
-        return term_spans(body, terms or plain_terms(query, analyzer), analyzer)
+        return term_spans(body, {*terms, *plain_terms(query, analyzer)}, analyzer)
 
     def _bookmarks(self, article_id: str) -> list[tuple[int, int]]:
         services = self.app.services

@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from reader import keys
 
-PLACEHOLDER = '/ search: gaza AND aid · person:"antony blinken" · published:2024-11 · gaz*'
+PLACEHOLDER = 'search: gaza AND aid · person:"antony blinken" · published:2024-11 · gaz*'
 
 
 class QueryInput(Input):
@@ -34,6 +34,7 @@ class SearchBar(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-row"):
+            yield Static("/", id="search-prompt")
             yield QueryInput(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False)
             yield Static("", id="search-status")
         yield Static("", id="search-error")
