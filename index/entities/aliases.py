@@ -35,7 +35,8 @@ def _org_keys(words: list[str], gaz: Gazetteer) -> list[str]:
     parts = [w for w in words if w[0].isupper() and w != "The"]
     if len(parts) < 2:
         return []
-    keys = ["".join(w[0] for w in parts)]
+    initials = "".join(w[0] for w in parts)
+    keys = [] if initials.lower() in gaz.common else [initials]
     place = gaz.phrases.get(parts[0])
     if place is not None and place.label == "PLACE" and len(parts) == 2:
         keys.append(parts[1])  # "Manchester United" -> "United"
