@@ -88,7 +88,6 @@ def _publication_date(
 # --- text clean-up -------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _BLANK_RUN = re.compile(r"\n{3,}")
 _SPACE_RUN = re.compile(r"\s+")
 
@@ -97,7 +96,7 @@ def clean_body(text: str) -> str:
     """Plain text with ``\\n\\n`` between paragraphs, no control characters, capped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
-    text = _TRAILING_SPACE.sub("\n", text)
+    text = "\n".join(line.rstrip(" \t\u00a0") for line in text.split("\n"))
     text = _BLANK_RUN.sub("\n\n", text).strip()
     return cap_body(text)
 

@@ -26,7 +26,9 @@ MAX_HTML_BYTES = 4 * MIB
 dense markup), and real news pages stay far below this (the largest of the 342 in
 shared/corpora/news_html is 1.6 MB)."""
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta[^<>]{1,500}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE
+)
 
 # trafilatura and htmldate log every page they find odd; our SourceError says what matters.
 for _name in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -84,7 +86,7 @@ def to_draft(document: Any) -> Draft:
     """The fields of a trafilatura Document as a Draft (text with blank-line paragraphs)."""
     sitename, hostname = _text(document, "sitename"), _text(document, "hostname")
     return Draft(
-        title=strip_site_name(_text(document, "title"), sitename, hostname),
+        title=strip_site_name(_text(document, "title")[:1000], sitename, hostname),
         body=paragraphs(_text(document, "text")),
         source=sitename or hostname,
         author=_text(document, "author"),

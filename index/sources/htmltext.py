@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import re
 
-_TAG = re.compile(r"<[a-zA-Z!/?][^>]*>")
+_TAG = re.compile(r"<[a-zA-Z!/?][^<>]{0,2000}>")
+"""A tag; stops at the next ``<`` so that unclosed tags cost linear time."""
 _BLOCK_TAGS = frozenset(
     {
         "p", "div", "section", "article", "header", "footer", "aside", "blockquote", "pre",
@@ -86,7 +87,9 @@ def _append_tail(element: object, parts: list[str]) -> None:
 def _regex_text(fragment: str) -> str:
     """A crude fallback: block tags become breaks, other tags vanish, entities decode."""
     text = re.sub(r"(?i)<br\s*/?>", _LINE_BREAK, fragment)
-    text = re.sub(r"(?i)</?(?:p|div|li|h[1-6]|blockquote|tr|ul|ol)\b[^>]*>", _PARAGRAPH_BREAK, text)
+    text = re.sub(
+        r"(?i)</?(?:p|div|li|h[1-6]|blockquote|tr|ul|ol)\b[^<>]{0,2000}>", _PARAGRAPH_BREAK, text
+    )
     return _tidy(html.unescape(_TAG.sub("", text)))
 
 

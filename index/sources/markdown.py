@@ -119,14 +119,18 @@ def _take_heading(content: str) -> tuple[str, str]:
     return "", content
 
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+# Every pattern below stops at the next delimiter and is bounded, so that hostile input
+# (a million unclosed "*" or "[") costs linear time, not quadratic.
+_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^()\n]{0,2000}\)")
+_LINK = re.compile(r"\[([^\]\n]{1,500})\]\((?:[^()\s]|\([^()\s]{0,2000}\)){0,2000}\)")
+_REF_LINK = re.compile(r"\[([^\]\n]{1,500})\]\[[^\]\n]{0,500}\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_EMPHASIS = re.compile(r"(\*\*|\*|~~)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
-_CODE = re.compile(r"`+([^`]+)`+")
-_REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.MULTILINE)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_EMPHASIS = re.compile(
+    r"(\*\*|\*|~~)(?=[^\s*~])([^*~\n]{1,500}?)(?<=\S)\1"
+    r"|(?<!\w)(__|_)(?=[^\s_])([^_\n]{1,500}?)(?<=\S)\3(?!\w)"
+)
+_CODE = re.compile(r"`+([^`\n]{1,2000})`+")
+_REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]{1,500}\]:[ \t]+\S.*$", re.MULTILINE)
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}(> ?)+")
@@ -136,7 +140,7 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 def strip_markdown(content: str) -> str:
     """Plain text of a Markdown body, paragraphs kept, markup removed."""
-    content = _HTML_COMMENT.sub("", content)
+    content = remove_comments(content)
     content = _REF_DEFINITION.sub("", content)
     out: list[str] = []
     in_code = False
@@ -147,8 +151,22 @@ def strip_markdown(content: str) -> str:
         out.append(line if in_code else _strip_line(line))
     text = "\n".join(out)
     if "<" in text and re.search(r"</\w+>", text):
-        text = html_to_text(text.replace("\n\n", "<p>"))
+        text = html_to_text(text.replace("\n\n", "<p>").replace("\n", "<br>"))
     return text
+
+
+def remove_comments(text: str) -> str:
+    """Text without ``<!-- ... -->`` comments (an unclosed one runs to the end)."""
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        parts.append(text[position:start])
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return "".join(parts)
+        position = end + 3
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def _strip_line(line: str) -> str:
@@ -158,6 +176,8 @@ def _strip_line(line: str) -> str:
     heading = _ATX_HEADING.match(line)
     if heading:
         line = heading.group(1)
+    if line.strip().startswith("|") and line.strip().endswith("|"):
+        line = " | ".join(cell.strip() for cell in line.strip()[1:-1].split("|"))
     line = _QUOTE.sub("", line)
     line = _BULLET.sub(r"\1• ", line)
     return strip_inline(line)

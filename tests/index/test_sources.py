@@ -153,6 +153,19 @@ def test_markdown_unclosed_front_matter_is_text(tmp_path: Path) -> None:
     assert "Just text." in article.body
 
 
+def test_markdown_unclosed_markup_stays_text(tmp_path: Path) -> None:
+    # Quadratic regexes would make this file take hours; pytest-timeout catches that.
+    hostile = "*a _b [c]( ![d]( ~~f " * 50_000
+    article = read_path(write(tmp_path, "hostile.md", "# T\n\nStart " + hostile + "\n"))[0]
+    assert article.title == "T"
+    assert article.body == "Start " + hostile.strip()
+
+
+def test_markdown_comment_removed(tmp_path: Path) -> None:
+    article = read_path(write(tmp_path, "c.md", "# T\n\nKeep <!-- drop\nthis --> this.\n"))[0]
+    assert article.body == "Keep  this."
+
+
 # --- HTML ----------------------------------------------------------------------------
 
 PARAGRAPHS = [
