@@ -103,17 +103,41 @@ class QueryReader:
             )
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             raise QueryError("nothing to search for (only stop words or operators)")
+        _check_expanding(parsed)
         return _anchor_fuzzy(parsed)
 
 
 FUZZY_PREFIX = 1
 """Fuzzy terms keep their first letter: Whoosh otherwise compares every term in the index."""
 
+MAX_FUZZY_DISTANCE = 2
+"""``word~N`` is capped: Whoosh's Levenshtein automaton grows exponentially with N."""
+
+
+MAX_EXPANDING_TERMS = 30
+"""Fuzzy, prefix and wildcard terms each walk the term list; past this many, we refuse."""
+
+
+def _check_expanding(query: wq.Query) -> None:
+    leaves = query.leaves() if not query.is_leaf() else [query]
+    expanding = sum(isinstance(sub, wq.FuzzyTerm | wq.PatternQuery) for sub in leaves)
+    if expanding > MAX_EXPANDING_TERMS:
+        raise QueryError(
+            f"too many fuzzy or wildcard terms ({expanding}; the limit is {MAX_EXPANDING_TERMS})"
+        )
+
 
 def _anchor_fuzzy(query: wq.Query) -> wq.Query:
+    """Bound each fuzzy term: a kept first letter, distance <= 2, a prefix within the word.
+
+    Whoosh hangs on ``word~99`` and fails with IndexError on a prefix longer
+    than the word (``e~/2``).
+    """
     for sub in query.leaves() if not query.is_leaf() else [query]:
-        if isinstance(sub, wq.FuzzyTerm) and sub.prefixlength < FUZZY_PREFIX:
-            sub.prefixlength = FUZZY_PREFIX
+        if isinstance(sub, wq.FuzzyTerm):
+            prefix = max(sub.prefixlength, FUZZY_PREFIX)
+            sub.prefixlength = min(prefix, len(sub.text))
+            sub.maxdist = max(0, min(sub.maxdist, MAX_FUZZY_DISTANCE))
     return query
 
 
