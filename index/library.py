@@ -69,6 +69,14 @@ def document(article: Article, analysis: Analysis) -> dict[str, Any]:
     return doc
 
 
+def _damaged_index(error: BaseException) -> str:
+    reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return (
+        f"cannot read the search index ({reason}). "
+        "Run `newsreader recover` to rebuild it from the library database."
+    )
+
+
 class Library:
     """Articles on a Whoosh index (for search) and a SQLite store (for reading)."""
 
@@ -96,7 +104,7 @@ class Library:
                 return storage.open_index(indexname=INDEX_NAME)
             return storage.create_index(build_schema(), indexname=INDEX_NAME)
         except Exception as error:
-            raise StorageError(f"cannot open the search index: {error}") from error
+            raise StorageError(_damaged_index(error)) from error
 
     @property
     def store(self) -> Store:
@@ -122,8 +130,11 @@ class Library:
                 self._searcher.close()
                 self._searcher = None
             if self._searcher is None:
-                self._index = self._index.refresh()
-                self._searcher = self._index.searcher()
+                try:
+                    self._index = self._index.refresh()
+                    self._searcher = self._index.searcher()
+                except Exception as error:  # truncated or missing segment files
+                    raise StorageError(_damaged_index(error)) from error
             return self._searcher
 
     def count(self) -> int:
