@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -27,6 +28,10 @@ BATCH_ARTICLES = 1000
 BATCH_SECONDS = 20.0
 PARALLEL_MIN_FILES = 200
 """Below this many changed files, a process pool costs more than it saves."""
+CHUNK_FILES = 16
+"""Files a worker reads per task (fewer round trips than one file per task)."""
+WINDOW_PER_WORKER = 4
+"""Chunks in flight per worker: enough to keep workers busy, few enough to bound memory."""
 
 ProgressCallback = Callable[[Progress], None]
 ChangeCallback = Callable[[Article], None]
@@ -96,8 +101,27 @@ def read_file(path: str, mtime_ns: int, size: int, tagger: str | None) -> FileRe
     return FileResult(path, mtime_ns, size, analysed)
 
 
-def _read_in_worker(job: tuple[str, int, int]) -> FileResult:
-    return read_file(*job, _worker_tagger)
+def _read_chunk_in_worker(jobs: list[tuple[str, int, int]]) -> list[FileResult]:
+    return [read_file(*job, _worker_tagger) for job in jobs]
+
+
+def bounded_map(
+    pool: Executor, jobs: Sequence[tuple[str, int, int]], *, window: int, chunk: int = CHUNK_FILES
+) -> Iterator[FileResult]:
+    """Read ``jobs`` in the pool, in order, with at most ``window`` chunks in flight.
+
+    ``Executor.map`` submits every job up front, and when the index writer is
+    slower than the workers their finished results pile up in memory; here a
+    chunk is only submitted when an earlier one has been taken, so memory stays
+    bounded (``window * chunk`` files) at any corpus size.
+    """
+    pending: deque[Future[list[FileResult]]] = deque()
+    for start in range(0, len(jobs), chunk):
+        pending.append(pool.submit(_read_chunk_in_worker, list(jobs[start : start + chunk])))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
 
 
 class Ingest:
@@ -172,14 +196,16 @@ class Ingest:
             for job in jobs:
                 yield read_file(*job, self.tagger)
             return
-        context = get_context("spawn")
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=self.jobs,
-            mp_context=context,
+            mp_context=get_context("spawn"),
             initializer=_init_worker,
             initargs=(self.tagger,),
-        ) as pool:
-            yield from pool.map(_read_in_worker, jobs, chunksize=16)
+        )
+        try:
+            yield from bounded_map(pool, jobs, window=self.jobs * WINDOW_PER_WORKER)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     # Taking results ---------------------------------------------------------
 
