@@ -362,6 +362,14 @@ def test_atom_feed_prefers_content(tmp_path: Path) -> None:
     assert entry.id == stable_id("tag:example.org,2024:1")
 
 
+def test_gzipped_feed_and_json_lines(tmp_path: Path) -> None:
+    feed = write(tmp_path, "news.rss.gz", gzip.compress(RSS.encode()))
+    lines = write(tmp_path, "a.jsonl.gz", gzip.compress(b'{"title": "A"}\n{"title": "B"}\n'))
+    assert [a.title for a in read_path(feed)] == ["First story", "Second story"]
+    assert [a.title for a in read_path(lines)] == ["A", "B"]
+    assert list(discover([tmp_path])) == [lines, feed]
+
+
 def test_xml_that_is_not_a_feed(tmp_path: Path) -> None:
     path = write(tmp_path, "config.xml", "<?xml version='1.0'?><config><a>1</a></config>")
     with pytest.raises(SourceError, match="not a feed"):
