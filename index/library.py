@@ -24,6 +24,7 @@ from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 from index.query import QueryReader, query_terms
 from index.related import related as find_related
+from index.safewrite import abandon, storage_error
 from index.schema import ENTITY_FIELDS, build_schema, entity_key
 from index.snippets import snippet
 from index.store import StoredArticle, Store
@@ -248,13 +249,13 @@ class Library:
             try:
                 for article, analysis in batch:
                     writer.update_document(**document(article, analysis))
-            except BaseException:
-                writer.cancel()
+                with self._store.transaction():
+                    for article, analysis in batch:
+                        self._store.put_article(article, analysis)
+                    writer.commit()
+            except BaseException as error:
+                self._failed_write(writer, error)
                 raise
-            with self._store.transaction():
-                for article, analysis in batch:
-                    self._store.put_article(article, analysis)
-                writer.commit()
         return len(batch)
 
     def remove(self, ids: Sequence[str]) -> int:
@@ -265,10 +266,20 @@ class Library:
             try:
                 for article_id in ids:
                     writer.delete_by_term("id", article_id)
-            except BaseException:
-                writer.cancel()
+                with self._store.transaction():
+                    self._store.delete_articles(ids)
+                    writer.commit()
+            except BaseException as error:
+                self._failed_write(writer, error)
                 raise
-            with self._store.transaction():
-                self._store.delete_articles(ids)
-                writer.commit()
         return len(ids)
+
+    def _failed_write(self, writer: IndexWriter, error: BaseException) -> None:
+        """Leave no file of an uncommitted writer behind; say plainly if the disk is full."""
+        if not writer.is_closed:
+            abandon(writer)
+        folder = getattr(self._storage, "folder", None)
+        where = f"the library in {os.path.dirname(folder)}" if folder else "the library"
+        full = storage_error(error, where)
+        if full is not None:
+            raise full from error
