@@ -98,20 +98,28 @@ def connect(path: Path | str) -> sqlite3.Connection:
 class Store:
     """Article texts, analyses and file bookkeeping in SQLite."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, path: Path | str = "") -> None:
         self._conn = conn
         try:
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            # Opening writes nothing when the schema is there: a library on a
+            # full disk still opens for reading.
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                conn.executescript(_SCHEMA)
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as error:
+            if "disk is full" in str(error):
+                raise StorageError(
+                    "disk full while creating the library database; free some space and retry"
+                ) from error
+            where = f" {path}" if path else ""
             raise StorageError(
-                f"the library database is unreadable: {error}. "
+                f"cannot read the library database{where}: {error}. "
                 f"Run `newsreader recover` to back it up and start a fresh one."
             ) from error
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
-        return cls(connect(path))
+        return cls(connect(path), path=path)
 
     @classmethod
     def in_memory(cls) -> Store:
