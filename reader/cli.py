@@ -8,11 +8,13 @@ errors and bad queries); never a traceback.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from index.errors import LibraryBusyError, NewsreaderError, QueryError
 from index.paths import ENV_HOME, resolve_home
+from index.safewrite import storage_error
 from reader import output
 from reader.commands import COMMANDS
 from reader.context import Services
@@ -101,6 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsreaderError as error:
         output.error(str(error))
         return EXIT_ERROR
+    except sqlite3.Error as error:
+        output.error(_database_problem(error, services))
+        return EXIT_ERROR
+    except OSError as error:
+        full = storage_error(error, f"the library in {services.paths.home}")
+        if full is None:
+            raise
+        output.error(str(full))
+        return EXIT_ERROR
     except KeyboardInterrupt:
         output.error("interrupted; what was committed is kept, run the command again to finish")
         return 130
@@ -108,6 +119,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     finally:
         services.close()
+
+
+def _database_problem(error: sqlite3.Error, services: Services) -> str:
+    """One line for a SQLite failure met after the database opened (full disk, damage)."""
+    path = services.paths.database
+    full = storage_error(error, f"the library database {path}")
+    if full is not None:
+        return str(full)
+    if isinstance(error, sqlite3.OperationalError):
+        return f"cannot use the library database {path}: {error}"
+    return (
+        f"the library database {path} is damaged ({error}). "
+        "Run `newsreader recover` to back it up and start a fresh one."
+    )
 
 
 def _run_app(args: argparse.Namespace, services: Services) -> int:
