@@ -1,0 +1,212 @@
+"""The way out for a damaged library: keep the damaged files, start clean, say what to do next.
+
+Nothing is ever reset silently. A damaged database is moved aside to
+``library.sqlite3.corrupt-<timestamp>`` (its WAL with it, so the backup still
+opens), together with the search index built from it; a fresh library is
+created and what can still be read from the backup (bookmarks, the folders
+that were added) is carried over or named. A damaged search index alone is
+moved aside and rebuilt from the database, which holds every article.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
+
+from index.library import INDEX_NAME, Library, document
+from index.paths import LibraryPaths
+from index.store import Store
+
+REBUILD_BATCH = 500
+MAX_FOLDERS_NAMED = 8
+
+
+@dataclass
+class RecoveryReport:
+    """What ``recover`` found and did."""
+
+    database_problem: str | None = None
+    index_problem: str | None = None
+    backups: list[Path] = field(default_factory=list)
+    rebuilt: int = 0
+    bookmarks_kept: int | None = None
+    bookmarks_problem: str | None = None
+    folders: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return self.database_problem is None and self.index_problem is None
+
+
+def check_database(path: Path) -> str | None:
+    """None if the database reads back whole (``PRAGMA quick_check``), else what is wrong.
+
+    Opened read-only, so checking never changes the file.
+    """
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    problems = [line for row in rows for line in str(row[0]).splitlines() if line != "ok"]
+    problems = [line for line in problems if not line.startswith("***")]
+    if not problems:
+        return None
+    more = f" (and {len(problems) - 1:,} more problems)" if len(problems) > 1 else ""
+    return problems[0] + more
+
+
+def check_index(index_dir: Path) -> str | None:
+    """None if every stored document, term list and posting of the index reads back."""
+    if not index_dir.exists():
+        return None
+    try:
+        if not any(index_dir.glob(f"_{INDEX_NAME}_*.toc")):
+            return None
+        index = FileStorage(str(index_dir)).open_index(indexname=INDEX_NAME)
+        with index.searcher() as searcher:
+            reader = searcher.reader()
+            for _ in reader.all_stored_fields():
+                pass
+            for fieldname in index.schema.names():
+                for _ in _postings(reader, fieldname):
+                    pass
+            searcher.search(wq.Every(), limit=1)
+    except Exception as error:  # any failure to read back is damage
+        return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return None
+
+
+def _postings(reader: Any, fieldname: str) -> Iterator[Any]:
+    if not reader.schema[fieldname].indexed:
+        return
+    for term in reader.lexicon(fieldname):
+        yield from reader.postings(fieldname, term).all_ids()
+
+
+def recover(paths: LibraryPaths, *, now: Callable[[], datetime] = datetime.now) -> RecoveryReport:
+    """Check the library and, if damaged, back up what is damaged and start clean or rebuild.
+
+    The caller holds the library's write lock.
+    """
+    report = RecoveryReport(
+        database_problem=check_database(paths.database),
+        index_problem=check_index(paths.index_dir),
+    )
+    if report.healthy:
+        return report
+    stamp = now().strftime("%Y%m%d-%H%M%S")
+    if report.database_problem is not None:
+        _fresh_library(paths, stamp, report)
+    else:
+        report.backups.append(_move_aside(paths.index_dir, stamp))
+        report.rebuilt = rebuild_index(paths)
+    return report
+
+
+def _fresh_library(paths: LibraryPaths, stamp: str, report: RecoveryReport) -> None:
+    database = _move_aside(paths.database, stamp)
+    report.backups.append(database)
+    for suffix in ("-wal", "-shm"):
+        companion = paths.database.with_name(paths.database.name + suffix)
+        if companion.exists():
+            report.backups.append(companion.rename(database.with_name(database.name + suffix)))
+    if paths.index_dir.exists():
+        report.backups.append(_move_aside(paths.index_dir, stamp))
+    Library.open(paths).close()
+    report.folders = _added_folders(database)
+    _carry_bookmarks(database, paths.database, report)
+
+
+def _move_aside(path: Path, stamp: str) -> Path:
+    """Rename ``path`` to ``<name>.corrupt-<stamp>`` (never over an existing backup)."""
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{number}")
+    return path.rename(target)
+
+
+def rebuild_index(paths: LibraryPaths) -> int:
+    """A new search index holding every article of the database; returns how many."""
+    store = Store.open(paths.database)
+    library = Library(FileStorage(str(paths.ensure().index_dir)), store)
+    try:
+        ids = store.article_ids()
+        for start in range(0, len(ids), REBUILD_BATCH):
+            writer = library.writer()
+            try:
+                for article_id in ids[start : start + REBUILD_BATCH]:
+                    stored = store.article(article_id)
+                    if stored is not None:
+                        writer.add_document(**document(stored.article, stored.analysis))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        return len(ids)
+    finally:
+        library.close()
+
+
+@contextmanager
+def _readable_copy(database: Path) -> Iterator[Path]:
+    """A scratch copy of a backup (with its WAL), so that reading never changes the backup."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "backup.sqlite3"
+        shutil.copyfile(database, copy)
+        wal = database.with_name(database.name + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+        yield copy
+
+
+def _added_folders(database: Path) -> list[str]:
+    """The folders the damaged library's files came from, as far as they can be read."""
+    try:
+        with _readable_copy(database) as copy:
+            conn = sqlite3.connect(copy)
+            try:
+                files = [row[0] for row in conn.execute("SELECT path FROM files")]
+            finally:
+                conn.close()
+    except (sqlite3.Error, OSError):
+        return []
+    parents = sorted({str(Path(name).parent) for name in files})
+    kept: list[str] = []
+    for parent in parents:
+        if not any(parent == top or parent.startswith(top.rstrip("/") + "/") for top in kept):
+            kept.append(parent)
+    return kept[:MAX_FOLDERS_NAMED]
+
+
+def _carry_bookmarks(database: Path, fresh: Path, report: RecoveryReport) -> None:
+    """Copy the bookmarks that can still be read from the backup into the fresh database."""
+    try:
+        from index.bookmarks import BookmarkStore
+    except ImportError:
+        return
+    try:
+        with _readable_copy(database) as copy, BookmarkStore(copy) as damaged:
+            exported = damaged.export_json()
+        with BookmarkStore(fresh) as store:
+            report.bookmarks_kept = store.import_json(exported)
+    except Exception as error:  # the backup is damaged: read what we can, keep the rest
+        cause = error.__cause__ or error
+        report.bookmarks_problem = str(cause) or type(cause).__name__

@@ -1,0 +1,80 @@
+"""Check the library and, if it is damaged, back up the damaged files and start clean.
+
+A damaged database is renamed to library.sqlite3.corrupt-<timestamp> (never
+deleted), a fresh library is created, the bookmarks that can still be read are
+carried over, and you are told which folders to add again. A damaged search
+index alone is set aside and rebuilt from the database. A healthy library is
+left untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+
+from index.recovery import RecoveryReport, recover
+from reader import output
+from reader.context import Services
+
+NAME = "recover"
+HELP = "back up a damaged library and start a fresh one (or rebuild its search index)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print what was done as JSON")
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    lock = services.write_lock()
+    lock.acquire(timeout=0)
+    try:
+        report = recover(services.paths)
+    finally:
+        lock.release()
+    if args.json:
+        output.print_json(_as_dict(report))
+    else:
+        for line in _lines(report):
+            output.stdout.print(line, highlight=False, markup=False)
+    return 0
+
+
+def _as_dict(report: RecoveryReport) -> dict[str, object]:
+    return {
+        "healthy": report.healthy,
+        "database_problem": report.database_problem,
+        "index_problem": report.index_problem,
+        "backups": [str(path) for path in report.backups],
+        "rebuilt": report.rebuilt,
+        "bookmarks_kept": report.bookmarks_kept,
+        "bookmarks_problem": report.bookmarks_problem,
+        "folders": report.folders,
+    }
+
+
+def _lines(report: RecoveryReport) -> list[str]:
+    if report.healthy:
+        return ["The library is healthy (database and search index read back whole); nothing done."]
+    lines = []
+    if report.database_problem is not None:
+        lines.append(f"The library database was damaged: {report.database_problem}")
+    if report.index_problem is not None:
+        lines.append(f"The search index was damaged: {report.index_problem}")
+    lines += [f"Backed up to {path}" for path in report.backups]
+    if report.database_problem is None:
+        lines.append(f"Rebuilt the search index from the database: {report.rebuilt:,} articles.")
+        return lines
+    lines.append("Started a fresh, empty library.")
+    if report.bookmarks_kept is not None:
+        lines.append(f"Carried over {report.bookmarks_kept:,} bookmarks from the backup.")
+    elif report.bookmarks_problem is not None:
+        lines.append(
+            f"Bookmarks could not be read from the backup ({report.bookmarks_problem}); "
+            "they stay in the backup file."
+        )
+    if report.folders:
+        folders = " ".join(shlex.quote(folder) for folder in report.folders)
+        lines.append(f"Add your folders again: newsreader add {folders}")
+    else:
+        lines.append("Add your folders again: newsreader add PATH...")
+    return lines
