@@ -22,7 +22,9 @@ APP = [
     Binding("q", "quit", "Quit", id="app.quit"),
 ]
 MAIN = [
-    Binding("slash", "focus_search", "Search", id="search.focus"),
+    # priority: handled by the app before the key reaches the focused pane, so that
+    # keys typed right after "/" (already queued) land in the search input.
+    Binding("slash", "focus_search", "Search", id="search.focus", priority=True),
     Binding("s", "toggle_sort", "Sort", id="search.sort"),
     Binding("d", "date_filter", "Date filter", id="search.date"),
     Binding("n", "next_hit", "Next hit", id="article.next_hit"),

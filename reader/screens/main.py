@@ -107,10 +107,18 @@ class MainScreen(jobs.Jobs, Screen[None]):
     def action_focus_pane(self, name: str) -> None:
         if name in ("entities", "related"):
             self.query_one("#sidebar").display = True
-        self.query_one(PANES[name]).focus()
+        self.set_focus(self.query_one(PANES[name]))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ "/" is typed as text while the search input (or a dialog) has focus."""
+        if action == "focus_search":
+            return not isinstance(self.focused, Input)
+        return True
 
     def action_focus_search(self) -> None:
-        self.query_one(QueryInput).focus()
+        # set_focus at once (Widget.focus is deferred): keys typed right after "/"
+        # are already queued and must reach the input, not the screen's bindings.
+        self.set_focus(self.query_one(QueryInput))
 
     # The list ------------------------------------------------------------------------
 
@@ -197,7 +205,7 @@ class MainScreen(jobs.Jobs, Screen[None]):
 
     def on_query_input_leave(self, message: QueryInput.Leave) -> None:
         article_list = self.query_one(ArticleList)
-        article_list.focus()
+        self.set_focus(article_list)
         text = self.query_one(QueryInput).value.strip()
         if text != self.query_text:
             self._open_top = message.open_top
