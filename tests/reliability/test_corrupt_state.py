@@ -1,0 +1,158 @@
+"""A damaged database or index: one clear line, the file untouched, and `newsreader recover`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from support import lines, make_corpus, read_state, run_cli
+
+from index.locking import WriteLock
+from index.paths import LibraryPaths
+
+CORPUS_ARTICLES = 40
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A library home holding a small corpus, and the corpus folder (built once)."""
+    root = tmp_path_factory.mktemp("pristine")
+    corpus = root / "corpus"
+    assert make_corpus(corpus, texts=30, jsonl_files=2, per_jsonl=5) == CORPUS_ARTICLES
+    home = root / "home"
+    result = run_cli(home, "add", str(corpus))
+    assert result.returncode == 0, result.stderr
+    return home, corpus
+
+
+@pytest.fixture
+def home(pristine: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A copy of the pristine home with its WAL folded in, so damage to the file is all there is."""
+    copy = tmp_path / "home"
+    shutil.copytree(pristine[0], copy)
+    conn = sqlite3.connect(LibraryPaths(copy).database)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return copy
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _damage_header(database: Path) -> None:
+    data = bytearray(database.read_bytes())
+    data[0:100] = b"\xff" * 100
+    database.write_bytes(bytes(data))
+
+
+def _damage_pages(database: Path) -> None:
+    """Overwrite every page after the first (the schema page stays readable)."""
+    size = database.stat().st_size
+    with database.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\xa5" * (size - 4096))
+
+
+def _truncate_segment(index_dir: Path) -> None:
+    segment = max(index_dir.glob("*.seg"), key=lambda path: path.stat().st_size)
+    os.truncate(segment, segment.stat().st_size // 2)
+
+
+def _assert_one_clear_line(result: object, *needles: str) -> None:
+    stderr = result.stderr  # type: ignore[attr-defined]
+    assert result.returncode == 1, stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in stderr
+    assert len(lines(stderr)) == 1, stderr
+    for needle in needles:
+        assert needle in stderr
+
+
+@pytest.mark.parametrize("damage", [_damage_header, _damage_pages], ids=["header", "pages"])
+@pytest.mark.parametrize("command", [["stats"], ["search", "election"], ["add", "CORPUS"]])
+def test_damaged_database_one_line_and_untouched(  # type: ignore[no-untyped-def]
+    home: Path, pristine: tuple[Path, Path], damage, command: list[str]
+) -> None:
+    database = LibraryPaths(home).database
+    damage(database)
+    before = _digest(database)
+    args = [str(pristine[1]) if arg == "CORPUS" else arg for arg in command]
+    result = run_cli(home, *args)
+    _assert_one_clear_line(result, str(database), "newsreader recover")
+    assert _digest(database) == before
+
+
+def test_recover_backs_up_a_damaged_database_and_starts_fresh(
+    home: Path, pristine: tuple[Path, Path]
+) -> None:
+    paths = LibraryPaths(home)
+    _damage_pages(paths.database)
+    damaged = _digest(paths.database)
+
+    result = run_cli(home, "recover")
+    assert result.returncode == 0, result.stderr
+    backups = sorted(home.glob("library.sqlite3.corrupt-*"))
+    main_backup = [path for path in backups if not path.name.endswith(("-wal", "-shm"))]
+    assert len(main_backup) == 1 and _digest(main_backup[0]) == damaged
+    assert sorted(home.glob("index.corrupt-*")), "the index built from it is kept too"
+    assert "newsreader add" in result.stdout and str(main_backup[0]) in result.stdout
+
+    assert read_state(home).count == 0
+    again = run_cli(home, "add", str(pristine[1]))
+    assert again.returncode == 0, again.stderr
+    assert read_state(home).count == CORPUS_ARTICLES
+
+
+def test_recover_names_the_folders_to_add_again(home: Path, pristine: tuple[Path, Path]) -> None:
+    """When the database is damaged but its file list still reads, recover names the folders."""
+    paths = LibraryPaths(home)
+    conn = sqlite3.connect(paths.database)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'").fetchone()[0]
+    conn.close()
+    with paths.database.open("r+b") as handle:  # damage the articles table's root page only
+        handle.seek((root - 1) * 4096)
+        handle.write(b"\xa5" * 4096)
+    result = run_cli(home, "recover")
+    assert result.returncode == 0, result.stderr
+    assert f"newsreader add {pristine[1].resolve()}" in result.stdout
+
+
+def test_damaged_index_one_line_then_recover_rebuilds_it(home: Path) -> None:
+    paths = LibraryPaths(home)
+    _truncate_segment(paths.index_dir)
+    for command in (["stats"], ["search", "election"]):
+        _assert_one_clear_line(run_cli(home, *command), "search index", "newsreader recover")
+
+    result = run_cli(home, "recover")
+    assert result.returncode == 0, result.stderr
+    assert f"{CORPUS_ARTICLES} articles" in result.stdout
+    assert sorted(home.glob("index.corrupt-*"))
+    state = read_state(home)
+    assert state.count == CORPUS_ARTICLES and state.store_ids == state.index_set
+    assert state.searched > 0
+
+
+def test_recover_leaves_a_healthy_library_alone(home: Path) -> None:
+    before = {path.name: _digest(path) for path in home.iterdir() if path.is_file()}
+    result = run_cli(home, "recover")
+    assert result.returncode == 0, result.stderr
+    assert "healthy" in result.stdout
+    assert not list(home.glob("*.corrupt-*"))
+    after = {path.name: _digest(path) for path in home.iterdir() if path.is_file()}
+    assert after["library.sqlite3"] == before["library.sqlite3"]
+
+
+def test_recover_refuses_while_another_process_writes(home: Path) -> None:
+    _damage_header(LibraryPaths(home).database)
+    lock = WriteLock(LibraryPaths(home).lock)
+    assert lock.try_acquire()
+    try:
+        result = run_cli(home, "recover")
+    finally:
+        lock.release()
+    _assert_one_clear_line(result, "busy")
+    assert not list(home.glob("*.corrupt-*"))
