@@ -1,0 +1,117 @@
+"""Ingest into a 20 MB tmpfs until it fills: one line, the library as it was, nothing half-written.
+
+Needs permission to mount a tmpfs (root in CI); skipped cleanly otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support import assert_consistent, lines, make_corpus, read_state, run_cli, start_cli
+
+from index.library import INDEX_NAME
+from index.paths import LibraryPaths
+
+DISK_MB = 20
+MIB = 1024 * 1024
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """More text than the disk holds: files of random words from a large vocabulary."""
+    folder = tmp_path_factory.mktemp("big") / "big"
+    _write_big_corpus(folder, megabytes=DISK_MB + 6)
+    return folder
+
+
+def _write_big_corpus(folder: Path, megabytes: int) -> None:
+    rng = random.Random(3)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    vocabulary = ["".join(rng.choices(letters, k=rng.randrange(3, 10))) for _ in range(30_000)]
+    folder.mkdir()
+    for number in range(megabytes * 1024 // 16):
+        body = "\n\n".join(" ".join(rng.choices(vocabulary, k=280)) for _ in range(6))
+        (folder / f"big{number:05d}.txt").write_text(f"Big story {number}\n\n{body}\n")
+
+
+def _free_bytes(path: Path) -> int:
+    stat = os.statvfs(path)
+    return stat.f_bavail * stat.f_frsize
+
+
+def _assert_nothing_half_written(home: Path) -> None:
+    """Only the committed generation's files are in the index folder."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    index_dir = LibraryPaths(home).index_dir
+    toc = TOC.read(FileStorage(str(index_dir)), INDEX_NAME)
+    committed = {segment.segment_id() for segment in toc.segments}
+    for entry in os.listdir(index_dir):
+        if entry.endswith("WRITELOCK") or entry == f"_{INDEX_NAME}_{toc.generation}.toc":
+            continue
+        assert not (index_dir / entry).is_dir(), f"temporary folder left: {entry}"
+        segment = re.match(rf"({INDEX_NAME}_[0-9a-z]+)\.", entry)
+        assert segment and segment.group(1) in committed, f"uncommitted file left: {entry}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("batch", [None, 100], ids=["batch-1000", "batch-100"])
+def test_full_disk_is_one_line_and_keeps_the_library(
+    small_disk: Path, big_corpus: Path, tmp_path: Path, batch: int | None
+) -> None:
+    home = small_disk / "home"
+    first = tmp_path / "first"
+    total = make_corpus(first, texts=60, jsonl_files=2, per_jsonl=20)
+    assert run_cli(home, "add", str(first)).returncode == 0
+    before = read_state(home)
+    assert before.count == total
+    free_before = _free_bytes(small_disk)
+
+    process = start_cli(home, "add", str(big_corpus), batch=batch)
+    _, stderr = process.communicate(timeout=300)
+
+    assert process.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    assert len(lines(stderr)) == 1, stderr
+    assert "disk full while writing" in stderr and "nothing from this batch was kept" in stderr
+
+    after = read_state(home)
+    assert_consistent(after, batch=batch or 1000)
+    assert before.store_ids <= after.store_ids
+    assert all(after.hashes[key] == value for key, value in before.hashes.items())
+    assert after.searched > 0
+    _assert_nothing_half_written(home)
+    if batch is None:
+        # The only batch failed: not one of its articles is kept, and its files are gone.
+        assert after.index_set == before.index_set and after.store_ids == before.store_ids
+        assert _free_bytes(small_disk) >= free_before - MIB
+    stats = run_cli(home, "stats")
+    assert stats.returncode == 0, stats.stderr
