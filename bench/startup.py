@@ -77,7 +77,8 @@ def main() -> None:
             f"first article shown {article * 1000:.0f} ms"
         )
     print(
-        f"startup to first paint with the list populated: median {statistics.median(listed) * 1000:.0f} ms"
+        "startup to first paint with the list populated: "
+        f"median {statistics.median(listed) * 1000:.0f} ms"
         f" (min {min(listed) * 1000:.0f}, max {max(listed) * 1000:.0f}) over {args.runs} runs;"
         f" first article shown: median {statistics.median(opened) * 1000:.0f} ms"
     )

@@ -110,8 +110,15 @@ class NewsReaderApp(App[int]):
     def action_bookmarks(self) -> None:
         from reader.screens.bookmarks import BookmarksScreen
 
-        if not isinstance(self.screen, BookmarksScreen):
-            self.push_screen(BookmarksScreen())
+        if isinstance(self.screen, BookmarksScreen):
+            return
+        main = self.screen
+
+        def opened(passage: tuple[str, int, int] | None) -> None:
+            if passage is not None and hasattr(main, "open_passage"):
+                main.open_passage(*passage)
+
+        self.push_screen(BookmarksScreen(), opened)
 
     def on_unmount(self) -> None:
         """Close the library on the thread that opened it (SQLite insists), then that thread."""

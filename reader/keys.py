@@ -69,6 +69,13 @@ SEARCH = [
     Binding("escape", "leave", "Back to list", id="search.leave"),
     Binding("down", "leave", "To the list", id="search.to_list", show=False),
 ]
+BOOKMARKS = [
+    Binding("slash", "focus_filter", "Filter", id="bookmarks.filter"),
+    Binding("enter", "open", "Open at passage", id="bookmarks.open", show=False),
+    Binding("E", "edit", "Edit note/tags", id="bookmarks.edit"),
+    Binding("x,delete", "delete", "Delete", id="bookmarks.delete"),
+    Binding("escape,B", "close", "Back to reading", id="bookmarks.close"),
+]
 HELP = [
     Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     Binding("j", "scroll_down", "Down", id="nav.down", show=False),
@@ -91,6 +98,7 @@ GROUPS = [
     Group("Article list, entities, related", LIST),
     Group("Entities pane", ENTITIES[len(LIST) :]),
     Group("Article", ARTICLE),
+    Group("Bookmarks screen (B)", BOOKMARKS),
     Group("Help", HELP),
 ]
 

@@ -8,7 +8,6 @@ worker posts nothing; the screen also drops answers that are no longer current.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ from textual.worker import get_current_worker
 
 from index.errors import NewsreaderError, QueryError
 from index.models import Hit, Progress
-from index.snippets import term_spans
+from reader.hits import article_hits
 from reader.screens.messages import (
     ArticleLoaded,
     ArticleMissing,
@@ -41,22 +40,6 @@ PAGE = 100
 MAX_HITS = 1000
 RELATED_LIMIT = 6
 SHOWN_AFTER_ADD = 500
-
-
-_OPERATORS = {"and", "or", "not", "to"}
-_CLAUSE = re.compile(r'\w+:(?:"[^"]*"|\[[^\]]*\]|\S+)')
-
-
-def plain_terms(query: str, analyzer: Any) -> list[str]:
-    """Body terms of a query's free words (fields, ranges and operators left out).
-
-    A fallback for highlighting when the core reports no terms for a query.
-    """
-    words = [
-        w for w in _CLAUSE.sub(" ", query).replace('"', " ").split() if w.lower() not in _OPERATORS
-    ]
-    text = " ".join(word.strip("()~*^0123456789") for word in words)
-    return [token.text for token in analyzer(text, mode="query")]
 
 
 def _cancelled() -> bool:
@@ -165,7 +148,7 @@ class Jobs:
         if not query.strip():
             return []
         analyzer = self._call("body_analyzer")
-        return term_spans(body, {*terms, *plain_terms(query, analyzer)}, analyzer)
+        return article_hits(body, query, terms, analyzer)
 
     def _bookmarks(self, article_id: str) -> list[tuple[int, int]]:
         services = self.app.services

@@ -263,6 +263,11 @@ class MainScreen(jobs.Jobs, Screen[None]):
         self.current_id = article_id
         self.load_article(article_id, self.terms, self.query_text, scroll_y, passage)
 
+    def open_passage(self, article_id: str, start: int, end: int) -> None:
+        """Open an article with the passage ``[start, end)`` selected and in view."""
+        self.open_article(article_id, passage=(start, end))
+        self.set_focus(self.article)
+
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if message.stored.article.id != self.current_id:
             return

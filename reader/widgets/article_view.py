@@ -114,6 +114,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             self.scroll_to(y=scroll_y, animate=False)
         elif self.marks.hits:
             self.marks.current_hit = 0
+            self._cursor = self._sentence_at(self.marks.hits[0][0])
             self._refresh_paragraphs()
             self._scroll_to_offset(self.marks.hits[0][0], center=True)
         else:
@@ -170,6 +171,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         count = len(self.marks.hits)
         index = (0 if step > 0 else count - 1) if current is None else (current + step) % count
         self.marks.current_hit = index
+        self.marks.selection = None
+        self._anchor = None
+        self._cursor = self._sentence_at(self.marks.hits[index][0])
         self._refresh_paragraphs()
         self._scroll_to_offset(self.marks.hits[index][0], center=True)
         return index

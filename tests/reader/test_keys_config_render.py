@@ -10,9 +10,9 @@ from conftest import ready, wait_for
 from index.models import Analysis, DateMention, EntitySpan, Hit
 from reader import keys
 from reader.config import load_config
+from reader.hits import article_hits, free_words, phrases
 from reader.render import Marks, paragraph_content, paragraphs, sentences, snippet_content
 from reader.screens.dialogs import date_clause, split_tags
-from reader.screens.jobs import plain_terms
 from reader.screens.main import entity_query
 from reader.widgets.search_bar import QueryInput
 
@@ -106,13 +106,18 @@ def test_split_tags() -> None:
     assert split_tags("#gaza, deadline  aid") == ["gaza", "deadline", "aid"]
 
 
-def test_plain_terms_leave_out_fields_and_operators() -> None:
+def test_free_words_leave_out_fields_phrases_and_operators() -> None:
+    query = 'blinken AND person:"ron dermer" NOT published:2024 "13 November" blinkn~2 (aid)'
+    assert free_words(query) == ["blinken", "blinkn", "aid"]
+    assert phrases(query) == ["13 November"]
+
+
+def test_a_phrase_hits_as_a_whole_and_its_words_not_alone() -> None:
     from whoosh.analysis import StemmingAnalyzer
 
-    terms = plain_terms(
-        'blinken AND person:"ron dermer" NOT published:2024 ceasefires', StemmingAnalyzer()
-    )
-    assert terms == ["blinken", "ceasefir"]
+    body = "Due by 13 November. On 10 November, aid stalled. Aid resumed."
+    hits = article_hits(body, '"13 november" aid', ["13", "novemb", "aid"], StemmingAnalyzer())
+    assert [body[s:e] for s, e in hits] == ["13 November", "aid", "Aid"]
 
 
 async def test_a_corrupt_config_still_starts_and_names_the_file(make_app, home: Path) -> None:  # type: ignore[no-untyped-def]
