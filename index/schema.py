@@ -6,6 +6,8 @@ and is loaded on demand, which keeps the index lean at 100,000 articles.
 
 from __future__ import annotations
 
+from datetime import date
+
 from whoosh import fields
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 
@@ -52,10 +54,20 @@ def build_schema() -> fields.Schema:
         path=fields.ID(stored=True),
         published=fields.DATETIME(stored=True, sortable=True),
         mentioned=_whole_days(fields.DATETIME(stored=False)),
+        day=fields.NUMERIC(int, bits=32, signed=True, shift_step=2, stored=False),
         entity=fields.KEYWORD(commas=True, lowercase=True, scorable=True, stored=True),
         content_hash=fields.ID(stored=True),
         **entity_fields,
     )
+
+
+EPOCH = date(1970, 1, 1)
+
+
+def day_number(value: date) -> int:
+    """Days since 1970-01-01: the hidden ``day`` field, which answers whole-day
+    ranges on ``published`` with a handful of terms (see ``Library.search``)."""
+    return (value - EPOCH).days
 
 
 def _whole_days(field: fields.DATETIME) -> fields.DATETIME:
