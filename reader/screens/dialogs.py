@@ -102,7 +102,7 @@ class BookmarkDialog(ModalScreen[tuple[str, list[str]] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "note":
-            self.query_one("#tags", Input).focus()
+            self.set_focus(self.query_one("#tags", Input))
         else:
             self._done()
 
@@ -142,7 +142,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        self.set_focus(self.query_one("#cancel", Button))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "ok")

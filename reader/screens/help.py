@@ -64,7 +64,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(help_content(self.keymap), id="help-text")
 
     def on_mount(self) -> None:
-        self.query_one("#help-body").focus()
+        self.set_focus(self.query_one("#help-body"))
 
     def action_scroll_down(self) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_down()

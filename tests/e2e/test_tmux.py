@@ -105,7 +105,7 @@ def _has_colour(escaped_line: str, rgb: tuple[int, int, int]) -> bool:
 
 
 def test_search_open_article_coloured_entities_and_related(pane: str) -> None:
-    _wait(pane, lambda s: "articles" in s and " · " in s.splitlines()[4])
+    _wait(pane, lambda s: "articles" in s and " ×" in s)  # list loaded, an article open
     _tmux("send-keys", "-t", pane, "/")
     _tmux("send-keys", "-t", pane, "-l", "blinken dermer")
     _wait(pane, lambda s: "hit" in s.splitlines()[1])
