@@ -26,14 +26,17 @@ def seed_paths() -> list[Path]:
     """The bundled sample articles: package ``reader.seeds``, else the checkout's ``seeds/``."""
     try:
         folder = resources.files("reader.seeds")
-        found = [
-            Path(str(item)) for item in folder.iterdir() if item.name.endswith((".txt", ".md"))
-        ]
+        found = [Path(str(item)) for item in folder.iterdir() if _is_seed(item.name)]
         if found:
             return sorted(found)
     except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
         pass
-    return sorted(path for path in REPO_SEEDS.glob("*") if path.suffix in (".txt", ".md"))
+    return sorted(path for path in REPO_SEEDS.glob("*") if _is_seed(path.name))
+
+
+def _is_seed(name: str) -> bool:
+    """Articles only: the folder's README says what the seeds are; it is not one."""
+    return name.endswith((".txt", ".md")) and not name.upper().startswith(("README", "LICENSE"))
 
 
 class NewsReaderApp(App[int]):

@@ -164,3 +164,11 @@ async def test_command_palette_offers_the_bindings(make_app) -> None:  # type: i
         from reader.screens.dialogs import DateFilterDialog
 
         assert isinstance(app.screen, DateFilterDialog)
+
+
+def test_seed_paths_are_the_bundled_articles_without_the_readme() -> None:
+    from reader.app import seed_paths
+
+    names = [path.name for path in seed_paths()]
+    assert "000_ae79fbdee465601c.txt" in names
+    assert not any(name.upper().startswith("README") for name in names)
