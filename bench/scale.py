@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -88,28 +89,31 @@ def texts(corpus: Path) -> Iterator[tuple[str, str, str]]:
         yield from ((a.id, a.title, a.body) for a in articles)
 
 
-def bare_whoosh(corpus: Path, where: Path) -> tuple[int, float]:
-    """Docs and seconds spent in Whoosh calls (reading the files is not counted)."""
+def bare_whoosh(corpus: Path, where: Path) -> tuple[int, float, float]:
+    """Docs, seconds and CPU seconds spent in Whoosh calls (reading files is not counted)."""
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True), title=fields.TEXT(stored=True), body=fields.TEXT()
     )
     shutil.rmtree(where, ignore_errors=True)
     where.mkdir(parents=True)
     index = FileStorage(str(where)).create_index(schema)
-    spent, count = 0.0, 0
-    started = time.perf_counter()
+    spent, cpu, count = 0.0, 0.0, 0
+    started, cpu_started = time.perf_counter(), time.process_time()
     writer = index.writer(limitmb=128)
     spent += time.perf_counter() - started
+    cpu += time.process_time() - cpu_started
     for doc_id, title, body in texts(corpus):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         writer.add_document(id=doc_id, title=title, body=body)
         spent += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started
         count += 1
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     writer.commit()
     spent += time.perf_counter() - started
+    cpu += time.process_time() - cpu_started
     shutil.rmtree(where, ignore_errors=True)
-    return count, spent
+    return count, spent, cpu
 
 
 # Our ingest, as the user runs it ------------------------------------------------------------
@@ -145,6 +149,7 @@ def run_add(home: Path, corpus: Path, ner: str) -> dict[str, Any]:
     command = [sys.executable, "-m", "reader", "--home", str(home), "--ner", ner]
     command += ["add", str(corpus), "--json"]
     peaks = {"main": 0.0, "tree": 0.0}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
@@ -163,8 +168,11 @@ def run_add(home: Path, corpus: Path, ner: str) -> dict[str, Any]:
     if process.returncode != 0:
         raise SystemExit(f"add failed ({process.returncode}):\n{err[-2000:]}")
     report = json.loads(out[out.index("{") :])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "report": report,
         "peak_rss_main_mb": round(peaks["main"], 1),
         "peak_rss_tree_mb": round(peaks["tree"], 1),
@@ -180,11 +188,27 @@ def _terms(reader: Any, field: str, number: int, skip: int = 0) -> list[str]:
     return [w for w in words[skip:] if w.isalpha() and len(w) > 2]
 
 
+def _surface_words(library: Library, rng: random.Random) -> list[str]:
+    """Words as users type them (not stems), from 200 articles, common ones left out."""
+    ids = sorted(library.store.article_ids())
+    counts: dict[str, int] = {}
+    for article_id in rng.sample(ids, min(200, len(ids))):
+        stored = library.article(article_id)
+        if stored is None:
+            continue
+        for word in stored.article.body.split():
+            word = word.strip(".,;:'\"()").lower()
+            if word.isalpha() and len(word) > 3:
+                counts[word] = counts.get(word, 0) + 1
+    ranked = sorted(counts, key=lambda w: (-counts[w], w))
+    return ranked[100:2100]
+
+
 def make_queries(library: Library, seed: int = 7) -> list[str]:
     """200 queries: terms, boolean pairs, phrases, fields, date ranges, prefixes, fuzzy."""
     rng = random.Random(seed)
     reader = library.searcher().reader()
-    words = _terms(reader, "body", 3000, skip=150)
+    words = _surface_words(library, rng)
     titles = _terms(reader, "title", 1000, skip=50)
     ids = sorted(library.store.article_ids())
     sample = [library.article(i) for i in rng.sample(ids, min(60, len(ids)))]
@@ -212,11 +236,18 @@ def make_queries(library: Library, seed: int = 7) -> list[str]:
         year, month = rng.randrange(2019, 2025), rng.randrange(1, 12)
         span = f"published:[{year}-{month:02d}-01 to {year}-{month + 1:02d}-01]"
         queries.append(span if rng.random() < 0.5 else f"{rng.choice(words)} {span}")
-    queries += [f"{rng.choice(words)[:4]}*" for _ in range(10)]
-    queries += [f"{rng.choice(words)}~" for _ in range(10)]
     while len(queries) < QUERY_COUNT:
         queries.append(rng.choice(words))
     return queries[:QUERY_COUNT]
+
+
+def make_expanding(library: Library, seed: int = 11) -> list[str]:
+    """20 prefix and fuzzy queries, timed apart: each walks part of the term list."""
+    rng = random.Random(seed)
+    words = _surface_words(library, rng)
+    return [f"{rng.choice(words)[:4]}*" for _ in range(10)] + [
+        f"{rng.choice(words)}~" for _ in range(10)
+    ]
 
 
 def timed(function: Callable[[], Any]) -> float:
@@ -232,6 +263,8 @@ def measure_reading(home: Path) -> dict[str, Any]:
     open_ms = (time.perf_counter() - started) * 1000
     queries = make_queries(library)
     first_ms = timed(lambda: library.search(queries[0], limit=20))
+    expanding = make_expanding(library)
+    expanding_ms = [timed(lambda q=q: library.search(q, limit=20)) for q in expanding]  # type: ignore[misc]
     search_ms, errors = [], 0
     for query in queries:
         try:
@@ -244,16 +277,15 @@ def measure_reading(home: Path) -> dict[str, Any]:
         timed(lambda i=i: library.related(i, limit=5)) for i in ids[::step][:RELATED_COUNT]
     ]  # type: ignore[misc]
     pages = {}
-    for offset in (0, 100, count // 2, max(0, count - 100)):
-        pages[f"offset {offset}"] = round(
-            timed(lambda o=offset: library.recent(limit=100, offset=o)), 2
-        )  # type: ignore[misc]
+    for name, offset in (("offset 0", 0), ("offset 100", 100), ("middle", count // 2)):
+        pages[name] = round(timed(lambda o=offset: library.recent(limit=100, offset=o)), 2)  # type: ignore[misc]
     library.close()
     return {
         "articles": count,
         "open_ms": round(open_ms, 1),
         "first_search_ms": round(first_ms, 1),
         "search_ms": summary(search_ms),
+        "prefix_fuzzy_ms": summary(expanding_ms),
         "query_errors": errors,
         "related_ms": summary(related_ms),
         "recent_page_ms": pages,
@@ -316,11 +348,13 @@ def measure(n: int, ner: str, *, skip_bare: bool, reuse_library: bool) -> dict[s
     }
     print(f"[{n:,}] corpus {'built' if built else 'reused'}", file=sys.stderr)
     if not skip_bare:
-        docs, seconds = bare_whoosh(corpus, OUT / f"bare-{n}")
+        docs, seconds, cpu = bare_whoosh(corpus, OUT / f"bare-{n}")
         result["bare"] = {
             "docs": docs,
             "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 2),
             "docs_per_s": round(docs / seconds, 1),
+            "cpu_ms_per_doc": round(1000 * cpu / docs, 2),
         }
         print(f"[{n:,}] bare whoosh {docs / seconds:.1f} docs/s", file=sys.stderr)
     home = OUT / f"home-{n}-{ner}"
@@ -329,10 +363,14 @@ def measure(n: int, ner: str, *, skip_bare: bool, reuse_library: bool) -> dict[s
         first = run_add(home, corpus, ner)
         added = first["report"]["added"]
         first["docs_per_s"] = round(added / first["seconds"], 1)
+        first["cpu_ms_per_doc"] = round(1000 * first["cpu_seconds"] / max(1, added), 2)
         result["add"] = first
         print(f"[{n:,}] add {first['docs_per_s']} docs/s, {first['seconds']} s", file=sys.stderr)
         if "bare" in result:
             result["ratio"] = round(first["docs_per_s"] / result["bare"]["docs_per_s"], 2)
+            result["cpu_ratio"] = round(
+                result["bare"]["cpu_ms_per_doc"] / first["cpu_ms_per_doc"], 2
+            )
     again = run_add(home, corpus, ner)
     result["noop"] = again
     if "add" in result:
@@ -359,6 +397,9 @@ def table(results: list[dict[str, Any]]) -> str:
         ("bare whoosh docs/s", ("bare", "docs_per_s")),
         ("add docs/s", ("add", "docs_per_s")),
         ("ratio ours/bare", ("ratio",)),
+        ("bare CPU ms/doc", ("bare", "cpu_ms_per_doc")),
+        ("add CPU ms/doc", ("add", "cpu_ms_per_doc")),
+        ("CPU ratio bare/ours", ("cpu_ratio",)),
         ("add seconds", ("add", "seconds")),
         ("peak RSS main MB", ("add", "peak_rss_main_mb")),
         ("peak RSS tree MB", ("add", "peak_rss_tree_mb")),
@@ -370,9 +411,12 @@ def table(results: list[dict[str, Any]]) -> str:
         ("search p50 ms", ("reading", "search_ms", "p50")),
         ("search p95 ms", ("reading", "search_ms", "p95")),
         ("search p99 ms", ("reading", "search_ms", "p99")),
+        ("prefix/fuzzy p50 ms", ("reading", "prefix_fuzzy_ms", "p50")),
+        ("prefix/fuzzy p95 ms", ("reading", "prefix_fuzzy_ms", "p95")),
         ("related mean ms", ("reading", "related_ms", "mean")),
         ("related p95 ms", ("reading", "related_ms", "p95")),
         ("list page 0 ms", ("reading", "recent_page_ms", "offset 0")),
+        ("list page N/2 ms", ("reading", "recent_page_ms", "middle")),
         ("startup best ms", ("startup", "best_ms")),
     ]
     header = f"{'':22}" + "".join(f"{r['n']:>14,}" for r in results)
