@@ -18,10 +18,12 @@ SEED = Path(__file__).parents[2] / "seeds" / "000_ae79fbdee465601c.txt"
 
 
 def _by_text(spans: list[EntitySpan] | tuple[EntitySpan, ...]) -> dict[str, set[tuple[str, str]]]:
-    """Surface (without a leading "the", which multi-word names keep) -> (label, canonical)."""
+    """Surface (without the leading "the" and the trailing "'s" that multi-word names keep)
+    -> (label, canonical)."""
     found: dict[str, set[tuple[str, str]]] = {}
     for span in spans:
         surface = span.text.removeprefix("the ").removeprefix("The ")
+        surface = surface.removesuffix("'s").removesuffix("’s")
         found.setdefault(surface, set()).add((span.label, span.canonical))
     return found
 
@@ -92,7 +94,7 @@ def test_people_orgs_and_places_in_plain_sentences() -> None:
     assert {s.text for s in extract_entities(text) if s.label == "ORG"} == {
         "BBC",
         "the European Union",
-        "the Bank of England",
+        "the Bank of England's",
     }
     assert found["Friday"] == {("DATE", "Friday")}  # no publication date: not resolved
 
@@ -201,6 +203,18 @@ def test_event_names_are_not_places_or_people() -> None:
     assert "Australian" not in found and "Davis" not in found
     assert not any(label == "PERSON" for v in found.values() for label, _ in v)
     assert found["Spain"] == {("PLACE", "Spain")}
+
+
+def test_possessive_stays_with_multi_word_names_only() -> None:
+    """OntoNotes' convention: "Gordon Brown's" is one span, "Blair's" leaves the "'s" out."""
+    text = (
+        "Gordon Brown's plan and Mr Blair's reply; Shane Meadows' film; the Bank of England's view."
+    )
+    spans = {s.text: s for s in extract_entities(text) if s.label in {"PERSON", "ORG"}}
+    assert spans["Gordon Brown's"].canonical == "Gordon Brown"
+    assert "Blair" in spans and "Blair's" not in spans
+    assert "Shane Meadows'" in spans
+    assert spans["the Bank of England's"].canonical == "Bank of England"
 
 
 def test_person_consistency_across_the_article() -> None:
