@@ -9,6 +9,7 @@ worker posts nothing; the screen also drops answers that are no longer current.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from index.errors import NewsreaderError, QueryError
-from index.models import Hit, Progress
+from index.models import Hit, Progress, SearchResult
 from reader.hits import article_hits
 from reader.screens.messages import (
     ArticleLoaded,
@@ -122,9 +123,27 @@ class Jobs:
             if not _cancelled():
                 self.post_message(SearchFailed(query, str(error)))
             return
-        if not _cancelled():
-            more = result.total > len(result.hits) and limit < MAX_HITS
-            self.post_message(SearchDone(query, sort, result, more))
+        if _cancelled():
+            return
+        result = self._with_snippet_spans(result)
+        more = result.total > len(result.hits) and limit < MAX_HITS
+        self.post_message(SearchDone(query, sort, result, more))
+
+    def _with_snippet_spans(self, result: SearchResult) -> SearchResult:
+        """Mark hits in snippets the core returned without spans (same rules as the article)."""
+        if all(hit.spans or not hit.snippet for hit in result.hits):
+            return result
+        analyzer = self._call("body_analyzer")
+        hits = tuple(
+            hit
+            if hit.spans or not hit.snippet
+            else replace(
+                hit,
+                spans=tuple(article_hits(hit.snippet, result.query, result.terms, analyzer)),
+            )
+            for hit in result.hits
+        )
+        return replace(result, hits=hits)
 
     @work(thread=True, exclusive=True, group="article")
     def load_article(

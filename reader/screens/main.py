@@ -39,6 +39,8 @@ from reader.widgets.related import RelatedList
 from reader.widgets.search_bar import QueryInput, SearchBar
 
 DEBOUNCE_SECONDS = 0.15
+POLL_SECONDS = 5.0
+"""How often the library's article count is checked for changes made by other processes."""
 NARROW_WIDTH = 100
 """Below this many columns the sidebar folds under the article."""
 PANES = {"list": "#list", "article": "#article", "entities": "#entities", "related": "#related"}
@@ -66,6 +68,8 @@ class MainScreen(jobs.Jobs, Screen[None]):
         self._debounce: Timer | None = None
         self._open_first = True
         self._open_top = False
+        self._ingesting = False
+        self._known_count: int | None = None
         self.current_id: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -94,6 +98,7 @@ class MainScreen(jobs.Jobs, Screen[None]):
         self.query_one("#sidebar").display = self.app_config.sidebar
         self.query_one(ArticleList).focus()
         self.start()
+        self.set_interval(POLL_SECONDS, self._poll_library)
 
     # Layout -------------------------------------------------------------------------
 
@@ -350,8 +355,24 @@ class MainScreen(jobs.Jobs, Screen[None]):
 
     def on_count_loaded(self, message: CountLoaded) -> None:
         self.app.sub_title = f"{message.count:,} articles"
+        known, self._known_count = self._known_count, message.count
+        if known is None or known == message.count or self._ingesting:
+            return
+        change = message.count - known
+        what = f"{change:,} new articles" if change > 0 else f"{-change:,} articles removed"
+        self.notify(f"{what} (added by another newsreader)", title="Library changed")
+        if not self.query_text:
+            self.load_page(0)
+        else:
+            self.set_query(self.query_text, force=True)
+
+    def _poll_library(self) -> None:
+        """Notice articles added or removed by another process (e.g. ``newsreader add``)."""
+        if not self._ingesting:
+            self.count()
 
     def on_ingest_progress(self, message: IngestProgress) -> None:
+        self._ingesting = True
         box = self.query_one("#ingest")
         box.display = True
         progress = message.progress
@@ -364,6 +385,8 @@ class MainScreen(jobs.Jobs, Screen[None]):
         )
 
     def on_ingest_done(self, message: IngestDone) -> None:
+        self._ingesting = False
+        self._known_count = None
         self.query_one("#ingest").display = False
         if message.error:
             self.notify(message.error, title="Indexing failed", severity="error", timeout=10)

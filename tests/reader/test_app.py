@@ -238,3 +238,30 @@ async def test_sidebar_toggles(make_app) -> None:  # type: ignore[no-untyped-def
         assert not sidebar.display
         await pilot.press("r")
         assert sidebar.display
+
+
+async def test_articles_added_by_another_process_show_up(
+    make_app, home: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    from reader.screens import main
+
+    monkeypatch.setattr(main, "POLL_SECONDS", 0.2)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, ready(app))
+        folder = tmp_path / "later"
+        folder.mkdir()
+        (folder / "b.md").write_text(
+            "---\ntitle: Late Arrival\ndate: 2030-01-01\n---\n\nNew text.\n"
+        )
+        adder = [sys.executable, "-m", "reader", "--home", str(home), "add", str(folder)]
+        done = subprocess.run(adder, capture_output=True, timeout=120, text=True)
+        assert done.returncode == 0, done.stderr
+        await wait_for(
+            pilot,
+            lambda: "Late Arrival" in [h.title for h in app.screen.query_one(ArticleList).hits],
+        )
+        assert app.sub_title == "8 articles"
