@@ -41,6 +41,8 @@ class Gazetteer:
     max_tokens: dict[str, int]
     """First token of a phrase -> the most tokens any phrase starting with it has."""
     first_names: frozenset[str]
+    more_first_names: frozenset[str]
+    """Given names from many countries, weaker evidence: only before another name."""
     common: frozenset[str]
     """Everyday words, lower case."""
     honorifics: frozenset[str]
@@ -144,6 +146,9 @@ def gazetteer() -> Gazetteer:
         phrases=builder.phrases,
         max_tokens=max_tokens,
         first_names=first_names,
+        more_first_names=frozenset(
+            n for n in _data_lines("first_names_more.txt") if n not in builder.phrases
+        ),
         common=common,
         honorifics=frozenset(titles.get("honorific", [])),
         roles=frozenset(titles.get("role", [])),

@@ -134,7 +134,7 @@ class _Pass(Matcher):
             return end, False
         if word in gaz.honorifics or word in gaz.roles:
             return self.skip_title(k, j), True
-        if is_cap(word) and (titled or (word in gaz.first_names and k + 1 < j)):
+        if is_cap(word) and (titled or (k + 1 < j and self._given_name(k))):
             end = self.person_end(k, j)
             if titled or end > k + 1:
                 rule = "title" if titled else "first-name"
@@ -143,6 +143,29 @@ class _Pass(Matcher):
                     self.found[-1].lead = 1
                 return end, False
         return None
+
+    def _given_name(self, k: int) -> bool:
+        """A first name starts a person's name here: one from the main list, or one from
+        the longer international list when a plain surname-like word follows
+        ("Imelda Staunton", not "Christian Democrats")."""
+        word, gaz = self.words[k], self.gaz
+        if word in gaz.first_names:
+            return True
+        if word not in gaz.more_first_names or self.headline[k]:
+            return False
+        after = self.words[k + 1]
+        entry = gaz.phrases.get(after)
+        return (
+            is_cap(after)
+            and (entry is None or entry.strength < STRONG)
+            and after not in gaz.roles
+            and after not in gaz.honorifics
+            and after.lower() not in gaz.common
+            and after not in gaz.org_suffixes
+            and after not in gaz.events
+            and not _plural(after)
+            and not is_acronym(after)
+        )
 
     def _flush_unknown(self, first: int, last: int) -> None:
         """Classify a run of capitalised words nothing else claimed."""
