@@ -29,7 +29,7 @@ CALL_SECONDS = 20.0
 """A generous bound for one file: far above any real read, far below a hang."""
 
 EXAMPLES = 200
-READER_SUFFIXES = [".txt", ".md", ".html", ".json", ".jsonl", ".xml", ".html.gz"]
+READER_SUFFIXES = [".txt", ".md", ".html", ".json", ".jsonl", ".xml", ".txt.gz"]
 """One suffix per reader (text, Markdown, HTML, JSON, JSON Lines, feeds) and gzip."""
 MIB = 1024 * 1024
 
