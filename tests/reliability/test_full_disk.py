@@ -115,3 +115,42 @@ def test_full_disk_is_one_line_and_keeps_the_library(
         assert _free_bytes(small_disk) >= free_before - MIB
     stats = run_cli(home, "stats")
     assert stats.returncode == 0, stats.stderr
+
+
+def test_enospc_in_a_commit_leaves_no_file_and_says_disk_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same guarantees without a tmpfs: ENOSPC raised after the segment files are written."""
+    import errno
+
+    from whoosh.writing import SegmentWriter
+
+    from index.errors import StorageError
+    from index.library import Library
+    from index.models import Analysis, Article, stable_id
+
+    def article(key: str) -> tuple[Article, Analysis]:
+        return Article(id=stable_id(key), title=key, body=f"{key} body text"), Analysis()
+
+    home = tmp_path / "home"
+    library = Library.open(LibraryPaths(home))
+    library.put([article("kept")])
+    index_dir = LibraryPaths(home).index_dir
+    files_before = sorted(os.listdir(index_dir))
+    flush = SegmentWriter._flush_segment
+
+    def flush_then_fail(self: SegmentWriter) -> None:
+        flush(self)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "_flush_segment", flush_then_fail)
+    with pytest.raises(StorageError, match=r"disk full while writing the library in .*nothing"):
+        library.put([article(f"lost{n}") for n in range(50)])
+    monkeypatch.setattr(SegmentWriter, "_flush_segment", flush)
+
+    assert sorted(os.listdir(index_dir)) == files_before
+    assert library.count() == 1 and library.store.article_count() == 1
+    assert [hit.title for hit in library.search("kept").hits] == ["kept"]
+    library.put([article("after")])
+    assert library.count() == 2
+    library.close()
