@@ -18,19 +18,20 @@ from index.models import Hit
 from reader import keys
 from reader.render import format_date, snippet_content
 
-SNIPPET_CHARS = 150
+SNIPPET_LINES = 3
+"""A snippet is cut to about this many lines of the list's width."""
 PREFETCH = 25
 """Ask for the next page when the highlight is this close to the end of the loaded rows."""
 
 
-def hit_prompt(hit: Hit) -> Content:
+def hit_prompt(hit: Hit, snippet_chars: int = 150) -> Content:
     """Title, then "source · date", then the snippet (when the list shows search hits)."""
     meta = " · ".join(part for part in (hit.source, format_date(hit.published)) if part)
     lines = [Content.styled(hit.title or "(untitled)", "bold"), Content.styled(meta, "dim")]
     if hit.snippet:
         snippet = snippet_content(hit)
-        if len(snippet) > SNIPPET_CHARS:
-            snippet = snippet[:SNIPPET_CHARS].rstrip() + "…"
+        if len(snippet) > snippet_chars:
+            snippet = snippet[:snippet_chars].rstrip() + "…"
         lines.append(snippet.stylize("italic"))
     return Content("\n").join(lines)
 
@@ -59,6 +60,7 @@ class ArticleList(OptionList):
         self.hits: list[Hit] = []
         self.more = False
         self._asked_at = -1
+        self._built_for = 0
 
     def show(self, hits: Sequence[Hit], *, more: bool = False) -> None:
         """Replace the rows, keeping the highlight on the same article when it is still there."""
@@ -80,9 +82,23 @@ class ArticleList(OptionList):
         self.more = more
         self.add_options(self._make_options(fresh))
 
-    @staticmethod
-    def _make_options(hits: Sequence[Hit]) -> list[Option]:
-        return [Option(hit_prompt(hit), id=hit.id) for hit in hits]
+    def _snippet_chars(self) -> int:
+        width = self.scrollable_content_region.width
+        return 150 if width <= 0 else max(40, SNIPPET_LINES * (width - 1) - 10)
+
+    def _make_options(self, hits: Sequence[Hit]) -> list[Option]:
+        self._built_for = self._snippet_chars()
+        return [Option(hit_prompt(hit, self._built_for), id=hit.id) for hit in hits]
+
+    def on_resize(self) -> None:
+        """Re-cut snippets to the new width (prompts are cheap; the list is at most a page or
+        a thousand hits)."""
+        if not any(hit.snippet for hit in self.hits) or self._snippet_chars() == self._built_for:
+            return
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options(self._make_options(self.hits))
+        self.highlighted = highlighted
 
     @property
     def current_id(self) -> str | None:
