@@ -7,11 +7,12 @@ article uses.
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from whoosh import query as wq
 
 from index.models import Analysis, Related
 from index.schema import ENTITY_FIELDS, entity_key
@@ -23,6 +24,10 @@ CANDIDATES = 30
 SIMILARITY_WEIGHT = 0.6
 ENTITY_WEIGHT = 0.4
 REASON_ITEMS = 3
+TF_SATURATION = 1.2
+MAX_DF_SHARE = 0.05
+MIN_DF_CAP = 500
+"""Terms and entities in more articles than this share (at least this many) are not searched."""
 MIN_WORD = 3
 PLAIN_WORDS = frozenset(
     "about after also been before but could did does had has have her his its just last like "
@@ -66,20 +71,16 @@ def related(
 
     ``bodies`` loads the bodies of some ids (for the "similar:" words); optional.
     """
-    exclude = wq.Term("id", article_id)
+    own = searcher.document_number(id=article_id)
     reason_terms = [
         term for term, _ in searcher.key_terms_from_text("body", body, numterms=REASON_TERMS)
     ]
-    key_terms = reason_terms[:KEY_TERMS]
-    similar = (
-        _search(searcher, wq.Or([wq.Term("body", t) for t in key_terms]), exclude)
-        if key_terms
-        else {}
-    )
+    key_terms = _selective(searcher, "body", reason_terms, KEY_TERMS)
+    similar = _candidates(searcher, "body", key_terms, own)
     counts = entity_counts(analysis)
     top = [key for key, _ in counts.most_common(TOP_ENTITIES)]
-    entity_query = wq.Or([wq.Term("entity", entity_key(*key)) for key in top]) if top else None
-    by_entity = _search(searcher, entity_query, exclude) if entity_query else {}
+    keys = _selective(searcher, "entity", [entity_key(*key) for key in top], TOP_ENTITIES)
+    by_entity = _candidates(searcher, "entity", keys, own)
     sim, ent = (
         _normalised({k: v for k, v, _ in similar.values()}),
         _normalised({k: v for k, v, _ in by_entity.values()}),
@@ -101,11 +102,53 @@ def related(
     ]
 
 
-def _search(
-    searcher: Any, query: wq.Query, exclude: wq.Query
+def _selective(searcher: Any, field: str, terms: Iterable[str], limit: int) -> list[str]:
+    """The first ``limit`` of ``terms`` that another article has and few articles have.
+
+    A term in more than ``MAX_DF_SHARE`` of the library ("pct", "United
+    States") says little about relatedness but makes the candidate search walk
+    a long posting list: at 100,000 articles such terms were most of the cost.
+    """
+    reader = searcher.reader()
+    cap = max(MIN_DF_CAP, int(searcher.doc_count() * MAX_DF_SHARE))
+    return [t for t in terms if 1 < reader.doc_frequency(field, t) <= cap][:limit]
+
+
+def _candidates(
+    searcher: Any, field: str, terms: Sequence[str], own: int | None
 ) -> dict[str, tuple[str, float, dict[str, Any]]]:
-    results = searcher.search(query, limit=CANDIDATES, mask=exclude)
-    return {hit["id"]: (hit["id"], float(hit.score or 0.0), hit.fields()) for hit in results}
+    """The ``CANDIDATES`` best articles sharing ``terms``, scored straight from the postings.
+
+    Each shared term adds its idf, saturated by its frequency in the article
+    (BM25's tf part without length normalisation). Walking a dozen posting
+    lists into a dict is several times faster than Whoosh's collector over an
+    Or query (its matcher tree costs a few Python calls per posting), which
+    made related items cost 200 ms an article at 20,000 articles.
+    """
+    if not terms:
+        return {}
+    reader = searcher.reader()
+    total = max(1, searcher.doc_count_all())
+    scores: dict[int, float] = {}
+    for term in terms:
+        frequency = reader.doc_frequency(field, term)
+        if not frequency:
+            continue
+        idf = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+        postings = reader.postings(field, term)
+        while postings.is_active():
+            weight = postings.weight()
+            docnum = postings.id()
+            scores[docnum] = scores.get(docnum, 0.0) + idf * weight / (weight + TF_SATURATION)
+            postings.next()
+    if own is not None:
+        scores.pop(own, None)
+    best = heapq.nlargest(CANDIDATES, scores.items(), key=lambda item: (item[1], -item[0]))
+    found = {}
+    for docnum, score in best:
+        fields = searcher.stored_fields(docnum)
+        found[fields["id"]] = (fields["id"], score, fields)
+    return found
 
 
 def _related(
