@@ -10,10 +10,13 @@ finishes the job.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -31,6 +34,8 @@ BATCH_ARTICLES = 5000
 ~18 commits."""
 BATCH_SECONDS = 60.0
 """...or fewer when a batch has been filling this long (what an interrupt can lose)."""
+FILE_SECONDS = 60.0
+"""Reading and analysing one file may take this long; past it the file is skipped."""
 PARALLEL_MIN_FILES = 200
 """Below this many changed files, a process pool costs more than it saves."""
 CHUNK_FILES = 16
@@ -94,11 +99,43 @@ def _analyse(article: Article, tagger: str | None) -> Analysis:
     return analyse(article.body, article.published, tagger=get_tagger(tagger))
 
 
-def read_file(path: str, mtime_ns: int, size: int, tagger: str | None) -> FileResult:
-    """Read and analyse one file; never raises (errors come back as text)."""
+class _TooSlow(BaseException):
+    """Raised by the time box; a BaseException so readers' ``except Exception`` let it through."""
+
+
+@contextmanager
+def _time_box(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread only: SIGALRM; elsewhere no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        articles = read_path(Path(path))
-        analysed = tuple((a, _analyse(a, tagger)) for a in articles)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def read_file(path: str, mtime_ns: int, size: int, tagger: str | None) -> FileResult:
+    """Read and analyse one file; never raises (errors come back as text).
+
+    Time-boxed to FILE_SECONDS where a signal can do it (worker processes and
+    the CLI): a pathological file (e.g. megabytes of bare tags, which
+    feedparser and trafilatura read at ~20 µs a tag) is skipped, not waited on.
+    """
+    try:
+        with _time_box(FILE_SECONDS):
+            articles = read_path(Path(path))
+            analysed = tuple((a, _analyse(a, tagger)) for a in articles)
+    except _TooSlow:
+        reason = f"took over {FILE_SECONDS:.0f} s to read, skipped (a pathological file?)"
+        return FileResult(path, mtime_ns, size, error=reason)
     except SourceError as error:
         return FileResult(path, mtime_ns, size, error=error.reason)
     except Exception as error:  # a bug of ours must not stop the batch
