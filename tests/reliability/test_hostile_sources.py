@@ -248,3 +248,22 @@ def test_the_property_covers_every_reader() -> None:
     assert {_READERS[suffix.removesuffix(".gz")] for suffix in READER_SUFFIXES} == set(
         _READERS[suffix] for suffix in SUPPORTED_SUFFIXES
     )
+
+
+def test_ingest_time_box_skips_a_pathological_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300,000 bare tags take feedparser seconds (3 MB: ~30 s); the ingest's time box skips it."""
+    import index.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "FILE_SECONDS", 0.5)
+    slow = tmp_path / "tags.xml"
+    slow.write_bytes(b"<p>" * 300_000)
+    started = time.monotonic()
+    result = ingest_module.read_file(str(slow), 0, slow.stat().st_size, None)
+    assert time.monotonic() - started < 5.0
+    assert result.error is not None and "took over" in result.error and not result.transient
+
+    fine = tmp_path / "fine.rss"
+    fine.write_text(SAMPLES["rss"])
+    assert ingest_module.read_file(str(fine), 0, 1, None).articles
