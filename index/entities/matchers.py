@@ -58,9 +58,11 @@ class Matcher:
         return not self.tok.newline_before[i] and self.tok.start[i] - self.tok.end[i - 1] <= 1
 
     def cap_run_end(self, i: int) -> int:
-        n, words = len(self.words), self.words
+        n, words, phrases = len(self.words), self.words, self.gaz.phrases
         j = i + 1
-        while j < n and is_cap(words[j]) and self.joined(j):
+        while j < n and self.joined(j):
+            if not (is_cap(words[j]) or f"{words[j - 1]} {words[j]}" in phrases):
+                break  # a number joins only a known name: "Channel 4", "Radio 1"
             j += 1
         return j
 
@@ -81,7 +83,8 @@ class Matcher:
                 or left_word in gaz.place_prefixes
             )
             joinable = (
-                (cue and words[j] in {"of", "for", "on"})
+                words[j] == "&"  # "Marks & Spencer", "Tate & Lyle": one name
+                or (cue and words[j] in {"of", "for", "on"})
                 or (of_mode and right - (j + 1) <= 2)
                 or words[right - 1] in gaz.org_suffixes
             )
@@ -180,6 +183,8 @@ class Matcher:
             e += 1
         if e < len(self.words) and self.words[e] in self.gaz.roles:
             return 0
+        if e < len(self.words) and self.words[e].isdigit() and len(self.words[e]) == 1:
+            e += 1 if self.joined(e) else 0  # "BBC Radio 4"
         return e
 
     def locative(self, k: int, end: int) -> bool:

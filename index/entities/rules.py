@@ -80,7 +80,7 @@ class _Pass(Matcher):
         while k < j:
             step = self._rule_at(k, j, titled)
             if step is None:
-                if self.words[k] in CONNECTORS:
+                if self.words[k] in CONNECTORS and self.words[k] != "&":
                     self._flush_unknown(unknown_from, k)
                     unknown_from = -1
                 elif unknown_from < 0:
@@ -130,6 +130,12 @@ class _Pass(Matcher):
                     return None  # "Australian Open", "China Daily", "Davis Cup": another name
                 self._emit(k, longer, "ORG", self._span_text(k, longer), WEAK, "org-extended")
                 return longer, False  # "BBC Radio", "Google News"
+            if entry.label == "ORG" and end < j:
+                inner = self.gazetteer_match(end, j)
+                if inner is not None and inner[1].label == "ORG" and inner[0] - end >= 2:
+                    # "BBC Radio 4", "BBC World Service": a part of the organisation
+                    self._emit(k, inner[0], "ORG", self._span_text(k, inner[0]), WEAK, "org-part")
+                    return inner[0], False
             self._emit(k, end, entry.label, entry.canonical, entry.strength, "gazetteer")
             return end, False
         if word in gaz.honorifics or word in gaz.roles:
@@ -183,6 +189,9 @@ class _Pass(Matcher):
             self._single_unknown(first)
             return
         run = words[first:last]
+        if "&" in run[1:-1]:  # "Marsh & McLennan", "AG Edwards & Sons": a firm
+            self._emit(first, last, "ORG", self._span_text(first, last), WEAK, "ampersand")
+            return
         followed_by_role = last < len(words) and words[last] in gaz.roles
         if (
             followed_by_role

@@ -253,3 +253,9 @@ def test_gazetteer_is_cached_in_the_cache_dir_and_rebuilt_when_damaged(tmp_path:
     assert _gazetteer_in_fresh_process(tmp_path) == "built PLACE"
     assert _gazetteer_in_fresh_process(tmp_path) == "cached PLACE"
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_ampersand_names_and_numbered_channels() -> None:
+    text = "Marsh & McLennan fell; Marks & Spencer rose, he told BBC Radio 4. Channel 4 News ran it."
+    orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
+    assert {"Marsh & McLennan", "Marks & Spencer", "BBC Radio 4", "Channel 4 News"} <= orgs
