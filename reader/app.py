@@ -12,7 +12,6 @@ from importlib import resources
 from pathlib import Path
 
 from textual.app import App
-from textual.binding import Binding
 
 from reader import keys
 from reader.backend import Backend
@@ -44,7 +43,7 @@ class NewsReaderApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "newsreader"
-    BINDINGS: list[Binding] = keys.APP  # type: ignore[assignment]
+    BINDINGS = keys.APP
     COMMANDS = App.COMMANDS | {keys.BindingCommands}
 
     def __init__(

@@ -13,15 +13,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-APP = [
+APP: list[BindingType] = [
     Binding("question_mark", "help", "Help", id="app.help"),
     Binding("B", "bookmarks", "Bookmarks", id="app.bookmarks"),
     Binding("q", "quit", "Quit", id="app.quit"),
 ]
-MAIN = [
+MAIN: list[BindingType] = [
     # priority: handled by the app before the key reaches the focused pane, so that
     # keys typed right after "/" (already queued) land in the search input.
     Binding("slash", "focus_search", "Search", id="search.focus", priority=True),
@@ -37,13 +37,13 @@ MAIN = [
     Binding("r", "focus_pane('related')", "Related", id="focus.related"),
     Binding("p", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
 ]
-LIST = [
+LIST: list[BindingType] = [
     Binding("j", "cursor_down", "Down", id="nav.down", show=False),
     Binding("k", "cursor_up", "Up", id="nav.up", show=False),
     Binding("g", "first", "First", id="nav.first", show=False),
     Binding("G", "last", "Last", id="nav.last", show=False),
 ]
-ARTICLE = [
+ARTICLE: list[BindingType] = [
     Binding("j,down", "next_passage", "Next sentence", id="nav.down", show=False),
     Binding("k,up", "previous_passage", "Previous sentence", id="nav.up", show=False),
     Binding("J,shift+down", "next_paragraph", "Next paragraph", id="article.next_para", show=False),
@@ -61,22 +61,22 @@ ARTICLE = [
     Binding("v", "toggle_selection", "Select", id="article.select", show=False),
     Binding("b", "bookmark", "Bookmark", id="article.bookmark"),
 ]
-ENTITIES = [
+ENTITIES: list[BindingType] = [
     *LIST,
     Binding("f", "add_filter", "Add as filter", id="entities.filter"),
 ]
-SEARCH = [
+SEARCH: list[BindingType] = [
     Binding("escape", "leave", "Back to list", id="search.leave"),
     Binding("down", "leave", "To the list", id="search.to_list", show=False),
 ]
-BOOKMARKS = [
+BOOKMARKS: list[BindingType] = [
     Binding("slash", "focus_filter", "Filter", id="bookmarks.filter"),
     Binding("enter", "open", "Open at passage", id="bookmarks.open", show=False),
     Binding("E", "edit", "Edit note/tags", id="bookmarks.edit"),
     Binding("x,delete", "delete", "Delete", id="bookmarks.delete"),
     Binding("escape,B", "close", "Back to reading", id="bookmarks.close"),
 ]
-HELP = [
+HELP: list[BindingType] = [
     Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     Binding("j", "scroll_down", "Down", id="nav.down", show=False),
     Binding("k", "scroll_up", "Up", id="nav.up", show=False),
@@ -88,7 +88,7 @@ class Group:
     """A titled list of bindings, as the help screen shows them."""
 
     title: str
-    bindings: list[Binding]
+    bindings: list[BindingType]
 
 
 GROUPS = [
@@ -105,7 +105,7 @@ GROUPS = [
 
 def all_bindings() -> Iterator[Binding]:
     for group in GROUPS:
-        yield from group.bindings
+        yield from (binding for binding in group.bindings if isinstance(binding, Binding))
 
 
 def keys_for(binding: Binding, keymap: dict[str, str]) -> str:

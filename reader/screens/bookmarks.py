@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from index.errors import NewsreaderError
 from index.models import Bookmark
@@ -78,6 +78,12 @@ class BookmarksScreen(Screen[Passage | None]):
         yield OptionList(id="bookmarks-list")
         yield Footer()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = str(error) if isinstance(error, NewsreaderError) else repr(error)
+            self.notify(text, title="Bookmarks error", severity="error", timeout=10)
+
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#bookmarks-list"))
         self.reload()
@@ -87,7 +93,7 @@ class BookmarksScreen(Screen[Passage | None]):
     def reload(self) -> None:
         self._load(self.filter_text)
 
-    @work(thread=True, exclusive=True, group="bookmarks-list")
+    @work(thread=True, exclusive=True, group="bookmarks-list", exit_on_error=False)
     def _load(self, filter_text: str) -> None:
         tag, text = parse_filter(filter_text)
         services = self.app.services  # type: ignore[attr-defined]
@@ -186,7 +192,7 @@ class BookmarksScreen(Screen[Passage | None]):
         title = bookmark.article_title or bookmark.article_id
         self.app.push_screen(ConfirmDialog(f"Delete the bookmark in “{title}”?"), confirmed)
 
-    @work(thread=True, group="bookmarks-change")
+    @work(thread=True, group="bookmarks-change", exit_on_error=False)
     def _change(
         self,
         bookmark_id: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -31,6 +32,8 @@ def help_content(keymap: dict[str, str]) -> Content:
     for group in keys.GROUPS:
         lines += [Content(""), Content.styled(group.title, "bold $text-accent")]
         for binding in group.bindings:
+            if not isinstance(binding, Binding):
+                continue
             shown = keys.display_keys(keys.keys_for(binding, keymap))
             lines.append(
                 Content.assemble(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from index.errors import NewsreaderError, QueryError
 from index.models import Hit, Progress, SearchResult
@@ -70,6 +70,13 @@ class Jobs:
         def post_message(self, message: Any) -> bool: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A library call that failed (disk, corrupt index...) is said, never a crash."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = str(error) if isinstance(error, NewsreaderError) else repr(error)
+            self.notify(text, title="Library error", severity="error", timeout=10)
+
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call ``library.<name>`` on the library thread."""
         services = self.app.services
@@ -87,7 +94,7 @@ class Jobs:
     def start(self) -> None:
         self._startup()
 
-    @work(thread=True, exclusive=True, group="startup")
+    @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
     def _startup(self) -> None:
         paths = list(self.app.paths_to_add)
         try:
@@ -106,7 +113,7 @@ class Jobs:
     def load_page(self, offset: int) -> None:
         self._load_page(offset)
 
-    @work(thread=True, exclusive=True, group="list")
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def _load_page(self, offset: int) -> None:
         self._page(offset)
 
@@ -115,7 +122,7 @@ class Jobs:
         if not _cancelled():
             self.post_message(PageLoaded(hits, offset, more=len(hits) == PAGE))
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search(self, query: str, sort: str, limit: int) -> None:
         try:
             result = self._call("search", query, limit=limit, sort=sort)
@@ -145,7 +152,7 @@ class Jobs:
         )
         return replace(result, hits=hits)
 
-    @work(thread=True, exclusive=True, group="article")
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(
         self,
         article_id: str,
@@ -177,18 +184,18 @@ class Jobs:
             return []
         return [(b.start, b.end) for b in found if b.status != "orphaned"]
 
-    @work(thread=True, exclusive=True, group="hits")
+    @work(thread=True, exclusive=True, group="hits", exit_on_error=False)
     def rehighlight(self, article_id: str, terms: Sequence[str], query: str) -> None:
         stored = self._call("article", article_id)
         if stored is not None and not _cancelled():
             spans = self._spans(stored.article.body, terms, query)
             self.post_message(HitsFound(article_id, spans))
 
-    @work(thread=True, exclusive=True, group="bookmarks")
+    @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
     def reload_bookmarks(self, article_id: str) -> None:
         self.post_message(BookmarksFound(article_id, self._bookmarks(article_id)))
 
-    @work(thread=True, exclusive=True, group="related")
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def load_related(self, article_id: str) -> None:
         try:
             items = self._call("related", article_id, limit=RELATED_LIMIT)
@@ -197,7 +204,7 @@ class Jobs:
         if not _cancelled():
             self.post_message(RelatedLoaded(article_id, items))
 
-    @work(thread=True, exclusive=True, group="count")
+    @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def count(self) -> None:
         self.post_message(CountLoaded(self._call("count")))
 
@@ -246,7 +253,7 @@ class Jobs:
 
         return self.app.backend.call(collect)
 
-    @work(thread=True, group="bookmarks")
+    @work(thread=True, group="bookmarks", exit_on_error=False)
     def add_bookmark(
         self, article_id: str, start: int, end: int, note: str, tags: list[str]
     ) -> None:

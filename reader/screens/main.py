@@ -8,6 +8,8 @@ result that no longer matches the current query or article is dropped.
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -38,6 +40,7 @@ from reader.widgets.entities import EntityList
 from reader.widgets.related import RelatedList
 from reader.widgets.search_bar import QueryInput, SearchBar
 
+ISO_DATE = re.compile(r"\d{4}(-\d\d(-\d\d)?)?")
 DEBOUNCE_SECONDS = 0.15
 POLL_SECONDS = 5.0
 """How often the library's article count is checked for changes made by other processes."""
@@ -47,10 +50,15 @@ PANES = {"list": "#list", "article": "#article", "entities": "#entities", "relat
 
 
 def entity_query(label: str, canonical: str) -> str:
-    """The query that finds an entity: its field and canonical name, else the phrase."""
+    """The query that finds an entity: its field and canonical name, a resolved date as a
+    mentioned date, else the phrase."""
     name = canonical.replace('"', "").lower()
     field = ENTITY_FIELDS.get(label)
-    return f'{field}:"{name}"' if field else f'"{name}"'
+    if field:
+        return f'{field}:"{name}"'
+    if label == "DATE" and ISO_DATE.fullmatch(name):
+        return f"mentioned:{name}"
+    return f'"{name}"'
 
 
 class MainScreen(jobs.Jobs, Screen[None]):

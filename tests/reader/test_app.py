@@ -265,3 +265,31 @@ async def test_articles_added_by_another_process_show_up(
             lambda: "Late Arrival" in [h.title for h in app.screen.query_one(ArticleList).hits],
         )
         assert app.sub_title == "8 articles"
+
+
+async def test_a_library_error_is_shown_and_the_app_keeps_running(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from index.errors import StorageError
+    from index.library import Library
+
+    def broken(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StorageError("cannot read the search index: disk on fire")
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, ready(app))
+        monkeypatch.setattr(Library, "search", broken)
+        await pilot.press("slash", *"gaza")
+        await wait_for(pilot, lambda: any("disk on fire" in n.message for n in app._notifications))
+        assert app.is_running
+        monkeypatch.undo()
+        await pilot.press("escape", "s")  # sorting re-runs the search, which works again
+        await wait_for(
+            pilot, lambda: "newest" in str(app.screen.query_one("#search-status").render())
+        )
+
+
+def test_entity_query_for_dates_and_numbers() -> None:
+    from reader.screens.main import entity_query
+
+    assert entity_query("DATE", "2024-11-13") == "mentioned:2024-11-13"
+    assert entity_query("DATE", "next week") == '"next week"'
