@@ -9,6 +9,7 @@ finishes the job.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import threading
@@ -189,6 +190,8 @@ class Ingest:
         self._pending_files: list[FileRecord] = []
         self._pending_removals: list[str] = []
         self._changed: list[Article] = []
+        self._carry: FileResult | None = None
+        """A file read but left for the next batch (it would have made this one too big)."""
         self._last_flush = time.monotonic()
 
     def run(self, paths: Iterable[str | Path], *, prune: bool = False) -> IngestReport:
@@ -300,7 +303,12 @@ class Ingest:
 
         def stream() -> Iterator[tuple[Article, Analysis]]:
             nonlocal more
-            for result in results:
+            carried, self._carry = self._carry, None
+            for result in itertools.chain([carried] if carried else [], results):
+                if self._pending and len(self._pending) + len(result.articles) > BATCH_ARTICLES:
+                    self._carry = result  # never more than a batch in one commit
+                    more = True
+                    return
                 start = len(self._pending)
                 self._take(result)
                 self.report.files += 1

@@ -141,3 +141,35 @@ def test_bounded_map_keeps_order_and_a_bounded_window(tmp_path: Path) -> None:
         assert pool.submitted == 10
     assert [r.path for r in taken] == [job[0] for job in jobs]
     assert [r.articles[0][0].title for r in taken] == [f"Title {n}" for n in range(40)]
+
+
+def test_a_batch_never_holds_more_than_batch_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from index import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "BATCH_ARTICLES", 5)
+    for number in range(7):
+        rows = [
+            {"id": f"f{number}-{row}", "title": f"Item {number}.{row}", "body": "Some words."}
+            for row in range(3)
+        ]
+        (tmp_path / f"f{number}.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    lib = Library.in_memory(now=NOW)
+    sizes: list[int] = []
+    put = lib.put
+
+    def recording_put(items: Any) -> int:
+        count = put(items)
+        sizes.append(count)
+        return count
+
+    monkeypatch.setattr(lib, "put", recording_put)
+    report = ingest_module.ingest(lib, [tmp_path], tagger=None, jobs=1)
+    assert report.added == 21 and lib.count() == 21
+    assert max(sizes) <= 5 and sum(sizes) == 21
+    assert {record.path for record in lib.store.files()} == {
+        str((tmp_path / f"f{n}.jsonl").resolve()) for n in range(7)
+    }
