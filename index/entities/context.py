@@ -17,6 +17,7 @@ class Cues:
     person_before: frozenset[str]
     org_after: frozenset[str]
     org_before: frozenset[str]
+    place_before: frozenset[str]
 
 
 @functools.cache
@@ -37,10 +38,13 @@ def cues() -> Cues:
         person_before=frozenset(sections.get("person-before", ())),
         org_after=frozenset(sections.get("org-after", ())),
         org_before=frozenset(sections.get("org-before", ())),
+        place_before=frozenset(sections.get("place-before", ())),
     )
 
 
-def _vote(words: list[str], first: int, last: int, c: Cues) -> EntityLabel | None:
+def _vote(
+    words: list[str], first: int, last: int, c: Cues, lower: frozenset[str]
+) -> EntityLabel | None:
     after = words[last] if last < len(words) else ""
     if after == "," and last + 1 < len(words):
         after = words[last + 1]
@@ -49,6 +53,8 @@ def _vote(words: list[str], first: int, last: int, c: Cues) -> EntityLabel | Non
         return "ORG"
     if after in c.person_after or (before in c.person_before and last - first >= 1):
         return "PERSON"
+    if before in c.place_before and last - first == 1 and words[first].lower() not in lower:
+        return "PLACE"  # "in Yeovil"; not "in Parliament" where "parliament" also occurs
     return None
 
 
@@ -56,9 +62,10 @@ def label_by_context(words: list[str], runs: list[tuple[int, int]]) -> dict[str,
     """Surface -> label for the unknown ``runs`` whose neighbours say what they are,
     by majority over the article (ties are left alone)."""
     c = cues()
+    lower = frozenset(w for w in words if w.islower())
     votes: dict[str, Counter[EntityLabel]] = {}
     for first, last in runs:
-        label = _vote(words, first, last, c)
+        label = _vote(words, first, last, c, lower)
         if label is not None:
             votes.setdefault(" ".join(words[first:last]), Counter())[label] += 1
     decided: dict[str, EntityLabel] = {}

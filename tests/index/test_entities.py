@@ -256,6 +256,15 @@ def test_gazetteer_is_cached_in_the_cache_dir_and_rebuilt_when_damaged(tmp_path:
 
 
 def test_ampersand_names_and_numbered_channels() -> None:
-    text = "Marsh & McLennan fell; Marks & Spencer rose, he told BBC Radio 4. Channel 4 News ran it."
+    text = (
+        "Marsh & McLennan fell; Marks & Spencer rose, he told BBC Radio 4. Channel 4 News ran it."
+    )
     orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
     assert {"Marsh & McLennan", "Marks & Spencer", "BBC Radio 4", "Channel 4 News"} <= orgs
+
+
+def test_unknown_word_after_in_is_a_place_unless_the_article_uses_it_lower_case() -> None:
+    text = "The plant in Zorvale closed. In Parliament, the parliament clerk said so."
+    found = _by_text(extract_entities(text))
+    assert found["Zorvale"] == {("PLACE", "Zorvale")}
+    assert "Parliament" not in found or ("PLACE", "Parliament") not in found["Parliament"]
