@@ -1,0 +1,88 @@
+"""At 100,000 articles the UI thread stays responsive: typing a query and scrolling the list.
+
+Runs only when ``NEWSREADER_SCALE_HOME`` names a prebuilt large library (for
+example ``bench/out/home-100000-rules`` from ``bench/scale.py``), so CI never
+builds one. The event loop's lag is sampled by a task that asks to wake every
+10 ms and records how late it woke: any blocking call on the UI thread shows
+up as lag. Prints the figures; fails if the loop was ever blocked > 100 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import wait_for
+
+from index.paths import LibraryPaths
+from reader.app import NewsReaderApp
+from reader.context import Services
+from reader.widgets.article_list import ArticleList
+from reader.widgets.search_bar import QueryInput
+
+HOME = os.environ.get("NEWSREADER_SCALE_HOME")
+TICK = 0.01
+MAX_LAG_MS = 100.0
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not HOME, reason="set NEWSREADER_SCALE_HOME to a large prebuilt library"),
+]
+
+
+class LagProbe:
+    """Samples the event loop's lag (how late a 10 ms sleep wakes up)."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(TICK)
+            self.samples.append((time.perf_counter() - started - TICK) * 1000)
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    @property
+    def worst(self) -> float:
+        return max(self.samples, default=0.0)
+
+
+async def test_typing_and_scrolling_at_scale_never_block_the_ui() -> None:
+    assert HOME is not None
+    app = NewsReaderApp(Services(LibraryPaths(Path(HOME))), [])
+    async with app.run_test(size=(120, 36)) as pilot:
+        article_list = app.screen.query_one(ArticleList)
+        await wait_for(pilot, lambda: article_list.option_count > 0, seconds=60)
+        probe = LagProbe()
+        probe.start()
+        await pilot.press("slash")
+        assert isinstance(app.focused, QueryInput)
+        for char in "government":
+            await pilot.press(char)
+            await pilot.pause(0.08)  # a fast typist: about 12 keys a second
+        await wait_for(pilot, lambda: app.screen.query_text == "government", seconds=30)
+        await wait_for(pilot, lambda: article_list.option_count > 0, seconds=30)
+        typing = probe.worst
+        await pilot.press("escape")
+        article_list.focus()
+        for _ in range(60):
+            await pilot.press("down")
+        await pilot.press("pagedown", "pagedown", "end")
+        await pilot.pause(1.0)
+        probe.stop()
+        print(
+            f"\nevent loop lag at {HOME}: typing worst {typing:.1f} ms, overall worst "
+            f"{probe.worst:.1f} ms, {len(probe.samples)} samples"
+        )
+        assert probe.worst < MAX_LAG_MS, f"the UI thread was blocked {probe.worst:.0f} ms"
