@@ -19,6 +19,10 @@ _LOCATIVE = frozenset(
     "throughout inside In At From Near Outside Across Around Between Throughout".split()
 )
 CONTRACTIONS = ("'m", "'ve", "'re", "'ll", "'d", "’m", "’ve", "’re", "’ll", "’d", "n't", "n’t")
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "  # noqa: SIM905
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
 MAX_PERSON_TOKENS = 4
 MAX_GUESSED_PERSON_TOKENS = 3
 _ACRONYM_MAX = 6
@@ -50,6 +54,8 @@ class Matcher:
         self.tok: Tokens = tokenize(text)
         self.words = self.tok.text
         self.headline = headline_flags(self.tok)
+        self.lower = frozenset(w for w in self.words if w.islower())
+        """The article's lower-case words: "Bonds" is no name where "bonds" also occurs."""
 
     # -- chunks --------------------------------------------------------------------------
 
@@ -172,14 +178,24 @@ class Matcher:
             and word not in gaz.max_tokens
         )
 
+    def _name_part(self, k: int) -> bool:
+        """A plain capitalised word that is not an everyday word in disguise ("U.S. Bonds",
+        "U.S. January" in a capitalised wire headline)."""
+        word = self.words[k]
+        lower = word.lower()
+        return self.is_plain(k) and (
+            word in self.gaz.events  # "Australian Open": an event, whatever the article says
+            or (lower not in self.lower and lower not in self.gaz.common and lower not in _CALENDAR)
+        )
+
     def longer_name_end(self, end: int, j: int) -> int:
         """Where a longer name ends when a gazetteer hit is only its first word ("BBC Sport",
         "China Daily", "Davis Cup"); 0 when it is not. A title after the words keeps the
         hit on its own ("US Trade Representative")."""
-        if end >= j or not self.is_plain(end):
+        if end >= j or not self._name_part(end):
             return 0
         e = end
-        while e < j and self.is_plain(e):
+        while e < j and self._name_part(e):
             e += 1
         if e < len(self.words) and self.words[e] in self.gaz.roles:
             return 0

@@ -215,7 +215,7 @@ class _Pass(Matcher):
         after_the = k > 0 and words[k - 1] == "the"
         if word.lower() in gaz.common and not org_word:
             self.unknown.append((k, k + 1))
-        elif (is_acronym(word) or is_camel(word)) and not followed_by_role:
+        elif (is_acronym(word) or is_camel(word)) and not followed_by_role and not self._alone(k):
             self._emit(k, k + 1, "ORG", word, WEAK, "acronym")
         elif org_word and after_the and not self.tok.sentence_start[k]:
             self._emit(k, k + 1, "ORG", word, WEAK, "the-org-word")
@@ -223,6 +223,11 @@ class _Pass(Matcher):
             self._emit(k, k + 1, "PERSON", word, WEAK, "first-name-alone")
         else:
             self.unknown.append((k, k + 1))
+
+    def _alone(self, k: int) -> bool:
+        """Token ``k`` is a line of its own: a sign-off ("REUTER") or a label, not prose."""
+        tok = self.tok
+        return tok.newline_before[k] and (k + 1 == len(tok) or tok.newline_before[k + 1])
 
     def _span_text(self, first: int, last: int) -> str:
         return self.text[self.tok.start[first] : self.tok.end[last - 1]]

@@ -268,3 +268,9 @@ def test_unknown_word_after_in_is_a_place_unless_the_article_uses_it_lower_case(
     found = _by_text(extract_entities(text))
     assert found["Zorvale"] == {("PLACE", "Zorvale")}
     assert "Parliament" not in found or ("PLACE", "Parliament") not in found["Parliament"]
+
+
+def test_capitalised_common_words_after_a_place_and_sign_off_lines() -> None:
+    text = "Selling of U.S. Bonds hit bonds and U.S. January orders.\nREUTER\n"
+    spans = [(s.text, s.label) for s in extract_entities(text) if s.label != "DATE"]
+    assert spans == [("U.S.", "PLACE"), ("U.S.", "PLACE")]
