@@ -130,8 +130,22 @@ class NewsReaderApp(App[int]):
             self.backend.close()
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while ``sys.stderr`` is still the terminal.
+
+    A large ``add`` reads files in a process pool; the tracker it needs is started
+    with ``sys.stderr.fileno()``, which fails ("bad value(s) in fds_to_keep") once
+    Textual has replaced ``sys.stderr``.
+    """
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+
+
 def run_app(services: Services, paths: Sequence[str]) -> int:
     """Run the reader until the user quits; the exit status for the shell."""
+    if paths:
+        _start_resource_tracker()
     app = NewsReaderApp(services, paths)
     app.run()
     return int(app.return_code or 0)

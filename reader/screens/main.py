@@ -411,7 +411,7 @@ class MainScreen(jobs.Jobs, Screen[None]):
         self.count()
         if message.shown:
             self.query_one(ArticleList).show(message.shown)
-            self.query_one(SearchBar).set_status(f"{len(message.shown):,} just added")
+            self.query_one(SearchBar).set_status(f"{len(message.shown):,} from the paths given")
             self._open_first = True
             self._maybe_open_first()
         else:

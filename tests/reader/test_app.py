@@ -293,3 +293,26 @@ def test_entity_query_for_dates_and_numbers() -> None:
 
     assert entity_query("DATE", "2024-11-13") == "mentioned:2024-11-13"
     assert entity_query("DATE", "next week") == '"next week"'
+
+
+async def test_a_large_add_reads_files_in_a_process_pool_under_the_app(
+    make_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from index.ingest import PARALLEL_MIN_FILES
+    from reader.app import _start_resource_tracker
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(PARALLEL_MIN_FILES):
+        (folder / f"{number:03}.md").write_text(
+            f"---\ntitle: Note {number}\ndate: 2024-01-01\n---\n\nShort note number {number}.\n"
+        )
+    _start_resource_tracker()  # what run_app does before Textual takes over stderr
+    app = make_app(str(folder), library=tmp_path / "lib")
+    async with app.run_test(size=SIZE) as pilot:
+
+        def errors() -> list[str]:
+            return [n.message for n in app._notifications if n.severity == "error"]
+
+        await wait_for(pilot, lambda: len(_list_ids(app)) == PARALLEL_MIN_FILES or errors(), 120)
+        assert not errors()
