@@ -12,7 +12,7 @@ from textual.widgets import Static
 from reader import keys
 from reader.render import DATE_NOTE_STYLE, HIT_STYLE, legend
 
-KEY_WIDTH = 22
+KEY_WIDTH = 16
 
 
 def help_content(keymap: dict[str, str]) -> Content:
@@ -49,6 +49,7 @@ def help_content(keymap: dict[str, str]) -> Content:
             "dim",
         ),
         Content.styled("ctrl+p opens the command palette (every command here, and themes)", "dim"),
+        Content.styled("The mouse works too: click a pane, an article, an entity; scroll.", "dim"),
     ]
     return Content("\n").join(lines)
 

@@ -37,3 +37,14 @@ class TestMainScreen:
 
     def test_seed_article_open_80x24(self, snap_compare, home: Path) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(_app(home), terminal_size=(80, 24), run_before=_open_seed)
+
+
+async def _open_help(pilot) -> None:  # type: ignore[no-untyped-def]
+    await wait_for(pilot, ready(pilot.app))
+    await pilot.press("question_mark")
+    await pilot.pause(0.2)
+
+
+class TestHelpScreen:
+    def test_help_80x24(self, snap_compare, home: Path) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(_app(home), terminal_size=(80, 24), run_before=_open_help)
