@@ -23,6 +23,10 @@ _CALENDAR = frozenset(
     "january february march april may june july august september october november december "  # noqa: SIM905
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
+_SURNAME_TITLES = frozenset(
+    "King Major Bishop Prince Judge Marshal Cardinal Pope Speaker Chancellor".split()  # noqa: SIM905
+)
+"""Title words that are also surnames: after a first name and before no other name."""
 MAX_PERSON_TOKENS = 4
 MAX_GUESSED_PERSON_TOKENS = 3
 _ACRONYM_MAX = 6
@@ -93,6 +97,8 @@ class Matcher:
                 or (cue and words[j] in {"of", "for", "on"})
                 or (of_mode and right - (j + 1) <= 2)
                 or words[right - 1] in gaz.org_suffixes
+                # "Reserve Bank of Australia", "Royal Society of Edinburgh"
+                or (left_word in gaz.org_suffixes and words[j] == "of" and right - j <= 3)
             )
             if not joinable:
                 break
@@ -124,6 +130,8 @@ class Matcher:
             if words[e - 1] in gaz.org_suffixes and words[e - 2] not in CONNECTORS:
                 if any(words[x] in gaz.honorifics for x in range(k, e)):
                     return 0
+                if e + 1 < j and words[e] == "of":
+                    return j  # the chunk joined "of Australia" on for this organisation
                 return e
         return 0
 
@@ -223,9 +231,14 @@ class Matcher:
         ) or word in NAME_PARTICLES
 
     def person_end(self, k: int, j: int) -> int:
+        words, roles = self.words, self.gaz.roles
         e = k + 1
         while e < j and e - k < MAX_PERSON_TOKENS and self.name_like(e):
+            if e + 1 < j and words[e + 1] in roles and e > k + 1:
+                break  # "Tony Blair | Prime Minister"
             e += 1
+        if e < j and words[e] in _SURNAME_TITLES and (e + 1 == j or not is_cap(words[e + 1])):
+            e += 1  # "John Major said", "Mervyn King": a title word as the surname
         while e > k + 1 and self.words[e - 1] in NAME_PARTICLES:
             e -= 1
         return e
@@ -239,10 +252,14 @@ class Matcher:
             or words[k] in gaz.honorifics
             or words[k] == "."
             or (k + 1 < j and words[k + 1] in gaz.roles)  # "Deputy Prime Minister"
+            or (words[k] in gaz.org_suffixes and words[k - 1] in gaz.roles)  # "Chief Executive"
         ):
             k += 1
         if k < j and words[k] in {"of", "for", "on"}:
             k += 1
             while k < j and words[k] not in gaz.first_names:
+                match = self.gazetteer_match(k, j)
+                if match is not None and match[1].strength == STRONG:
+                    break  # "Chief Executive of Tesco": the organisation is a name
                 k += 1
         return k

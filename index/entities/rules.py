@@ -130,12 +130,11 @@ class _Pass(Matcher):
                     return None  # "Australian Open", "China Daily", "Davis Cup": another name
                 self._emit(k, longer, "ORG", self._span_text(k, longer), WEAK, "org-extended")
                 return longer, False  # "BBC Radio", "Google News"
-            if entry.label == "ORG" and end < j:
-                inner = self.gazetteer_match(end, j)
-                if inner is not None and inner[1].label == "ORG" and inner[0] - end >= 2:
-                    # "BBC Radio 4", "BBC World Service": a part of the organisation
-                    self._emit(k, inner[0], "ORG", self._span_text(k, inner[0]), WEAK, "org-part")
-                    return inner[0], False
+            if end < j and entry.strength == STRONG and entry.label in {"ORG", "PLACE"}:
+                compound = self._compound_org_end(k, entry, end, j)
+                if compound:
+                    self._emit(k, compound, "ORG", self._span_text(k, compound), WEAK, "org-part")
+                    return compound, False
             self._emit(k, end, entry.label, entry.canonical, entry.strength, "gazetteer")
             return end, False
         if word in gaz.honorifics or word in gaz.roles:
@@ -149,6 +148,21 @@ class _Pass(Matcher):
                     self.found[-1].lead = 1
                 return end, False
         return None
+
+    def _compound_org_end(self, k: int, entry: Entry, end: int, j: int) -> int:
+        """Where one organisation made of two known names ends: "BBC Radio 4", "BBC
+        Scotland", "AOL Europe" (an organisation, then a part or a place), "US Treasury"
+        (a country's short form, then its body; not "Israel Hamas talks"); 0 when the
+        next words are no such name."""
+        inner = self.gazetteer_match(end, j)
+        if inner is None or inner[1].strength < STRONG:
+            return 0
+        kind = inner[1].label
+        if entry.label == "ORG" and (kind == "PLACE" or (kind == "ORG" and inner[0] - end >= 2)):
+            return inner[0]
+        if entry.label == "PLACE" and kind == "ORG" and inner[0] == j and self.words[k].isupper():
+            return inner[0]
+        return 0
 
     def _given_name(self, k: int) -> bool:
         """A first name starts a person's name here: one from the main list, or one from

@@ -274,3 +274,19 @@ def test_capitalised_common_words_after_a_place_and_sign_off_lines() -> None:
     text = "Selling of U.S. Bonds hit bonds and U.S. January orders.\nREUTER\n"
     spans = [(s.text, s.label) for s in extract_entities(text) if s.label != "DATE"]
     assert spans == [("U.S.", "PLACE"), ("U.S.", "PLACE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "label"),
+    [
+        ("The Reserve Bank of Australia raised rates.", "Reserve Bank of Australia", "ORG"),
+        ("He told BBC Scotland the news.", "BBC Scotland", "ORG"),
+        ("Officials at the US Treasury agreed.", "US Treasury", "ORG"),
+        ("Former PM John Major said so.", "John Major", "PERSON"),
+        ("Tony Blair Prime Minister of the UK spoke.", "Tony Blair", "PERSON"),
+        ("The Chief Executive of Tesco, Terry Leahy, spoke.", "Tesco", "ORG"),
+    ],
+)
+def test_compound_names_and_title_words(text: str, surface: str, label: str) -> None:
+    found = _by_text(extract_entities(text))
+    assert {lab for lab, _ in found.get(surface, set())} == {label}, found
