@@ -17,10 +17,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TypeVar
 
 from index.errors import SourceError
 from index.library import Library
@@ -100,27 +100,47 @@ def _analyse(article: Article, tagger: str | None) -> Analysis:
     return analyse(article.body, article.published, tagger=get_tagger(tagger))
 
 
+_T = TypeVar("_T")
+
+
 class _TooSlow(BaseException):
     """Raised by the time box; a BaseException so readers' ``except Exception`` let it through."""
 
 
-@contextmanager
-def _time_box(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread only: SIGALRM; elsewhere no limit)."""
+def _time_boxed(call: Callable[[], _T], seconds: float) -> _T:
+    """``call()``, interrupted by _TooSlow after ``seconds`` (SIGALRM: main thread only).
+
+    The alarm repeats every 0.2 s until the call ends, so a parser's bare
+    ``except:`` cannot swallow it for good; an alarm already set (pytest-timeout)
+    is put back afterwards.
+    """
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
+        return call()
+    armed = [True]
 
     def expired(signum: int, frame: object) -> None:
-        raise _TooSlow
+        if armed[0]:
+            raise _TooSlow
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    earlier_delay, earlier_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
     try:
-        yield
+        try:
+            return call()
+        finally:
+            armed[0] = False
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        if earlier_delay > 0:
+            left = max(earlier_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, earlier_interval)
+
+
+def _read_and_analyse(path: str, tagger: str | None) -> tuple[tuple[Article, Analysis], ...]:
+    return tuple((article, _analyse(article, tagger)) for article in read_path(Path(path)))
 
 
 def read_file(path: str, mtime_ns: int, size: int, tagger: str | None) -> FileResult:
@@ -131,9 +151,7 @@ def read_file(path: str, mtime_ns: int, size: int, tagger: str | None) -> FileRe
     feedparser and trafilatura read at ~20 µs a tag) is skipped, not waited on.
     """
     try:
-        with _time_box(FILE_SECONDS):
-            articles = read_path(Path(path))
-            analysed = tuple((a, _analyse(a, tagger)) for a in articles)
+        analysed = _time_boxed(lambda: _read_and_analyse(path, tagger), FILE_SECONDS)
     except _TooSlow:
         reason = f"took over {FILE_SECONDS:.0f} s to read, skipped (a pathological file?)"
         return FileResult(path, mtime_ns, size, error=reason)
