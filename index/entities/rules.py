@@ -244,7 +244,9 @@ class _Pass(Matcher):
         return tok.newline_before[k] and (k + 1 == len(tok) or tok.newline_before[k + 1])
 
     def _span_text(self, first: int, last: int) -> str:
-        return self.text[self.tok.start[first] : self.tok.end[last - 1]]
+        """The words of tokens ``[first, last)`` as a canonical name: a line break from
+        hard wrapping becomes a space."""
+        return " ".join(self.text[self.tok.start[first] : self.tok.end[last - 1]].split())
 
     # -- passes ---------------------------------------------------------------------------
 

@@ -49,8 +49,26 @@ def tokenize(text: str) -> Tokens:
             words.append(word)
             starts.append(s)
             ends.append(e)
-    newline = [i == 0 or "\n" in text[ends[i - 1] : starts[i]] for i in range(len(words))]
+    newline = [
+        i == 0 or _line_break(text[ends[i - 1] : starts[i]], words, i) for i in range(len(words))
+    ]
     return Tokens(words, starts, ends, _sentence_starts(words, newline), newline)
+
+
+def _line_break(gap: str, words: list[str], i: int) -> bool:
+    """Whether the space before token ``i`` breaks the text: a blank line, an indented
+    line, or a new line after a sentence or before a list item. A single newline inside a
+    sentence is only hard wrapping ("George\nShultz" in wire copy) and breaks nothing."""
+    if "\n" not in gap:
+        return False
+    return (
+        gap.count("\n") > 1
+        or gap.endswith(("  ", "\t"))
+        or words[i - 1] in _SENTENCE_END
+        or words[i - 1] in _OPENERS
+        or words[i] in _OPENERS
+        or (not words[i - 1][-1].isalnum() and words[i - 1] not in {",", "&"})
+    )
 
 
 def _sentence_starts(words: list[str], newline: list[bool]) -> list[bool]:

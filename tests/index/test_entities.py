@@ -290,3 +290,10 @@ def test_capitalised_common_words_after_a_place_and_sign_off_lines() -> None:
 def test_compound_names_and_title_words(text: str, surface: str, label: str) -> None:
     found = _by_text(extract_entities(text))
     assert {lab for lab, _ in found.get(surface, set())} == {label}, found
+
+
+def test_hard_wrapped_lines_do_not_split_names() -> None:
+    text = "Officials said Secretary of State George\nShultz met American\nExpress staff.\n"
+    found = _by_text(extract_entities(text))
+    assert found["George\nShultz"] == {("PERSON", "George Shultz")}
+    assert found["American\nExpress"] == {("ORG", "American Express")}
