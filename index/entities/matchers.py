@@ -43,8 +43,8 @@ def is_acronym(word: str) -> bool:
 
 def is_camel(word: str) -> bool:
     """Inner capitals as in "DaimlerChrysler" or "iTunes" (not "McFadden", "O'Gara")."""
-    if not word.isalpha() or word.isupper():
-        return False
+    if not word.isalpha() or word.isupper() or (word[:-1].isupper() and word[-1] == "s"):
+        return False  # "MEPs", "PCs": plural acronyms are common nouns
     inner = word[1:] if not word.startswith(("Mc", "Mac")) else word[3:]
     return any(c.isupper() for c in inner[1:]) or (word[0].islower() and word[1].isupper())
 

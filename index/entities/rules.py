@@ -256,6 +256,8 @@ class _Pass(Matcher):
         while i < n:
             word = words[i]
             if not is_cap(word) or not word[0].isalpha():
+                if len(word) > 2 and word[1].isupper() and word[0].islower() and is_camel(word):
+                    self._single_unknown(i)  # "iPod", "eBay": a brand, lower case or not
                 i += 1
                 continue
             j = self.chunk_end(i)

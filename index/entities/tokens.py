@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|['’&-](?=\w))*|\d+(?:[.,]\d+)*|\S")
+_TOKEN = re.compile(
+    r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|['’&-](?=\w))*(?:\.(?:com|net|org)\b)?|\d+(?:[.,]\d+)*|\S"
+)
 _POSSESSIVE = ("'s", "’s")
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", "…"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "(", "[", "•", "-", "–", "—", "*"})

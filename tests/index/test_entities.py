@@ -297,3 +297,12 @@ def test_hard_wrapped_lines_do_not_split_names() -> None:
     found = _by_text(extract_entities(text))
     assert found["George\nShultz"] == {("PERSON", "George Shultz")}
     assert found["American\nExpress"] == {("ORG", "American Express")}
+
+
+def test_lower_case_brands_and_plural_acronyms() -> None:
+    text = "He sold an iPod on eBay to MEPs who own PCs and HDTV sets, then visited Amazon.com."
+    found = _by_text(extract_entities(text))
+    assert found["iPod"] == {("ORG", "iPod")}
+    assert found["eBay"] == {("ORG", "eBay")}
+    assert "MEPs" not in found and "PCs" not in found and "HDTV" not in found
+    assert "Amazon.com" in found
