@@ -107,15 +107,21 @@ def test_recover_backs_up_a_damaged_database_and_starts_fresh(
     assert read_state(home).count == CORPUS_ARTICLES
 
 
+def _damage_articles_table(database: Path) -> None:
+    """Overwrite the root page of the articles table only (files and bookmarks still read)."""
+    conn = sqlite3.connect(database)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'").fetchone()[0]
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with database.open("r+b") as handle:
+        handle.seek((root - 1) * page)
+        handle.write(b"\xa5" * page)
+
+
 def test_recover_names_the_folders_to_add_again(home: Path, pristine: tuple[Path, Path]) -> None:
     """When the database is damaged but its file list still reads, recover names the folders."""
-    paths = LibraryPaths(home)
-    conn = sqlite3.connect(paths.database)
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'").fetchone()[0]
-    conn.close()
-    with paths.database.open("r+b") as handle:  # damage the articles table's root page only
-        handle.seek((root - 1) * 4096)
-        handle.write(b"\xa5" * 4096)
+    _damage_articles_table(LibraryPaths(home).database)
     result = run_cli(home, "recover")
     assert result.returncode == 0, result.stderr
     assert f"newsreader add {pristine[1].resolve()}" in result.stdout
@@ -156,3 +162,22 @@ def test_recover_refuses_while_another_process_writes(home: Path) -> None:
         lock.release()
     _assert_one_clear_line(result, "busy")
     assert not list(home.glob("*.corrupt-*"))
+
+
+def test_recover_carries_readable_bookmarks_into_the_fresh_library(home: Path) -> None:
+    pytest.importorskip("index.bookmarks")
+    from index.bookmarks import BookmarkStore
+    from index.models import Article
+
+    database = LibraryPaths(home).database
+    article = Article(id="kept", title="T", body="A passage worth keeping. And another one.")
+    with BookmarkStore(database) as store:
+        for number in range(5):
+            store.add(article, 0, 24, note=f"note {number}", tags=["work"])
+    _damage_articles_table(database)
+
+    result = run_cli(home, "recover")
+    assert result.returncode == 0, result.stderr
+    assert "Carried over 5 bookmarks" in result.stdout
+    with BookmarkStore(database) as store:
+        assert sorted(bookmark.note for bookmark in store.list()) == [f"note {n}" for n in range(5)]
