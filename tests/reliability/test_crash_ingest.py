@@ -3,8 +3,9 @@
 A run is killed (SIGKILL, the whole process group) at a seeded random moment,
 then the library is opened and checked against the committed-state invariant
 of :func:`support.assert_consistent`; the next run goes on from whatever the
-killed one left. Half the runs use the CLI as installed (batches of 1,000), half
-the same CLI with batches of 50 so that kills land between many commits.
+killed one left. Half the runs use the CLI as installed (its batch holds the
+whole corpus: all or nothing), half the same CLI with batches of 50 so that
+kills land between many commits.
 """
 
 from __future__ import annotations
