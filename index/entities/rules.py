@@ -139,6 +139,13 @@ class _Pass(Matcher):
             return end, False
         if word in gaz.honorifics or word in gaz.roles:
             return self.skip_title(k, j), True
+        if (
+            titled
+            and word.lower() in self.lower
+            and word not in gaz.first_names
+            and words[k - 1] not in gaz.honorifics  # "Mr Brown" is a person, brown or not
+        ):
+            return None  # "the General Election" where "election" also occurs: no person
         if is_cap(word) and (titled or (k + 1 < j and self._given_name(k))):
             end = self.person_end(k, j)
             if titled or end > k + 1:
@@ -211,6 +218,7 @@ class _Pass(Matcher):
             followed_by_role
             or last - first > MAX_GUESSED_PERSON_TOKENS
             or any(w.lower() in gaz.common or w in gaz.events or w in gaz.max_tokens for w in run)
+            or any(w.lower() in self.lower for w in run)  # "Finding Neverland": words in use
             or any(is_acronym(w) or is_camel(w) for w in run)
             or len(run[0]) == 1  # "S Jones": a team sheet or a byline, not prose
             or _plural(run[-1])  # "Belgrave Harriers", "Beastie Boys"

@@ -306,3 +306,12 @@ def test_lower_case_brands_and_plural_acronyms() -> None:
     assert found["eBay"] == {("ORG", "eBay")}
     assert "MEPs" not in found and "PCs" not in found and "HDTV" not in found
     assert "Amazon.com" in found
+
+
+def test_words_the_article_uses_in_lower_case_are_not_guessed_as_people() -> None:
+    text = (
+        "Mr Brown ate brown bread before the General Election; the election went on. "
+        "The Sarbanes-Oxley Act applies: the Act is strict."
+    )
+    people = {s.text for s in extract_entities(text) if s.label == "PERSON"}
+    assert people == {"Brown"}
