@@ -46,9 +46,9 @@ LIST: list[BindingType] = [
 ARTICLE: list[BindingType] = [
     Binding("j,down", "next_passage", "Next sentence", id="nav.down", show=False),
     Binding("k,up", "previous_passage", "Previous sentence", id="nav.up", show=False),
-    Binding("J,shift+down", "next_paragraph", "Next paragraph", id="article.next_para", show=False),
+    Binding("J", "next_paragraph", "Next paragraph", id="article.next_para", show=False),
     Binding(
-        "K,shift+up",
+        "K",
         "previous_paragraph",
         "Previous paragraph",
         id="article.prev_para",
@@ -59,6 +59,8 @@ ARTICLE: list[BindingType] = [
     Binding("g,home", "first", "Top", id="nav.first", show=False),
     Binding("G,end", "last", "Bottom", id="nav.last", show=False),
     Binding("v", "toggle_selection", "Select", id="article.select", show=False),
+    Binding("shift+down", "extend_down", "Extend selection", id="article.extend_down", show=False),
+    Binding("shift+up", "extend_up", "Extend selection up", id="article.extend_up", show=False),
     Binding("b", "bookmark", "Bookmark", id="article.bookmark"),
 ]
 ENTITIES: list[BindingType] = [

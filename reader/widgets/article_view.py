@@ -1,32 +1,39 @@
 """The article: title, byline, and a body whose passages can be walked and selected.
 
-The body is one ``Static`` per paragraph, so jumping to a search hit or a
-passage is scrolling to a known widget (plus a line within it). A passage
-cursor moves by sentence (``j``/``k``) and paragraph (``J``/``K``); ``v``
-starts a selection that the cursor then extends; ``b`` asks to bookmark it.
+A ``ScrollView`` that draws only the lines on screen: each paragraph is
+rendered to lines once (and again only when its marks change or the width
+does), so a long article opens quickly and scrolls smoothly. A passage cursor
+moves by sentence (``j``/``k``) and paragraph (``J``/``K``); ``v`` starts a
+selection that the cursor then extends (or shift+arrows); ``b`` asks to
+bookmark it.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from functools import cached_property
 
-from textual.containers import VerticalScroll
+from rich.segment import Segment
 from textual.content import Content
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
 
+from index.models import Analysis, DateMention, EntitySpan
 from index.store import StoredArticle
 from reader import keys
 from reader.render import Marks, Range, byline, paragraph_content, paragraphs, sentences
 
+GUTTER = 2
+"""Columns left of the text: a bar marks bookmarked paragraphs."""
+BAR = "▌ "
+BAR_STYLE = "$accent"
 
-class Paragraph(Static):
-    """One paragraph of the body."""
 
-
-class ArticleView(VerticalScroll, can_focus=True):
+class ArticleView(ScrollView, can_focus=True):
     """Shows one article with entity colours, dated mentions, hits and bookmarks."""
 
     BINDINGS = keys.ARTICLE
@@ -45,14 +52,17 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.stored: StoredArticle | None = None
         self.marks = Marks()
         self._paragraphs: list[Range] = []
+        self._starts: list[int] = []
         self._sentences: list[Range] = []
+        self._sentence_starts: list[int] = []
         self._sentence_paragraph: list[int] = []
         self._cursor: int | None = None
         self._anchor: int | None = None
-
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(Content.styled("No article open", "dim"), id="article-title")
-        yield Static("", id="article-meta")
+        self._width = 0
+        self._head: list[Strip] = []
+        self._blocks: list[list[Strip]] = []
+        self._first_line: list[int] = []
+        self._line_count = 0
 
     # Showing an article ---------------------------------------------------------------
 
@@ -70,42 +80,32 @@ class ArticleView(VerticalScroll, can_focus=True):
         bookmarks: Sequence[Range] = (),
     ) -> None:
         """Replace what is shown; then restore a scroll position or go to a passage or hit."""
-        article = stored.article
+        body = stored.article.body
         self.stored = stored
         self.marks = Marks(
             analysis=stored.analysis,
             hits=list(hits),
-            current_hit=None,
             bookmarks=list(bookmarks),
             highlight=self.marks.highlight,
         )
-        self._paragraphs = paragraphs(article.body)
+        self._paragraphs = paragraphs(body)
+        self._starts = [start for start, _ in self._paragraphs]
         self._sentences, self._sentence_paragraph = [], []
         for index, paragraph in enumerate(self._paragraphs):
-            for sentence in sentences(article.body, paragraph):
+            for sentence in sentences(body, paragraph):
                 self._sentences.append(sentence)
                 self._sentence_paragraph.append(index)
+        self._sentence_starts = [start for start, _ in self._sentences]
+        self.__dict__.pop("_analysis_by_paragraph", None)
         self._cursor, self._anchor = None, None
-        self.query_one("#article-title", Static).update(Content.styled(article.title, "bold"))
-        self.query_one("#article-meta", Static).update(
-            Content.styled(byline(article.source, article.author, article.published), "dim")
-        )
-        self.query(Paragraph).remove()
-        self.mount_all(self._paragraph_widgets())
+        self._width = 0
+        self._layout()
         self.call_after_refresh(self._after_show, scroll_y, passage)
 
-    def _paragraph_widgets(self) -> list[Paragraph]:
-        widgets = []
-        for index, paragraph in enumerate(self._paragraphs):
-            widget = Paragraph(self._content(index), classes="para")
-            widget.set_class(self._is_bookmarked(paragraph), "-bookmarked")
-            widgets.append(widget)
-        return widgets
-
     def _after_show(self, scroll_y: float | None, passage: Range | None) -> None:
+        self._layout()
         if passage is not None:
             self._cursor = self._sentence_at(passage[0])
-            self._anchor = None
             if passage[1] > passage[0] + 1:
                 self.marks.selection = passage
             self._refresh_paragraphs()
@@ -120,28 +120,125 @@ class ArticleView(VerticalScroll, can_focus=True):
         else:
             self.scroll_home(animate=False)
 
+    # Lines ----------------------------------------------------------------------------
+
+    def _text_width(self) -> int:
+        return max(1, self.scrollable_content_region.width - GUTTER)
+
+    def _strips(self, content: Content, width: int) -> list[Strip]:
+        return Visual.to_strips(
+            self, content, width, None, self.visual_style, apply_selection=False
+        )
+
+    def _layout(self) -> None:
+        """Render every paragraph to lines for the current width (only if it changed)."""
+        width = self._text_width()
+        if self.stored is None or width == self._width:
+            return
+        self._width = width
+        article = self.stored.article
+        head = [
+            Content.styled(article.title, "bold"),
+            Content.styled(byline(article.source, article.author, article.published), "dim"),
+        ]
+        self._head = [s for c in head for s in self._strips(c, width + GUTTER)] + [Strip.blank(0)]
+        self._blocks = [self._render_block(index) for index in range(len(self._paragraphs))]
+        self._reindex()
+
+    def _render_block(self, index: int) -> list[Strip]:
+        """A paragraph's lines, each behind the gutter (a bar when bookmarked)."""
+        lines = self._strips(self._content(index), self._width)
+        gutter = BAR if self._is_bookmarked(self._paragraphs[index]) else " " * GUTTER
+        prefix = self._strips(Content.styled(gutter, BAR_STYLE), GUTTER)[0]
+        return [Strip.join([prefix, line]) for line in lines] + [Strip.blank(0)]
+
+    def _reindex(self) -> None:
+        self._first_line = []
+        line = len(self._head)
+        for block in self._blocks:
+            self._first_line.append(line)
+            line += len(block)
+        self._line_count = line
+        self.virtual_size = Size(self._width + GUTTER, line)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        strip = self._line(index)
+        return strip.crop_extend(0, width, self.rich_style).simplify()
+
+    def _line(self, index: int) -> Strip:
+        if index < len(self._head):
+            return self._head[index]
+        block = bisect_right(self._first_line, index) - 1
+        if 0 <= block < len(self._blocks):
+            lines = self._blocks[block]
+            offset = index - self._first_line[block]
+            if offset < len(lines):
+                return lines[offset]
+        return Strip([Segment("")])
+
+    def on_resize(self) -> None:
+        if self.stored is not None:
+            self._layout()
+
     def _is_bookmarked(self, paragraph: Range) -> bool:
         return any(s < paragraph[1] and e > paragraph[0] for s, e in self.marks.bookmarks)
 
     def _content(self, index: int) -> Content:
+        """One paragraph's content, styled with only the marks that fall inside it."""
         assert self.stored is not None
-        cursor = self.cursor_range if self.has_focus else None
+        cursor = self.cursor_range if self.has_focus and self._anchor is None else None
+        entities, dates = self._analysis_by_paragraph
+        hits = [(i, h) for i, h in enumerate(self.marks.hits) if self._overlaps(h, index)]
+        local_hits = [hit for _, hit in hits]
+        current = next((n for n, (i, _) in enumerate(hits) if i == self.marks.current_hit), None)
         marks = Marks(
-            analysis=self.marks.analysis,
-            hits=self.marks.hits,
-            current_hit=self.marks.current_hit,
-            cursor=cursor if self._anchor is None else None,
+            analysis=Analysis(entities=tuple(entities[index]), dates=tuple(dates[index])),
+            hits=local_hits,
+            current_hit=current,
+            cursor=cursor,
             selection=self.selection_range or self.marks.selection,
-            bookmarks=self.marks.bookmarks,
+            bookmarks=[b for b in self.marks.bookmarks if self._overlaps(b, index)],
             highlight=self.marks.highlight,
         )
         return paragraph_content(self.stored.article.body, self._paragraphs[index], marks)
 
-    def _refresh_paragraphs(self) -> None:
-        for index, widget in enumerate(self.query(Paragraph)):
-            if index < len(self._paragraphs):
-                widget.update(self._content(index))
-                widget.set_class(self._is_bookmarked(self._paragraphs[index]), "-bookmarked")
+    def _overlaps(self, span: Range, index: int) -> bool:
+        start, end = self._paragraphs[index]
+        return span[0] < end and span[1] > start
+
+    @cached_property
+    def _analysis_by_paragraph(self) -> tuple[list[list[EntitySpan]], list[list[DateMention]]]:
+        """Entities and dates bucketed by paragraph (so a paragraph's render is local)."""
+        entities: list[list[EntitySpan]] = [[] for _ in self._paragraphs]
+        dates: list[list[DateMention]] = [[] for _ in self._paragraphs]
+        for span in self.marks.analysis.entities:
+            entities[self._paragraph_at(span.start)].append(span)
+        for mention in self.marks.analysis.dates:
+            dates[self._paragraph_at(mention.start)].append(mention)
+        return entities, dates
+
+    def _refresh_paragraphs(self, only: set[int] | None = None) -> None:
+        """Re-render the paragraphs (all, or ``only`` those indices)."""
+        if self.stored is None or not self._width:
+            return
+        indices = range(len(self._blocks)) if only is None else sorted(only)
+        resized = False
+        for index in indices:
+            if 0 <= index < len(self._blocks):
+                block = self._render_block(index)
+                resized = resized or len(block) != len(self._blocks[index])
+                self._blocks[index] = block
+        if resized:
+            self._reindex()
+        else:
+            self.refresh()
+
+    def bookmarked_paragraphs(self) -> list[int]:
+        """Indices of paragraphs marked with the bookmark bar."""
+        return [i for i, p in enumerate(self._paragraphs) if self._is_bookmarked(p)]
 
     def set_hits(self, hits: Sequence[Range]) -> None:
         self.marks.hits = list(hits)
@@ -154,8 +251,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def set_highlight(self, on: bool) -> None:
         self.marks.highlight = on
-        if self.stored is not None:
-            self._refresh_paragraphs()
+        self._refresh_paragraphs()
 
     # Hits -------------------------------------------------------------------------------
 
@@ -181,36 +277,29 @@ class ArticleView(VerticalScroll, can_focus=True):
     # Scrolling --------------------------------------------------------------------------
 
     def _paragraph_at(self, offset: int) -> int:
-        starts = [start for start, _ in self._paragraphs]
-        return max(0, bisect_right(starts, offset) - 1)
+        return max(0, bisect_right(self._starts, offset) - 1)
 
     def _sentence_at(self, offset: int) -> int | None:
         if not self._sentences:
             return None
-        starts = [start for start, _ in self._sentences]
-        return max(0, bisect_right(starts, offset) - 1)
+        return max(0, bisect_right(self._sentence_starts, offset) - 1)
 
     def _scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
         """Scroll so the line holding body offset ``offset`` is in view."""
-        if not self._paragraphs:
+        if not self._paragraphs or not self._first_line:
             return
         index = self._paragraph_at(offset)
-        widgets = list(self.query(Paragraph))
-        if index >= len(widgets):
-            return
-        widget = widgets[index]
-        width = max(1, widget.content_region.width)
-        local = offset - self._paragraphs[index][0]
-        line = self._line_of(index, local, width)
-        region = widget.virtual_region
-        target = Region(region.x, region.y + line, region.width, 1)
-        self.scroll_to_region(target, animate=False, center=center, spacing=None)
+        line = self._first_line[index] + self._line_of(index, offset - self._starts[index])
+        target = Region(0, line, self.virtual_size.width, 1)
+        self.scroll_to_region(target, animate=False, center=center, spacing=None, x_axis=False)
 
-    def _line_of(self, index: int, local: int, width: int) -> int:
+    def _line_of(self, index: int, local: int) -> int:
         assert self.stored is not None
-        start = self._paragraphs[index][0]
+        if local <= 0:
+            return 0
+        start = self._starts[index]
         prefix = Content(self.stored.article.body[start : start + local])
-        return max(0, len(prefix.wrap(width)) - 1) if local else 0
+        return max(0, len(prefix.wrap(self._width)) - 1)
 
     # Passage cursor and selection ---------------------------------------------------
 
@@ -231,20 +320,30 @@ class ArticleView(VerticalScroll, can_focus=True):
         """What ``b`` bookmarks: the selection, else the sentence under the cursor."""
         return self.selection_range or self.cursor_range
 
+    def _touched(self) -> set[int]:
+        """Paragraphs the cursor or a selection currently paints."""
+        found: set[int] = set()
+        for span in (self.cursor_range, self.selection_range, self.marks.selection):
+            if span is not None:
+                found.update(range(self._paragraph_at(span[0]), self._paragraph_at(span[1]) + 1))
+        return found
+
     def _first_visible_sentence(self) -> int:
-        top = self.scroll_y
-        for index, widget in enumerate(self.query(Paragraph)):
-            if widget.virtual_region.bottom > top and index < len(self._paragraphs):
-                found = self._sentence_at(self._paragraphs[index][0])
-                return found or 0
-        return 0
+        top = int(self.scroll_y)
+        block = max(0, bisect_right(self._first_line, top) - 1)
+        if block < len(self._first_line) and self._first_line[block] < top:
+            block = min(block + 1, len(self._paragraphs) - 1)
+        if not self._paragraphs:
+            return 0
+        return self._sentence_at(self._starts[block]) or 0
 
     def _move_cursor(self, target: int) -> None:
         if not self._sentences:
             return
+        before = self._touched()
         self.marks.selection = None
         self._cursor = max(0, min(target, len(self._sentences) - 1))
-        self._refresh_paragraphs()
+        self._refresh_paragraphs(before | self._touched())
         self._scroll_to_offset(self._sentences[self._cursor][0])
 
     def action_next_passage(self) -> None:
@@ -275,19 +374,30 @@ class ArticleView(VerticalScroll, can_focus=True):
             return
         current = self._cursor if self._cursor is not None else 0
         paragraph = self._sentence_paragraph[current]
-        target = (
-            paragraph - 1
-            if self._sentences[current][0] == self._paragraphs[paragraph][0]
-            else paragraph
-        )
-        target = max(0, target)
+        at_start = self._sentences[current][0] == self._starts[paragraph]
+        target = max(0, paragraph - 1 if at_start else paragraph)
         self._move_cursor(self._sentence_paragraph.index(target))
 
     def action_toggle_selection(self) -> None:
         if self._cursor is None:
             self._move_cursor(self._first_visible_sentence())
+        before = self._touched()
         self._anchor = None if self._anchor is not None else self._cursor
-        self._refresh_paragraphs()
+        self._refresh_paragraphs(before | self._touched())
+
+    def _extend(self, step: int) -> None:
+        if self._cursor is None:
+            self._move_cursor(self._first_visible_sentence())
+        if self._anchor is None:
+            self._anchor = self._cursor
+        if self._cursor is not None:
+            self._move_cursor(self._cursor + step)
+
+    def action_extend_down(self) -> None:
+        self._extend(1)
+
+    def action_extend_up(self) -> None:
+        self._extend(-1)
 
     def action_bookmark(self) -> None:
         passage = self.passage()
@@ -297,8 +407,15 @@ class ArticleView(VerticalScroll, can_focus=True):
             self.notify("Move the passage cursor (j/k) to a sentence first", severity="warning")
             return
         self.post_message(self.BookmarkRequested(self.stored.article.id, *passage))
+        before = self._touched()
         self._anchor = None
-        self._refresh_paragraphs()
+        self._refresh_paragraphs(before | self._touched())
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
 
     def action_first(self) -> None:
         self.scroll_home(animate=False)
@@ -307,9 +424,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.scroll_end(animate=False)
 
     def on_focus(self) -> None:
-        if self.stored is not None:
-            self._refresh_paragraphs()
+        self._refresh_paragraphs(self._touched())
 
     def on_blur(self) -> None:
-        if self.stored is not None:
-            self._refresh_paragraphs()
+        self._refresh_paragraphs(self._touched())

@@ -8,7 +8,7 @@ from index.paths import LibraryPaths
 from reader.context import Services
 from reader.screens.bookmarks import BookmarksScreen, parse_filter
 from reader.screens.dialogs import BookmarkDialog, ConfirmDialog
-from reader.widgets.article_view import ArticleView, Paragraph
+from reader.widgets.article_view import ArticleView
 
 SIZE = (120, 36)
 DEADLINE = "Israel has until 13 November to significantly improve aid delivery"
@@ -49,9 +49,7 @@ async def test_b_bookmarks_the_sentence_under_the_cursor_with_note_and_tags(make
         await pilot.press("b")
         assert isinstance(app.screen, BookmarkDialog)
         await pilot.press(*"check the deadline", "enter", *"gaza, deadline", "enter")
-        await wait_for(
-            pilot, lambda: any(p.has_class("-bookmarked") for p in view.query(Paragraph))
-        )
+        await wait_for(pilot, lambda: view.bookmarked_paragraphs() != [])
     (bookmark,) = _stored(home)
     assert DEADLINE in bookmark.quote
     assert bookmark.note == "check the deadline"
