@@ -16,6 +16,7 @@ from functools import cached_property
 
 from rich.segment import Segment
 from textual.content import Content
+from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -422,6 +423,32 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self.scroll_end(animate=False)
+
+    def on_click(self, event: Click) -> None:
+        """Click a sentence to put the passage cursor on it; shift+click extends a selection."""
+        offset = self._offset_at(int(self.scroll_y) + event.y, event.x - GUTTER)
+        sentence = self._sentence_at(offset) if offset is not None else None
+        if sentence is None:
+            return
+        if event.shift and self._cursor is not None:
+            if self._anchor is None:
+                self._anchor = self._cursor
+        else:
+            self._anchor = None
+        self._move_cursor(sentence)
+
+    def _offset_at(self, line: int, column: int) -> int | None:
+        """The body offset under a screen line and column (None outside the body)."""
+        if self.stored is None or line < len(self._head) or not self._blocks:
+            return None
+        index = bisect_right(self._first_line, line) - 1
+        start, end = self._paragraphs[index]
+        wrapped = Content(self.stored.article.body[start:end]).wrap(self._width)
+        row = line - self._first_line[index]
+        if row >= len(wrapped):
+            return None
+        before = sum(len(piece.plain) for piece in wrapped[:row])
+        return start + before + max(0, min(column, len(wrapped[row].plain) - 1))
 
     def on_focus(self) -> None:
         self._refresh_paragraphs(self._touched())

@@ -6,6 +6,7 @@ from conftest import ready, seed_id, wait_for
 
 from index.paths import LibraryPaths
 from reader.context import Services
+from reader.render import paragraphs, sentences
 from reader.screens.bookmarks import BookmarksScreen, parse_filter
 from reader.screens.dialogs import BookmarkDialog, ConfirmDialog
 from reader.widgets.article_view import ArticleView
@@ -105,3 +106,18 @@ async def test_bookmarks_screen_lists_opens_edits_and_deletes(make_app, home) ->
         assert len(_stored(home)) == 1
         await pilot.press("x", "y")
         await wait_for(pilot, lambda: _stored(home) == [])
+
+
+async def test_clicking_a_sentence_puts_the_cursor_on_it(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, ready(app))
+        view = _view(app)
+        await pilot.click(ArticleView, offset=(10, 5))  # the first paragraph's first line
+        assert app.focused is view
+        body = view.stored.article.body
+        first = sentences(body, paragraphs(body)[0])[0]
+        start, _ = view.passage()
+        assert view.passage() == first
+        await pilot.click(ArticleView, offset=(30, 6), shift=True)
+        assert view.selection_range is not None and view.selection_range[0] == start
