@@ -58,11 +58,14 @@ def _vote(
     return None
 
 
-def label_by_context(words: list[str], runs: list[tuple[int, int]]) -> dict[str, EntityLabel]:
+def label_by_context(
+    words: list[str], runs: list[tuple[int, int]], lower: frozenset[str] | None = None
+) -> dict[str, EntityLabel]:
     """Surface -> label for the unknown ``runs`` whose neighbours say what they are,
     by majority over the article (ties are left alone)."""
     c = cues()
-    lower = frozenset(w for w in words if w.islower())
+    if lower is None:
+        lower = frozenset(w for w in words if w.islower())
     votes: dict[str, Counter[EntityLabel]] = {}
     for first, last in runs:
         label = _vote(words, first, last, c, lower)

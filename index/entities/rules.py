@@ -297,7 +297,7 @@ class _Pass(Matcher):
         out = list(self.extra)
         out.extend(self._resolve(f, aliases) for f in self.found)
         runs = [(f, last) for f, last in self.unknown if not self.is_common(f)]
-        for surface, label in label_by_context(self.words, runs).items():
+        for surface, label in label_by_context(self.words, runs, self.lower).items():
             aliases.setdefault(surface, (label, surface))
         for first, last in self.unknown:
             out.extend(self._from_aliases(first, last, aliases))
