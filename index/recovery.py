@@ -109,6 +109,8 @@ def recover(paths: LibraryPaths, *, now: Callable[[], datetime] = datetime.now) 
         index_problem=check_index(paths.index_dir),
     )
     if report.healthy:
+        report.index_problem = missing_from_index(paths)
+    if report.healthy:
         return report
     stamp = now().strftime("%Y%m%d-%H%M%S")
     if report.database_problem is not None:
@@ -119,15 +121,38 @@ def recover(paths: LibraryPaths, *, now: Callable[[], datetime] = datetime.now) 
     return report
 
 
+def missing_from_index(paths: LibraryPaths) -> str | None:
+    """What a readable index lacks: articles stored in the database but not searchable.
+
+    An index rebuild killed half-way reads back whole but holds too few
+    articles, and ``add`` would never index them again (their files are
+    unchanged). The index may hold more than the database (a kill between
+    the two commits of a batch): the next ``add`` repairs that.
+    """
+    if not paths.database.exists() or not any(paths.index_dir.glob(f"_{INDEX_NAME}_*.toc")):
+        return None
+    index = FileStorage(str(paths.index_dir)).open_index(indexname=INDEX_NAME)
+    with index.searcher() as searcher:
+        indexed = {fields["id"] for fields in searcher.reader().all_stored_fields()}
+    store = Store.open(paths.database)
+    try:
+        missing = len(set(store.article_ids()) - indexed)
+    finally:
+        store.close()
+    return f"{missing:,} stored articles are missing from it" if missing else None
+
+
 def _fresh_library(paths: LibraryPaths, stamp: str, report: RecoveryReport) -> None:
+    """Index aside first, then the database: a kill in between leaves a damaged database
+    (so ``recover`` runs again), never an index without its database."""
+    if paths.index_dir.exists():
+        report.backups.append(_move_aside(paths.index_dir, stamp))
     database = _move_aside(paths.database, stamp)
     report.backups.append(database)
     for suffix in ("-wal", "-shm"):
         companion = paths.database.with_name(paths.database.name + suffix)
         if companion.exists():
             report.backups.append(companion.rename(database.with_name(database.name + suffix)))
-    if paths.index_dir.exists():
-        report.backups.append(_move_aside(paths.index_dir, stamp))
     Library.open(paths).close()
     report.folders = _added_folders(database)
     _carry_bookmarks(database, paths.database, report)

@@ -181,3 +181,23 @@ def test_recover_carries_readable_bookmarks_into_the_fresh_library(home: Path) -
     assert "Carried over 5 bookmarks" in result.stdout
     with BookmarkStore(database) as store:
         assert sorted(bookmark.note for bookmark in store.list()) == [f"note {n}" for n in range(5)]
+
+
+def test_recover_rebuilds_an_index_that_lacks_stored_articles(home: Path) -> None:
+    """A readable index missing articles (e.g. a rebuild killed half-way) is rebuilt too."""
+    from index.library import Library
+
+    library = Library.open(LibraryPaths(home))
+    victims = library.store.article_ids()[:7]
+    writer = library.writer()
+    for article_id in victims:
+        writer.delete_by_term("id", article_id)
+    writer.commit()
+    library.close()
+    assert read_state(home).count == CORPUS_ARTICLES - 7
+
+    result = run_cli(home, "recover")
+    assert result.returncode == 0, result.stderr
+    assert "7 stored articles are missing" in result.stdout
+    state = read_state(home)
+    assert state.count == CORPUS_ARTICLES and state.store_ids == state.index_set
