@@ -31,7 +31,7 @@ MAIN: list[BindingType] = [
     Binding("N", "previous_hit", "Prev hit", id="article.previous_hit", show=False),
     Binding("H", "toggle_highlight", "Highlight", id="article.highlight", show=False),
     Binding("backspace,h", "back", "Back", id="nav.back"),
-    Binding("l", "focus_pane('list')", "List", id="focus.list", show=False),
+    Binding("l,escape", "focus_pane('list')", "List", id="focus.list", show=False),
     Binding("a", "focus_pane('article')", "Article", id="focus.article", show=False),
     Binding("e", "focus_pane('entities')", "Entities", id="focus.entities"),
     Binding("r", "focus_pane('related')", "Related", id="focus.related"),
