@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -18,7 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.library import Library
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+
+from index.library import INDEX_NAME, Library
 from index.paths import LibraryPaths
 
 WORDS_TEXT = """alpha beta gamma delta election minister gaza market bank football london paris
@@ -176,3 +180,16 @@ def assert_consistent(state: LibraryState, *, batch: int) -> None:
 
 def lines(text: str) -> Sequence[str]:
     return [line for line in text.splitlines() if line.strip()]
+
+
+def assert_only_committed_files(home: Path) -> None:
+    """Only the committed generation's files are in the index folder."""
+    index_dir = LibraryPaths(home).index_dir
+    toc = TOC.read(FileStorage(str(index_dir)), INDEX_NAME)
+    committed = {segment.segment_id() for segment in toc.segments}
+    for entry in os.listdir(index_dir):
+        if entry.endswith("WRITELOCK") or entry == f"_{INDEX_NAME}_{toc.generation}.toc":
+            continue
+        assert not (index_dir / entry).is_dir(), f"temporary folder left: {entry}"
+        segment = re.match(rf"({INDEX_NAME}_[0-9a-z]+)\.", entry)
+        assert segment and segment.group(1) in committed, f"uncommitted file left: {entry}"

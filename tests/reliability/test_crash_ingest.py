@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from support import (
     assert_consistent,
+    assert_only_committed_files,
     kill_group,
     make_corpus,
     read_state,
@@ -79,6 +80,7 @@ def test_sigkill_during_add_loses_nothing(tmp_path: Path) -> None:
     assert final.store_ids == expected.store_ids
     assert final.hashes == expected.hashes
     assert final.searched > 0
+    assert_only_committed_files(home)
     print(
         f"\nkill runs: {interrupted} interrupted, {completed} completed, {homes + 1} homes, "
         f"{partial} left a partial library, {ahead} left the index ahead of SQLite"

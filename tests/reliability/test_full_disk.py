@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import assert_consistent, lines, make_corpus, read_state, run_cli, start_cli
+from support import (
+    assert_consistent,
+    assert_only_committed_files,
+    lines,
+    make_corpus,
+    read_state,
+    run_cli,
+    start_cli,
+)
 
-from index.library import INDEX_NAME
 from index.paths import LibraryPaths
 
 DISK_MB = 20
@@ -66,22 +72,6 @@ def _free_bytes(path: Path) -> int:
     return stat.f_bavail * stat.f_frsize
 
 
-def _assert_nothing_half_written(home: Path) -> None:
-    """Only the committed generation's files are in the index folder."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC
-
-    index_dir = LibraryPaths(home).index_dir
-    toc = TOC.read(FileStorage(str(index_dir)), INDEX_NAME)
-    committed = {segment.segment_id() for segment in toc.segments}
-    for entry in os.listdir(index_dir):
-        if entry.endswith("WRITELOCK") or entry == f"_{INDEX_NAME}_{toc.generation}.toc":
-            continue
-        assert not (index_dir / entry).is_dir(), f"temporary folder left: {entry}"
-        segment = re.match(rf"({INDEX_NAME}_[0-9a-z]+)\.", entry)
-        assert segment and segment.group(1) in committed, f"uncommitted file left: {entry}"
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("batch", [None, 100], ids=["batch-1000", "batch-100"])
 def test_full_disk_is_one_line_and_keeps_the_library(
@@ -108,7 +98,7 @@ def test_full_disk_is_one_line_and_keeps_the_library(
     assert before.store_ids <= after.store_ids
     assert all(after.hashes[key] == value for key, value in before.hashes.items())
     assert after.searched > 0
-    _assert_nothing_half_written(home)
+    assert_only_committed_files(home)
     if batch is None:
         # The only batch failed: not one of its articles is kept, and its files are gone.
         assert after.index_set == before.index_set and after.store_ids == before.store_ids
