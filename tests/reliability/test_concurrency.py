@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -37,9 +39,16 @@ def test_second_add_waits_and_both_complete(tmp_path: Path) -> None:
 
     one = start_cli(home, "add", str(first), batch=50)
     _wait_for_writer(home, one)
-    two = start_cli(home, "add", str(second))
+    os.killpg(one.pid, signal.SIGSTOP)  # hold the first writer mid-run, whatever the machine
+    try:
+        two = start_cli(home, "add", str(second))
+        assert two.stderr is not None
+        waiting = two.stderr.readline()
+    finally:
+        os.killpg(one.pid, signal.SIGCONT)
     _, err_two = two.communicate(timeout=300)
     _, err_one = one.communicate(timeout=300)
+    err_two = waiting + err_two
 
     assert one.returncode == 0, err_one
     assert two.returncode == 0, err_two
