@@ -208,6 +208,11 @@ class Ingest:
         self._pending_files: list[FileRecord] = []
         self._pending_removals: list[str] = []
         self._changed: list[Article] = []
+        self._new_ids: set[str] = set()
+        """Articles the store did not know, not yet indexed in this run (added, not updated)."""
+        self._index_matches_store = library.index.doc_count() == library.store.article_count()
+        """False after a crash left the index ahead of the store: then every article is an
+        update (the index may hold a copy the store does not know)."""
         self._carry: FileResult | None = None
         """A file read but left for the next batch (it would have made this one too big)."""
         self._last_flush = time.monotonic()
@@ -294,6 +299,7 @@ class Ingest:
                 continue
             if old is None:
                 self.report.added += 1
+                self._new_ids.add(article.id)
             else:
                 self.report.updated += 1
                 self._changed.append(article)
@@ -336,8 +342,15 @@ class Ingest:
                     more = True
                     return
 
-        self.library.put(stream())
+        self.library.put(stream(), is_new=self._is_new if self._index_matches_store else None)
         return more
+
+    def _is_new(self, article_id: str) -> bool:
+        """Not in the store before this run and not yet given to the index in it."""
+        if article_id in self._new_ids:
+            self._new_ids.discard(article_id)
+            return True
+        return False
 
     def _due(self) -> bool:
         return len(self._pending) >= BATCH_ARTICLES or (

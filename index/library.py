@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, time
 from typing import Any, Literal
 
@@ -111,6 +111,10 @@ def by_day(query: wq.Query) -> wq.Query:
 
 _END_OF_DAY = time(23, 59, 59)
 
+
+WRITER_MB = 64
+"""Whoosh's posting pool before it spills to disk (it counts bytes, Python objects
+take about three times that): bounds the memory of a 5,000-article batch."""
 
 MAX_SEGMENTS = 24
 """Index segments tolerated before the smallest are merged (see :func:`bounded_merge`)."""
@@ -300,16 +304,24 @@ class Library:
 
     def writer(self) -> IndexWriter:
         try:
-            return self._index.writer(limitmb=128)
+            return self._index.writer(limitmb=WRITER_MB)
         except windex.LockError as error:
             raise StorageError("the search index is locked by another writer") from error
 
-    def put(self, items: Iterable[tuple[Article, Analysis]]) -> int:
+    def put(
+        self,
+        items: Iterable[tuple[Article, Analysis]],
+        *,
+        is_new: Callable[[str], bool] | None = None,
+    ) -> int:
         """Add or replace articles in one batch: index and store commit together.
 
         ``items`` is consumed lazily, each article indexed as it comes: an
         ingest streams its analysed articles in, so indexing overlaps with the
         workers that analyse the next ones instead of waiting for a whole batch.
+        ``is_new(id)`` says an article is certainly not in the index yet: it is
+        added without the look-up for an older copy in every segment, which at
+        100,000 articles cost CPU and paged the whole term index into memory.
         """
         batch: list[tuple[Article, Analysis]] = []
         with self._lock:
@@ -318,7 +330,11 @@ class Library:
             try:
                 for article, analysis in items:
                     doc = document(article, analysis)
-                    writer.update_document(**{k: v for k, v in doc.items() if k in known})
+                    fields = {k: v for k, v in doc.items() if k in known}
+                    if is_new is not None and is_new(article.id):
+                        writer.add_document(**fields)
+                    else:
+                        writer.update_document(**fields)
                     batch.append((article, analysis))
                 if not batch:
                     writer.cancel()

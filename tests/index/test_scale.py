@@ -161,8 +161,8 @@ def test_a_batch_never_holds_more_than_batch_articles(
     sizes: list[int] = []
     put = lib.put
 
-    def recording_put(items: Any) -> int:
-        count = put(items)
+    def recording_put(items: Any, **options: Any) -> int:
+        count = put(items, **options)
         sizes.append(count)
         return count
 
@@ -173,3 +173,26 @@ def test_a_batch_never_holds_more_than_batch_articles(
     assert {record.path for record in lib.store.files()} == {
         str((tmp_path / f"f{n}.jsonl").resolve()) for n in range(7)
     }
+
+
+def test_new_articles_are_added_without_duplicates_even_after_a_crash(tmp_path: Path) -> None:
+    from index import ingest as ingest_module
+    from index.library import document
+    from index.sources import read_path
+
+    for number in range(3):
+        (tmp_path / f"a{number}.txt").write_text(f"Title {number}\n\nBody {number}.\n")
+    lib = Library.in_memory(now=NOW)
+    ahead = read_path((tmp_path / "a0.txt").resolve())[0]
+    writer = lib.writer()  # a crash left a0 in the index but not in the store
+    writer.add_document(**document(ahead, Analysis()))
+    writer.commit()
+    ingest_module.ingest(lib, [tmp_path], tagger=None, jobs=1)
+    assert lib.count() == 3 == lib.store.article_count()
+    (tmp_path / "a1.txt").write_text("Title 1\n\nBody 1, edited.\n")
+    (tmp_path / "a3.txt").write_text("Title 3\n\nBody 3.\n")
+    report = ingest_module.ingest(lib, [tmp_path], tagger=None, jobs=1)
+    assert (report.added, report.updated) == (1, 1)
+    assert lib.count() == 4 == lib.store.article_count()
+    ids = [hit["id"] for hit in lib.searcher().documents()]
+    assert len(ids) == len(set(ids)) == 4
