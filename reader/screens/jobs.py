@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from reader.app import NewsReaderApp
 
 PAGE = 100
+"""Rows per page of the newest-first list."""
+SEARCH_PAGE = 40
+"""Hits per search page: rows with snippets cost more to lay out, and typing must stay fluid."""
 MAX_HITS = 1000
 RELATED_LIMIT = 6
 SHOWN_AFTER_ADD = 500

@@ -71,7 +71,8 @@ class MainScreen(jobs.Jobs, Screen[None]):
         self.query_text = ""
         self.sort = "relevance"
         self.terms: tuple[str, ...] = ()
-        self.limit = jobs.PAGE
+        self.limit = jobs.SEARCH_PAGE
+        self._extending = False
         self.history: list[tuple[str, float]] = []
         self._debounce: Timer | None = None
         self._open_first = True
@@ -156,7 +157,8 @@ class MainScreen(jobs.Jobs, Screen[None]):
     def _more_rows(self, message: ArticleList.NeedMore) -> None:
         if self.query_text:
             if self.limit < jobs.MAX_HITS:
-                self.limit = min(jobs.MAX_HITS, self.limit + jobs.PAGE)
+                self.limit = min(jobs.MAX_HITS, self.limit + jobs.SEARCH_PAGE)
+                self._extending = True
                 self.search(self.query_text, self.sort, self.limit)
         else:
             self.load_page(message.loaded)
@@ -183,7 +185,8 @@ class MainScreen(jobs.Jobs, Screen[None]):
         if text == self.query_text and not force:
             return
         self.query_text = text
-        self.limit = jobs.PAGE
+        self.limit = jobs.SEARCH_PAGE
+        self._extending = False
         if not text:
             self.terms = ()
             self.query_one(SearchBar).set_error(None)
@@ -202,7 +205,13 @@ class MainScreen(jobs.Jobs, Screen[None]):
         shown = "newest" if self.sort == "date" else "relevance"
         noun = "hit" if result.total == 1 else "hits"
         bar.set_status(f"{result.total:,} {noun} · {shown}")
-        self.query_one(ArticleList).show(result.hits, more=message.more)
+        article_list = self.query_one(ArticleList)
+        shown = [hit.id for hit in article_list.hits]
+        if self._extending and shown == [hit.id for hit in result.hits[: len(shown)]]:
+            article_list.extend(result.hits[len(shown) :], more=message.more)
+        else:
+            article_list.show(result.hits, more=message.more)
+        self._extending = False
         self.terms = result.terms
         if self._open_top and result.hits:
             self._open_top = False

@@ -32,6 +32,9 @@ class QueryInput(Input):
 class SearchBar(Vertical):
     """Input + status on one line; an error line below it, shown only for a bad query."""
 
+    _status = ""
+    _error: str | None = ""
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-row"):
             yield Static("/", id="search-prompt")
@@ -44,9 +47,14 @@ class SearchBar(Vertical):
         return self.query_one(QueryInput)
 
     def set_status(self, text: str) -> None:
-        self.query_one("#search-status", Static).update(Content.styled(text, "dim"))
+        if text != self._status:  # an unchanged status costs no re-layout
+            self._status = text
+            self.query_one("#search-status", Static).update(Content.styled(text, "dim"))
 
     def set_error(self, error: str | None) -> None:
+        if error == self._error:
+            return
+        self._error = error
         line = self.query_one("#search-error", Static)
         line.update(Content.styled(f"✗ {error}", "$text-error") if error else "")
         line.display = bool(error)
