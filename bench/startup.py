@@ -71,7 +71,7 @@ def tmux_run(home: Path, size: tuple[int, int]) -> float:
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed")
     program = Path(sys.executable).parent / "newsreader"
-    name = f"startup-bench-{os.getpid()}"
+    name = f"startup-bench-{os.getpid()}-{time.monotonic_ns()}"
     command = f"env -u COLUMNS -u LINES TERM=xterm-256color {program} --home {home}"
     started = time.perf_counter()
     subprocess.run(
