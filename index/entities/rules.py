@@ -171,6 +171,11 @@ class _Pass(Matcher):
             return inner[0]
         return 0
 
+    def _plural_noun(self, word: str) -> bool:
+        """A plural-looking word that is no surname: "Harriers", not "Williams" or
+        "Roberts" (a first name with an "s", the commonest way surnames are made)."""
+        return _plural(word) and word[:-1] not in self.gaz.first_names
+
     def _given_name(self, k: int) -> bool:
         """A first name starts a person's name here: one from the main list, or one from
         the longer international list when a plain surname-like word follows
@@ -190,7 +195,7 @@ class _Pass(Matcher):
             and after.lower() not in gaz.common
             and after not in gaz.org_suffixes
             and after not in gaz.events
-            and not _plural(after)
+            and not self._plural_noun(after)
             and not is_acronym(after)
         )
 
@@ -221,7 +226,7 @@ class _Pass(Matcher):
             or any(w.lower() in self.lower for w in run)  # "Finding Neverland": words in use
             or any(is_acronym(w) or is_camel(w) for w in run)
             or len(run[0]) == 1  # "S Jones": a team sheet or a byline, not prose
-            or _plural(run[-1])  # "Belgrave Harriers", "Beastie Boys"
+            or self._plural_noun(run[-1])  # "Belgrave Harriers", "Beastie Boys"
         ):
             self.unknown.append((first, last))
             return

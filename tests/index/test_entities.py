@@ -315,3 +315,9 @@ def test_words_the_article_uses_in_lower_case_are_not_guessed_as_people() -> Non
     )
     people = {s.text for s in extract_entities(text) if s.label == "PERSON"}
     assert people == {"Brown"}
+
+
+def test_surnames_made_from_first_names_are_not_plurals() -> None:
+    text = "Martyn Williams passed to Imelda Roberts while the Beastie Boys played."
+    people = {s.text for s in extract_entities(text) if s.label == "PERSON"}
+    assert people == {"Martyn Williams", "Imelda Roberts"}
