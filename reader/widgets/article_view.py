@@ -28,6 +28,8 @@ from index.store import StoredArticle
 from reader import keys
 from reader.render import Marks, Range, byline, paragraph_content, paragraphs, sentences
 
+LAYOUT_CHUNK = 60
+"""Paragraphs rendered per event-loop turn when an article is laid out."""
 GUTTER = 2
 """Columns left of the text: a bar marks bookmarked paragraphs."""
 BAR = "▌ "
@@ -64,6 +66,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._blocks: list[list[Strip]] = []
         self._first_line: list[int] = []
         self._line_count = 0
+        self._generation = 0
+        self._deferred: tuple[int, bool] | None = None
 
     # Showing an article ---------------------------------------------------------------
 
@@ -100,6 +104,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.__dict__.pop("_analysis_by_paragraph", None)
         self._cursor, self._anchor = None, None
         self._width = 0
+        self._deferred = None
         self._layout()
         self.call_after_refresh(self._after_show, scroll_y, passage)
 
@@ -143,8 +148,33 @@ class ArticleView(ScrollView, can_focus=True):
             Content.styled(byline(article.source, article.author, article.published), "dim"),
         ]
         self._head = [s for c in head for s in self._strips(c, width + GUTTER)] + [Strip.blank(0)]
-        self._blocks = [self._render_block(index) for index in range(len(self._paragraphs))]
+        self._blocks = []
+        self._generation += 1
+        self._layout_more(self._generation)
+
+    def _layout_more(self, generation: int) -> None:
+        """Render the next chunk of paragraphs, then yield to the event loop for the rest.
+
+        A very long article appears at once and keeps growing below, instead of
+        freezing the UI while every paragraph is wrapped.
+        """
+        if generation != self._generation or self.stored is None:
+            return
+        start = len(self._blocks)
+        stop = min(len(self._paragraphs), start + LAYOUT_CHUNK)
+        self._blocks.extend(self._render_block(index) for index in range(start, stop))
         self._reindex()
+        if stop < len(self._paragraphs):
+            self.set_timer(0.001, lambda: self._layout_more(generation))
+        elif self._deferred is not None:
+            offset, center = self._deferred
+            self._deferred = None
+            self._scroll_to_offset(offset, center=center)
+
+    @property
+    def laid_out(self) -> bool:
+        """Every paragraph has been rendered for the current width."""
+        return self.stored is not None and len(self._blocks) == len(self._paragraphs)
 
     def _render_block(self, index: int) -> list[Strip]:
         """A paragraph's lines, each behind the gutter (a bar when bookmarked)."""
@@ -290,6 +320,9 @@ class ArticleView(ScrollView, can_focus=True):
         if not self._paragraphs or not self._first_line:
             return
         index = self._paragraph_at(offset)
+        if index >= len(self._first_line):  # not rendered yet: go there once it is
+            self._deferred = (offset, center)
+            return
         line = self._first_line[index] + self._line_of(index, offset - self._starts[index])
         target = Region(0, line, self.virtual_size.width, 1)
         self.scroll_to_region(target, animate=False, center=center, spacing=None, x_axis=False)

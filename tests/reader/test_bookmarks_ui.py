@@ -121,3 +121,29 @@ async def test_clicking_a_sentence_puts_the_cursor_on_it(make_app) -> None:  # t
         assert view.passage() == first
         await pilot.click(ArticleView, offset=(30, 6), shift=True)
         assert view.selection_range is not None and view.selection_range[0] == start
+
+
+async def test_a_long_article_is_laid_out_in_chunks_and_a_far_passage_is_reached(
+    make_app, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from index.ingest import ingest
+    from reader.widgets.article_view import LAYOUT_CHUNK
+
+    folder = tmp_path / "long"
+    folder.mkdir()
+    count = LAYOUT_CHUNK * 4
+    body = "\n\n".join(f"Paragraph number {i} says little. It ends here." for i in range(count))
+    (folder / "long.md").write_text(f"---\ntitle: Long\ndate: 2024-01-01\n---\n\n{body}\n")
+    services = Services(LibraryPaths(tmp_path / "lib"))
+    ingest(services.library, [folder], jobs=1)
+    services.close()
+    app = make_app(library=tmp_path / "lib")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: _view(app).stored is not None)
+        view = _view(app)
+        await wait_for(pilot, lambda: view.laid_out)
+        last = body.index(f"Paragraph number {count - 1}")
+        screen = app.screen
+        screen.open_passage(view.article_id, last, last + 10)
+        await wait_for(pilot, lambda: view.marks.selection == (last, last + 10))
+        await wait_for(pilot, lambda: view.scroll_y > 0 and view.scroll_y >= view.max_scroll_y - 5)
