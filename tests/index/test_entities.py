@@ -246,7 +246,10 @@ def _gazetteer_in_fresh_process(cache_dir: Path) -> str:
 
 
 def test_gazetteer_is_cached_in_the_cache_dir_and_rebuilt_when_damaged(tmp_path: Path) -> None:
+    stale = tmp_path / "gazetteer-0000000000000000.pickle"
+    stale.write_bytes(b"from an older version")
     assert _gazetteer_in_fresh_process(tmp_path) == "built PLACE"
+    assert not stale.exists()
     (pickle_file,) = tmp_path.glob("gazetteer-*.pickle")
     assert _gazetteer_in_fresh_process(tmp_path) == "cached PLACE"
     pickle_file.write_bytes(b"not a pickle")
