@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 ENV_HOME = "NEWSREADER_HOME"
+ENV_CACHE = "NEWSREADER_CACHE_DIR"
 APP_NAME = "newsreader"
 
 
@@ -52,3 +53,12 @@ def resolve_home(home: str | os.PathLike[str] | None = None) -> LibraryPaths:
     """``home`` if given, else ``$NEWSREADER_HOME``, else the platform's data dir."""
     chosen = home or os.environ.get(ENV_HOME) or default_home()
     return LibraryPaths(Path(chosen).expanduser().resolve())
+
+
+def cache_dir() -> Path | None:
+    """Where rebuildable caches go (the gazetteer): ``$NEWSREADER_CACHE_DIR``, else the
+    platform's user cache dir; an empty ``NEWSREADER_CACHE_DIR`` turns caching off."""
+    folder = os.environ.get(ENV_CACHE)
+    if folder is None:
+        return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return Path(folder) if folder else None

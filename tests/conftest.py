@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Caches the tests build (the gazetteer) go to one throwaway folder per test run,
+# never into the user's cache dir.
+os.environ["NEWSREADER_CACHE_DIR"] = tempfile.mkdtemp(prefix="newsreader-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -13,7 +19,9 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test may touch the user's real library or config."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("NEWSREADER_HOME", str(home / "library"))

@@ -143,7 +143,6 @@ def _add_geonames(builder: _Builder, first_names: frozenset[str], common: frozen
 
 _CACHE_FORMAT = 2
 """Bump when ``Gazetteer`` or ``Entry`` change shape, so old pickles are not read."""
-ENV_CACHE = "NEWSREADER_CACHE_DIR"
 
 
 def _fingerprint() -> str:
@@ -162,14 +161,10 @@ def _fingerprint() -> str:
 def _cache_file() -> str | None:
     """The pickle in the user's cache dir (``NEWSREADER_CACHE_DIR`` overrides it; empty
     turns caching off). Never inside the installed package."""
-    folder = os.environ.get(ENV_CACHE)
+    from index.paths import cache_dir
+
+    folder = cache_dir()
     if folder is None:
-        import platformdirs
-
-        from index.paths import APP_NAME
-
-        folder = platformdirs.user_cache_dir(APP_NAME, appauthor=False)
-    if not folder:
         return None
     return os.path.join(folder, f"gazetteer-{_fingerprint()}.pickle")
 
