@@ -72,7 +72,9 @@ def test_bookmark_survives_a_restart_and_enter_jumps_to_it(home: Path, session: 
     # back on the main screen, the article scrolled to the passage
     screen = _wait(
         session,
-        lambda s: "shown" not in s
-        and any("▌" in line and "13 November ·2024-11-13" in line for line in s.splitlines()),
+        lambda s: (
+            "shown" not in s
+            and any("▌" in line and "13 November ·2024-11-13" in line for line in s.splitlines())
+        ),
     )
     assert "ENTITIES" in screen and "US-Israel Talks Intensify" in screen
