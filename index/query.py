@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh import qparser
@@ -141,14 +142,48 @@ def _anchor_fuzzy(query: wq.Query) -> wq.Query:
     return query
 
 
+MAX_EXPANSIONS = 200
+"""Highlight at most this many index terms for one prefix or fuzzy term."""
+
+
+def _positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
+    """The leaves of a query that a hit must or may match (not those under NOT)."""
+    if isinstance(query, wq.Not):
+        return
+    if isinstance(query, wq.AndNot):
+        yield from _positive_leaves(query.a)
+        return
+    if query.is_leaf() or isinstance(query, wq.Phrase):
+        yield query
+        return
+    for child in query.children():
+        yield from _positive_leaves(child)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
 def query_terms(query: wq.Query, reader: Any) -> frozenset[str]:
-    """The text terms a query matches in title/body, prefixes and fuzzy terms expanded."""
-    try:
-        pairs = query.existing_terms(reader, phrases=True, expand=True)
-    except Exception:
-        pairs = query.all_terms(phrases=True)
-    terms = set()
-    for field, value in pairs:
-        if field in TEXT_FIELDS:
-            terms.add(value.decode("utf-8") if isinstance(value, bytes) else str(value))
+    """The text terms a query matches in title/body, prefixes and fuzzy terms expanded.
+
+    Whoosh's own ``existing_terms`` loses every field but the first (its loop variable
+    shadows the field name), so the leaves are walked here.
+    """
+    terms: set[str] = set()
+    for leaf in _positive_leaves(query):
+        if getattr(leaf, "fieldname", None) not in TEXT_FIELDS:
+            continue
+        if isinstance(leaf, wq.Phrase):
+            terms.update(_text(word) for word in leaf.words)
+            continue
+        try:
+            expanded = leaf.expanded_terms(reader)
+            for count, (_, value) in enumerate(expanded):
+                if count >= MAX_EXPANSIONS:
+                    break
+                terms.add(_text(value))
+        except Exception:  # a leaf Whoosh cannot expand: highlight its own text
+            if hasattr(leaf, "text"):
+                terms.add(_text(leaf.text))
     return frozenset(terms)

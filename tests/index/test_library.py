@@ -96,3 +96,9 @@ def test_bad_query_raises_query_error(library: Library) -> None:
 def test_recent_lists_newest_first(library: Library) -> None:
     assert [hit.title for hit in library.recent(limit=2)] == ["Talks on Gaza", "Markets rally"]
     assert [hit.title for hit in library.recent(limit=2, offset=2)] == ["Blair calls election"]
+
+
+def test_hit_terms_cover_every_word_and_phrase_but_not_negated_ones(library: Library) -> None:
+    assert set(library.search("tony campaign").terms) == {"toni", "campaign"}
+    assert set(library.search('"election campaign"').terms) == {"elect", "campaign"}
+    assert set(library.search("election NOT shares").terms) == {"elect"}
