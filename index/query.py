@@ -9,8 +9,8 @@ unreadable dates instead of silently searching for something else.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from whoosh import qparser
