@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
@@ -97,7 +98,19 @@ def _analyse(article: Article, tagger: str | None) -> Analysis:
         return Analysis()
     from index.entities import analyse, get_tagger
 
-    return analyse(article.body, article.published, tagger=get_tagger(tagger))
+    return analyse(article.body, reference_date(article), tagger=get_tagger(tagger))
+
+
+def reference_date(article: Article) -> datetime | None:
+    """The date relative mentions ("yesterday", "10 November") resolve against.
+
+    Only a publication date the article states (metadata or text) will do: a file's
+    mtime says when it was saved, not when "yesterday" was, so with it the mentions
+    stay unresolved rather than guessed.
+    """
+    if article.date_origin in ("metadata", "text"):
+        return article.published
+    return None
 
 
 _T = TypeVar("_T")
