@@ -81,6 +81,18 @@ def _damaged_index(error: BaseException) -> str:
     )
 
 
+def index_storage(paths: LibraryPaths) -> FileStorage:
+    """The Whoosh storage of a library home, without memory maps.
+
+    With mmap, Whoosh opens each file inside a compound segment as a
+    ``BytesIO`` *copy* of the mapped bytes: opening a searcher on a
+    100,000-article library read all 620 MB of segments into memory (1.2 GB
+    RSS, half a second before the first search). Plain file reads cost some
+    CPU per query instead (search p50 20 -> 27 ms at 100,000 articles).
+    """
+    return FileStorage(str(paths.index_dir), supports_mmap=False)
+
+
 def by_day(query: wq.Query) -> wq.Query:
     """``query`` with whole-day ``published`` ranges answered by the ``day`` field.
 
@@ -157,7 +169,7 @@ class Library:
     @classmethod
     def open(cls, paths: LibraryPaths, **kwargs: Any) -> Library:
         paths.ensure()
-        return cls(FileStorage(str(paths.index_dir)), Store.open(paths.database), **kwargs)
+        return cls(index_storage(paths), Store.open(paths.database), **kwargs)
 
     @classmethod
     def in_memory(cls, **kwargs: Any) -> Library:
