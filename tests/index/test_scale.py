@@ -196,3 +196,39 @@ def test_new_articles_are_added_without_duplicates_even_after_a_crash(tmp_path: 
     assert lib.count() == 4 == lib.store.article_count()
     ids = [hit["id"] for hit in lib.searcher().documents()]
     assert len(ids) == len(set(ids)) == 4
+
+
+def test_memory_file_reads_in_place_like_a_file() -> None:
+    import io
+    import pickle
+
+    from index.whoosh_buffers import MemoryFile
+
+    payload = b"first line\nsecond\n" + pickle.dumps({"a": [1, 2, 3]}, 2)
+    backing = bytearray(payload)
+    view = memoryview(backing)[11:]
+    memory, reference = MemoryFile(view), io.BytesIO(bytes(view))
+    assert memory.readline() == reference.readline() == b"second\n"
+    assert pickle.load(memory) == pickle.load(reference) == {"a": [1, 2, 3]}
+    assert memory.tell() == reference.tell() == len(view)
+    memory.seek(-3, io.SEEK_END)
+    assert memory.read() == bytes(view[-3:])
+    memory.seek(2)
+    assert memory.read(4) == b"cond" and memory.read(0) == b""
+    backing[13] = ord("X")  # no copy: the view sees the change
+    memory.seek(0)
+    assert memory.read(4) == b"seXo"
+
+
+def test_a_library_on_disk_opens_and_searches_with_in_place_buffers(tmp_path: Path) -> None:
+    from index.paths import LibraryPaths
+
+    paths = LibraryPaths(tmp_path / "home")
+    lib = Library.open(paths)
+    lib.put([(_article(n, START + timedelta(days=n)), Analysis()) for n in range(30)])
+    lib.close()
+    again = Library.open(paths)
+    assert again.count() == 30
+    assert len(again.search("gaza", limit=50).hits) == 10
+    assert again.search("published:2024-09-05", limit=5).hits[0].title == "Story 4"
+    again.close()
