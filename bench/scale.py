@@ -437,8 +437,20 @@ def main() -> None:
         "--reuse-library", action="store_true", help="keep an existing library (no full add)"
     )
     parser.add_argument("--json", type=Path, default=OUT / "scale.json")
+    parser.add_argument(
+        "--reading-only", type=Path, metavar="HOME", help="only time reading on a built library"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.reading_only:
+        home = args.reading_only
+        result = {"n": Library.open(LibraryPaths(home)).count(), "home": str(home)}
+        result["index_mb"] = round(folder_bytes(home / "index") / 2**20, 1)
+        result["reading"] = measure_reading(home)
+        result["startup"] = measure_startup(home)
+        args.json.write_text(json.dumps([result], indent=2, default=str))
+        print(table([result]))
+        return
     results = []
     for n in (int(s) for s in args.sizes.split(",")):
         results.append(
