@@ -36,6 +36,7 @@ MAIN: list[BindingType] = [
     Binding("e", "focus_pane('entities')", "Entities", id="focus.entities"),
     Binding("r", "focus_pane('related')", "Related", id="focus.related"),
     Binding("p", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
+    Binding("b", "bookmark", "Bookmark", id="main.bookmark", show=False),
 ]
 LIST: list[BindingType] = [
     Binding("j", "cursor_down", "Down", id="nav.down", show=False),

@@ -357,6 +357,15 @@ class MainScreen(jobs.Jobs, Screen[None]):
         else:
             self.query_one(SearchBar).set_status(f"hit {index + 1} of {self.article.hit_count}")
 
+    def action_bookmark(self) -> None:
+        """``b`` outside the article: bookmark the passage under its cursor, or go there."""
+        view = self.article
+        view.focus()
+        if view.passage() is None:
+            self.notify("Pick a sentence with j/k (v to select more), then press b", timeout=3)
+            return
+        view.action_bookmark()
+
     def action_toggle_highlight(self) -> None:
         view = self.article
         view.set_highlight(not view.marks.highlight)
