@@ -7,7 +7,6 @@ takes a paragraph's ``(start, end)`` and returns the paragraph's ``Content``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,39 +40,6 @@ SELECTION_STYLE = "on $accent 35%"
 BOOKMARK_STYLE = "underline"
 
 Range = tuple[int, int]
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9•])|\n+")
-
-
-def paragraphs(body: str) -> list[Range]:
-    """``(start, end)`` of each non-blank paragraph (blank-line separated)."""
-    found: list[Range] = []
-    start = 0
-    for match in _PARAGRAPH_BREAK.finditer(body):
-        found.extend(_trimmed(body, start, match.start()))
-        start = match.end()
-    found.extend(_trimmed(body, start, len(body)))
-    return found
-
-
-def _trimmed(body: str, start: int, end: int) -> list[Range]:
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    return [(start, end)] if end > start else []
-
-
-def sentences(body: str, paragraph: Range) -> list[Range]:
-    """Sentence ranges inside one paragraph; list items and lines count as sentences."""
-    start, end = paragraph
-    found: list[Range] = []
-    position = start
-    for match in _SENTENCE_END.finditer(body, start, end):
-        found.extend(_trimmed(body, position, match.start()))
-        position = match.end()
-    found.extend(_trimmed(body, position, end))
-    return found
 
 
 def format_date(value: datetime | date | None) -> str:

@@ -23,10 +23,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 
+from index import passages
 from index.models import Analysis, DateMention, EntitySpan
 from index.store import StoredArticle
 from reader import keys
-from reader.render import Marks, Range, byline, paragraph_content, paragraphs, sentences
+from reader.render import Marks, Range, byline, paragraph_content
 
 LAYOUT_CHUNK = 60
 """Paragraphs rendered per event-loop turn when an article is laid out."""
@@ -93,13 +94,12 @@ class ArticleView(ScrollView, can_focus=True):
             bookmarks=list(bookmarks),
             highlight=self.marks.highlight,
         )
-        self._paragraphs = paragraphs(body)
+        self._paragraphs = passages.paragraphs(body)
         self._starts = [start for start, _ in self._paragraphs]
-        self._sentences, self._sentence_paragraph = [], []
-        for index, paragraph in enumerate(self._paragraphs):
-            for sentence in sentences(body, paragraph):
-                self._sentences.append(sentence)
-                self._sentence_paragraph.append(index)
+        self._sentences = passages.sentences(body)
+        self._sentence_paragraph = [
+            bisect_right(self._starts, start) - 1 for start, _ in self._sentences
+        ]
         self._sentence_starts = [start for start, _ in self._sentences]
         self.__dict__.pop("_analysis_by_paragraph", None)
         self._cursor, self._anchor = None, None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conftest import ready, seed_id, wait_for
 
+from index.passages import sentences
 from index.paths import LibraryPaths
 from reader.context import Services
-from reader.render import paragraphs, sentences
 from reader.screens.bookmarks import BookmarksScreen, parse_filter
 from reader.screens.dialogs import BookmarkDialog, ConfirmDialog
 from reader.widgets.article_view import ArticleView
@@ -116,7 +116,7 @@ async def test_clicking_a_sentence_puts_the_cursor_on_it(make_app) -> None:  # t
         await pilot.click(ArticleView, offset=(10, 5))  # the first paragraph's first line
         assert app.focused is view
         body = view.stored.article.body
-        first = sentences(body, paragraphs(body)[0])[0]
+        first = sentences(body)[0]
         start, _ = view.passage()
         assert view.passage() == first
         await pilot.click(ArticleView, offset=(30, 6), shift=True)
