@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-
 from index.models import Analysis, Related
 from index.schema import ENTITY_FIELDS, entity_key
 
