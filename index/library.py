@@ -309,6 +309,7 @@ class Library:
                 stored.analysis,
                 limit=limit,
                 bodies=self._store.bodies,
+                title=stored.article.title,
             )
 
     def body_analyzer(self) -> Any:
