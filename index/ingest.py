@@ -116,6 +116,9 @@ def reference_date(article: Article) -> datetime | None:
 _T = TypeVar("_T")
 
 
+RETRY_SECONDS = 1.0
+
+
 class _TooSlow(BaseException):
     """Raised by the time box; a BaseException so readers' ``except Exception`` let it through."""
 
@@ -123,9 +126,11 @@ class _TooSlow(BaseException):
 def _time_boxed(call: Callable[[], _T], seconds: float) -> _T:
     """``call()``, interrupted by _TooSlow after ``seconds`` (SIGALRM: main thread only).
 
-    The alarm repeats every 0.2 s until the call ends, so a parser's bare
-    ``except:`` cannot swallow it for good; an alarm already set (pytest-timeout)
-    is put back afterwards.
+    Each alarm sets the next one a second later until the call ends, so a
+    parser's bare ``except:`` (or a garbage-collector callback, where an
+    exception is only reported) cannot swallow it for good; the gap keeps a
+    second alarm out of whatever reports the first. An alarm already set
+    (pytest-timeout) is put back afterwards.
     """
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         return call()
@@ -133,11 +138,12 @@ def _time_boxed(call: Callable[[], _T], seconds: float) -> _T:
 
     def expired(signum: int, frame: object) -> None:
         if armed[0]:
+            signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
             raise _TooSlow
 
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
-    earlier_delay, earlier_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
+    earlier_delay, earlier_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         try:
             return call()
