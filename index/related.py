@@ -26,7 +26,7 @@ REASON_ITEMS = 3
 TF_SATURATION = 1.2
 LENGTH_NORM = 0.5
 """BM25's b: how much a long article's many matches are discounted."""
-MAX_DF_SHARE = 0.05
+MAX_DF_SHARE = 0.01
 MIN_DF_CAP = 500
 """Terms and entities in more articles than this share (at least this many) are not searched."""
 MIN_WORD = 3
