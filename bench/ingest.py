@@ -19,28 +19,44 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from whoosh import fields  # noqa: E402
-from whoosh.filedb.filestore import FileStorage  # noqa: E402
-from whoosh.qparser import MultifieldParser  # noqa: E402
+import contextlib
 
-from index.errors import SourceError  # noqa: E402
-from index.ingest import ingest  # noqa: E402
-from index.library import Library  # noqa: E402
-from index.paths import LibraryPaths  # noqa: E402
-from index.sources import discover, read_path  # noqa: E402
+from whoosh import fields
+from whoosh.filedb.filestore import FileStorage
+
+from index.errors import SourceError
+from index.ingest import ingest
+from index.library import Library
+from index.paths import LibraryPaths
+from index.sources import discover, read_path
 
 QUERIES = [
-    "blair AND election", "economy", "\"prime minister\"", "film OR music", "title:oil",
-    "chelsea NOT arsenal", "mobile phone", "tax*", "gordn~", "bank AND rates",
-    "person:blair", "place:london", "org:\"european union\"", "source:sport",
-    "\"world cup\"", "iraq war", "microsoft software", "oscar nominations", "growth 2005",
+    "blair AND election",
+    "economy",
+    '"prime minister"',
+    "film OR music",
+    "title:oil",
+    "chelsea NOT arsenal",
+    "mobile phone",
+    "tax*",
+    "gordn~",
+    "bank AND rates",
+    "person:blair",
+    "place:london",
+    'org:"european union"',
+    "source:sport",
+    '"world cup"',
+    "iraq war",
+    "microsoft software",
+    "oscar nominations",
+    "growth 2005",
     "published:[2004-01-01 to 2026-12-31]",
 ]
 
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def bare_whoosh(texts: list[tuple[str, str, str]], where: Path) -> float:
@@ -71,10 +87,8 @@ def main() -> None:
     for found in discover([args.corpus]):
         if isinstance(found, SourceError):
             continue
-        try:
+        with contextlib.suppress(SourceError):
             texts.extend((a.id, a.title, a.body) for a in read_path(found))
-        except SourceError:
-            pass
     with tempfile.TemporaryDirectory() as tmp:
         bare = bare_whoosh(texts, Path(tmp) / "bare")
         paths = LibraryPaths(Path(tmp) / "lib").ensure()
@@ -98,14 +112,20 @@ def main() -> None:
     n = len(texts)
     print(f"corpus            {args.corpus}  ({n:,} articles, tagger: {args.ner})")
     print(f"bare whoosh       {n / bare:8.1f} docs/s   ({bare:.1f} s)")
-    print(f"newsreader add    {report.added / ours:8.1f} docs/s   ({ours:.1f} s, "
-          f"{report.added:,} added, {len(report.skipped)} skipped)")
+    print(
+        f"newsreader add    {report.added / ours:8.1f} docs/s   ({ours:.1f} s, "
+        f"{report.added:,} added, {len(report.skipped)} skipped)"
+    )
     print(f"ratio ours/bare   {(report.added / ours) / (n / bare):8.2f}")
-    print(f"no-op re-add      {noop:8.2f} s  ({noop / ours:.1%} of the first run; "
-          f"{again.unchanged:,} unchanged)")
-    print(f"search ({len(timings)} runs) p50 {statistics.median(timings):.1f} ms  "
-          f"p95 {percentile(timings, 95):.1f} ms  p99 {percentile(timings, 99):.1f} ms  "
-          "(with snippets)")
+    print(
+        f"no-op re-add      {noop:8.2f} s  ({noop / ours:.1%} of the first run; "
+        f"{again.unchanged:,} unchanged)"
+    )
+    print(
+        f"search ({len(timings)} runs) p50 {statistics.median(timings):.1f} ms  "
+        f"p95 {percentile(timings, 95):.1f} ms  p99 {percentile(timings, 99):.1f} ms  "
+        "(with snippets)"
+    )
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.ingest import ingest  # noqa: E402
-from index.library import Library  # noqa: E402
-from index.paths import LibraryPaths  # noqa: E402
+from index.ingest import ingest
+from index.library import Library
+from index.paths import LibraryPaths
 
 TOP = 5
 
@@ -34,7 +34,7 @@ def category(path: str) -> str:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def evaluate(library: Library, limit: int | None) -> None:
@@ -59,10 +59,14 @@ def evaluate(library: Library, limit: int | None) -> None:
         if hits:
             plain.append(sum(category(paths.get(h, "")) == mine for h in hits) / len(hits))
     print(f"articles evaluated       {len(ids):,}")
-    print(f"same category, top {TOP}     ours {statistics.mean(ours):.3f}   "
-          f"whoosh more_like {statistics.mean(plain):.3f}")
-    print(f"related time per article p50 {statistics.median(timings):.1f} ms  "
-          f"p95 {percentile(timings, 95):.1f} ms  mean {statistics.mean(timings):.1f} ms")
+    print(
+        f"same category, top {TOP}     ours {statistics.mean(ours):.3f}   "
+        f"whoosh more_like {statistics.mean(plain):.3f}"
+    )
+    print(
+        f"related time per article p50 {statistics.median(timings):.1f} ms  "
+        f"p95 {percentile(timings, 95):.1f} ms  mean {statistics.mean(timings):.1f} ms"
+    )
 
 
 def main() -> None:

@@ -326,9 +326,7 @@ class Ingest:
         if previous is not None:
             gone = set(previous.article_ids) - set(ids)
             self._pending_removals.extend(sorted(gone))
-        self._pending_files.append(
-            FileRecord(result.path, result.mtime_ns, result.size, ids, None)
-        )
+        self._pending_files.append(FileRecord(result.path, result.mtime_ns, result.size, ids, None))
 
     def _prune(self) -> None:
         for record in self.library.store.files():
@@ -415,7 +413,5 @@ def ingest(
     on_changed: ChangeCallback | None = None,
 ) -> IngestReport:
     """Add the files under ``paths`` to ``library``; see :class:`Ingest`."""
-    run = Ingest(
-        library, tagger=tagger, jobs=jobs, on_progress=on_progress, on_changed=on_changed
-    )
+    run = Ingest(library, tagger=tagger, jobs=jobs, on_progress=on_progress, on_changed=on_changed)
     return run.run(paths, prune=prune)

@@ -94,9 +94,7 @@ def _lead(text: str, size: int) -> str:
     return _one_line(lead, [])[0]
 
 
-def _one_line(
-    text: str, spans: list[tuple[int, int]]
-) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _one_line(text: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Collapse runs of white space to one space, moving the spans with the text."""
     out: list[str] = []
     new_index = [0] * (len(text) + 1)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 Aliases = dict[str, tuple[EntityLabel, str]]
 
-_PARTICLES = frozenset("de da di van von der den bin al el le la du dos ibn".split())  # noqa: SIM905
+_PARTICLES = frozenset("de da di van von der den bin al el le la du dos ibn".split())
 
 
 def _person_keys(words: list[str]) -> list[str]:

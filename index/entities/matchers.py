@@ -11,20 +11,18 @@ from index.entities.gazetteer import STRONG, Entry, Gazetteer
 from index.entities.tokens import Tokens, headline_flags, tokenize
 
 CONNECTORS = frozenset({"of", "for", "and", "&", "on"})
-NAME_PARTICLES = frozenset(
-    "de da di van von der den bin al el le la du dos ibn".split()  # noqa: SIM905
-)
+NAME_PARTICLES = frozenset("de da di van von der den bin al el le la du dos ibn".split())
 _LOCATIVE = frozenset(
-    "in at from to near outside across around via between into towards toward through "  # noqa: SIM905
+    "in at from to near outside across around via between into towards toward through "
     "throughout inside In At From Near Outside Across Around Between Throughout".split()
 )
 CONTRACTIONS = ("'m", "'ve", "'re", "'ll", "'d", "’m", "’ve", "’re", "’ll", "’d", "n't", "n’t")
 _CALENDAR = frozenset(
-    "january february march april may june july august september october november december "  # noqa: SIM905
+    "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 _SURNAME_TITLES = frozenset(
-    "King Major Bishop Prince Judge Marshal Cardinal Pope Speaker Chancellor".split()  # noqa: SIM905
+    "King Major Bishop Prince Judge Marshal Cardinal Pope Speaker Chancellor".split()
 )
 """Title words that are also surnames: after a first name and before no other name."""
 MAX_PERSON_TOKENS = 4

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from functools import partial
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -55,11 +57,17 @@ def _say_waiting(holder: int | None) -> None:
 
 
 def _ingest(args: argparse.Namespace, services: Services) -> IngestReport:
-    library = services.library
-    reanchor = _reanchorer(services)
+    run = partial(
+        ingest,
+        services.library,
+        args.paths,
+        prune=args.prune,
+        tagger=services.tagger,
+        jobs=args.jobs,
+        on_changed=_reanchorer(services),
+    )
     if not sys.stderr.isatty():
-        return ingest(library, args.paths, prune=args.prune, tagger=services.tagger,
-                      jobs=args.jobs, on_changed=reanchor)
+        return run()
     columns = (
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -73,16 +81,12 @@ def _ingest(args: argparse.Namespace, services: Services) -> IngestReport:
         def step(progress: Step) -> None:
             bar.update(task, completed=progress.done, total=progress.total)
 
-        return ingest(library, args.paths, prune=args.prune, tagger=services.tagger,
-                      jobs=args.jobs, on_progress=step, on_changed=reanchor)
+        return run(on_progress=step)
 
 
-def _reanchorer(services: Services):  # type: ignore[no-untyped-def]
-    """Re-anchor bookmarks of articles whose text changed, when bookmarks exist."""
-    try:
-        store = services.bookmarks
-    except ModuleNotFoundError:
-        return None
+def _reanchorer(services: Services) -> Callable[[Article], None]:
+    """Re-anchor the bookmarks of articles whose text changed."""
+    store = services.bookmarks
 
     def reanchor(article: Article) -> None:
         store.reanchor(article)

@@ -48,7 +48,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
     for hit in result.hits:
         date = (iso(hit.published) or "")[:10]
         output.stdout.print(
-            f"[bold]{escape(hit.title)}[/]  [dim]{escape(hit.source)} · {date} · {hit.id}[/]", highlight=False
+            f"[bold]{escape(hit.title)}[/]  [dim]{escape(hit.source)} · {date} · {hit.id}[/]",
+            highlight=False,
         )
         output.stdout.print(f"  {output.marked(hit.snippet, hit.spans)}", highlight=False)
     shown = len(result.hits)

@@ -11,14 +11,18 @@ from index.models import Analysis, Article, DateMention, EntitySpan, stable_id
 NOW = datetime(2024, 11, 12)
 
 
-def _article(key: str, title: str, body: str, published: datetime | None = None, **kw: str) -> Article:
+def _article(
+    key: str, title: str, body: str, published: datetime | None = None, **kw: str
+) -> Article:
     return Article(id=stable_id(key), title=title, body=body, published=published, **kw)
 
 
 @pytest.fixture
 def library() -> Library:
     lib = Library.in_memory(now=NOW)
-    seed_body = "Antony Blinken met Ron Dermer in Washington.\n\nGaza aid must improve by 13 November."
+    seed_body = (
+        "Antony Blinken met Ron Dermer in Washington.\n\nGaza aid must improve by 13 November."
+    )
     seed = _article("seed", "Talks on Gaza", seed_body, datetime(2024, 11, 11), source="sample")
     analysis = Analysis(
         entities=(
@@ -32,11 +36,26 @@ def library() -> Library:
     lib.put(
         [
             (seed, analysis),
-            (_article("b", "Blair calls election", "Tony Blair says the election will be in May. "
-                      "The election campaign starts.", datetime(2005, 4, 5), source="politics"),
-             Analysis()),
-            (_article("c", "Markets rally", "Shares rose as the election result was known.",
-                      datetime(2005, 5, 7), source="business"), Analysis()),
+            (
+                _article(
+                    "b",
+                    "Blair calls election",
+                    "Tony Blair says the election will be in May. The election campaign starts.",
+                    datetime(2005, 4, 5),
+                    source="politics",
+                ),
+                Analysis(),
+            ),
+            (
+                _article(
+                    "c",
+                    "Markets rally",
+                    "Shares rose as the election result was known.",
+                    datetime(2005, 5, 7),
+                    source="business",
+                ),
+                Analysis(),
+            ),
         ]
     )
     return lib
@@ -63,7 +82,12 @@ def test_sort_by_date_is_newest_first(library: Library) -> None:
 
 
 def test_entity_and_mentioned_fields(library: Library) -> None:
-    for query in ('person:"antony blinken"', "person:blinken", "mentioned:2024-11-13", "place:gaza"):
+    for query in (
+        'person:"antony blinken"',
+        "person:blinken",
+        "mentioned:2024-11-13",
+        "place:gaza",
+    ):
         assert [h.title for h in library.search(query).hits] == ["Talks on Gaza"], query
     assert library.search("mentioned:2024-11-10").hits == ()
 

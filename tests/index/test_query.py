@@ -30,7 +30,9 @@ def test_iso_date_range_is_read_as_days_not_the_year(reader: QueryReader) -> Non
         ("mentioned:2024-11-10", datetime(2024, 11, 10), datetime(2024, 11, 10)),
     ],
 )
-def test_natural_and_iso_dates(reader: QueryReader, text: str, start: datetime, end: datetime) -> None:
+def test_natural_and_iso_dates(
+    reader: QueryReader, text: str, start: datetime, end: datetime
+) -> None:
     query = reader.parse(text)
     low, high = _bounds(query)
     assert low.date() == start.date()

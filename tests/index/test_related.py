@@ -16,13 +16,30 @@ def _put(library: Library, key: str, title: str, body: str, *names: tuple[str, s
 
 def test_related_blends_entities_and_terms_and_says_why() -> None:
     library = Library.in_memory()
-    seed = _put(library, "seed", "Ceasefire talks", "Antony Blinken pressed for a ceasefire and aid "
-                "deliveries in Gaza as the ceasefire talks stalled.", ("PERSON", "Antony Blinken"),
-                ("PLACE", "Gaza"))
-    near = _put(library, "near", "Aid convoys", "Aid convoys waited in Gaza; diplomats hope a "
-                "ceasefire will let aid deliveries through.", ("PLACE", "Gaza"))
-    named = _put(library, "named", "Blinken travels", "Antony Blinken flew to Tokyo for trade "
-                 "meetings.", ("PERSON", "Antony Blinken"), ("PLACE", "Tokyo"))
+    seed = _put(
+        library,
+        "seed",
+        "Ceasefire talks",
+        "Antony Blinken pressed for a ceasefire and aid "
+        "deliveries in Gaza as the ceasefire talks stalled.",
+        ("PERSON", "Antony Blinken"),
+        ("PLACE", "Gaza"),
+    )
+    near = _put(
+        library,
+        "near",
+        "Aid convoys",
+        "Aid convoys waited in Gaza; diplomats hope a ceasefire will let aid deliveries through.",
+        ("PLACE", "Gaza"),
+    )
+    named = _put(
+        library,
+        "named",
+        "Blinken travels",
+        "Antony Blinken flew to Tokyo for trade meetings.",
+        ("PERSON", "Antony Blinken"),
+        ("PLACE", "Tokyo"),
+    )
     _put(library, "far", "Marathon record", "A record field of runners started the marathon.")
 
     found = library.related(seed, limit=3)
