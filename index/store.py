@@ -176,13 +176,16 @@ class Store:
         return _stored(row) if row else None
 
     def bodies(self, ids: Sequence[str]) -> dict[str, str]:
-        """Bodies of several articles in one query (for snippets)."""
+        """Bodies of several articles, in as few queries as SQLite allows (for snippets)."""
+        return self._column_by_id("body", ids)
+
+    def _column_by_id(self, column: str, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._conn.execute(
-                f"SELECT id, body FROM articles WHERE id IN ({marks})", tuple(chunk)
+                f"SELECT id, {column} FROM articles WHERE id IN ({marks})", tuple(chunk)
             )
             found.update(rows.fetchall())
         return found
@@ -205,15 +208,7 @@ class Store:
         ]
 
     def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", tuple(chunk)
-            )
-            found.update(rows.fetchall())
-        return found
+        return self._column_by_id("content_hash", ids)
 
     def article_count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])
