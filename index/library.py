@@ -246,8 +246,8 @@ class Library:
             else:
                 results = searcher.search(fast, limit=limit)
             terms = query_terms(parsed, searcher.reader())
-            total = len(results) if results.has_exact_length() else results.estimated_length()
             rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
+            total = _total(results, len(rows), limit)
             bodies = self._store.bodies([f["id"] for f, _, _ in rows]) if snippets else {}
         analyzer = self._index.schema["body"].analyzer
         hits = []
@@ -388,3 +388,11 @@ class Library:
         full = storage_error(error, where)
         if full is not None:
             raise full from error
+
+
+def _total(results: Any, shown: int, limit: int) -> int:
+    """How many articles match: exact when Whoosh knows it or when the page was not full
+    (a phrase query's estimate can be larger than what really matches)."""
+    if results.has_exact_length() or shown < limit:
+        return shown if shown < limit else len(results)
+    return int(results.estimated_length())

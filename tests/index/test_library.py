@@ -126,3 +126,8 @@ def test_hit_terms_cover_every_word_and_phrase_but_not_negated_ones(library: Lib
     assert set(library.search("tony campaign").terms) == {"toni", "campaign"}
     assert set(library.search('"election campaign"').terms) == {"elect", "campaign"}
     assert set(library.search("election NOT shares").terms) == {"elect"}
+
+
+def test_total_is_exact_when_the_page_is_not_full(library: Library) -> None:
+    result = library.search('"election campaign"')
+    assert result.total == len(result.hits) == 1
