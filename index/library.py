@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from datetime import datetime, time
 from typing import Any, Literal
 
@@ -27,7 +28,7 @@ from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 from index.query import QueryReader, query_terms
 from index.related import related as find_related
-from index.safewrite import abandon, storage_error
+from index.safewrite import abandon, clean_uncommitted, storage_error
 from index.schema import ENTITY_FIELDS, build_schema, day_number, entity_key
 from index.snippets import snippet
 from index.store import Store, StoredArticle
@@ -167,6 +168,7 @@ class Library:
         self._index = self._open_index(storage)
         self._queries = QueryReader(self._index.schema, now=now)
         self._searcher: Searcher | None = None
+        self._swept = False
 
     @classmethod
     def open(cls, paths: LibraryPaths, **kwargs: Any) -> Library:
@@ -318,10 +320,27 @@ class Library:
     # Writing ----------------------------------------------------------------
 
     def writer(self) -> IndexWriter:
+        """A Whoosh writer; the first one in this process sweeps what killed writers left."""
+        if not self._swept:
+            self._sweep()
         try:
             return self._index.writer(limitmb=WRITER_MB)
         except windex.LockError as error:
             raise StorageError("the search index is locked by another writer") from error
+
+    def _sweep(self) -> None:
+        """Delete files the committed table of contents does not name (a temporary TOC,
+        a half-written segment of a SIGKILLed ``add``), under Whoosh's write lock so that
+        no live writer's files are taken for leftovers."""
+        self._swept = True
+        lock = self._storage.lock(f"{INDEX_NAME}_WRITELOCK")
+        if not lock.acquire(False):
+            return
+        try:
+            with suppress(Exception):
+                clean_uncommitted(self._storage, INDEX_NAME)
+        finally:
+            lock.release()
 
     def put(
         self,

@@ -131,3 +131,23 @@ def test_hit_terms_cover_every_word_and_phrase_but_not_negated_ones(library: Lib
 def test_total_is_exact_when_the_page_is_not_full(library: Library) -> None:
     result = library.search('"election campaign"')
     assert result.total == len(result.hits) == 1
+
+
+def test_first_writer_sweeps_files_a_killed_writer_left(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from index.paths import LibraryPaths
+
+    paths = LibraryPaths(tmp_path).ensure()
+    first = Library.open(paths)
+    first.put([(_article("a", "First", "one body"), Analysis())])
+    first.close()
+    leftovers = [
+        paths.index_dir / "_articles_9.toc.1795643502.5420003",
+        paths.index_dir / "articles_deadbeefdeadbeef.trm",
+    ]
+    for leftover in leftovers:
+        leftover.write_bytes(b"half written")
+    second = Library.open(paths)
+    second.put([(_article("b", "Second", "two body"), Analysis())])
+    assert not any(leftover.exists() for leftover in leftovers)
+    assert second.count() == 2
+    second.close()
