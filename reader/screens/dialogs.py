@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+_Result = TypeVar("_Result")
 CANCEL = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 _RANGE = re.compile(r"^\s*(\S+)\s*(?:\.\.|to|–|-\s)\s*(\S+)\s*$")
 
@@ -30,10 +31,26 @@ def date_clause(text: str, *, mentioned: bool) -> str:
     return f"{field}:{text}" if " " not in text else f"{field}:[{text}]"
 
 
-class DateFilterDialog(ModalScreen[str | None]):
-    """Ask for a date or range; returns the query clause to add."""
+class _FormDialog(ModalScreen[_Result]):
+    """A form with Save/OK (``#ok``) and Cancel buttons; subclasses say what ``_done`` returns."""
 
     BINDINGS = CANCEL
+
+    def _done(self) -> None:
+        raise NotImplementedError
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._done()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DateFilterDialog(_FormDialog[str | None]):
+    """Ask for a date or range; returns the query clause to add."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -59,24 +76,13 @@ class DateFilterDialog(ModalScreen[str | None]):
     def on_input_submitted(self) -> None:
         self._done()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._done()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 def split_tags(text: str) -> list[str]:
     return [tag.strip().lstrip("#") for tag in re.split(r"[,\s]+", text) if tag.strip("# ")]
 
 
-class BookmarkDialog(ModalScreen[tuple[str, list[str]] | None]):
+class BookmarkDialog(_FormDialog[tuple[str, list[str]] | None]):
     """A passage's note and tags; returns ``(note, tags)`` or None when cancelled."""
-
-    BINDINGS = CANCEL
 
     def __init__(
         self, quote: str, *, note: str = "", tags: tuple[str, ...] = (), title: str = "Bookmark"
@@ -110,15 +116,6 @@ class BookmarkDialog(ModalScreen[tuple[str, list[str]] | None]):
         note = self.query_one("#note", Input).value
         tags = split_tags(self.query_one("#tags", Input).value)
         self.dismiss((note, tags))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._done()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmDialog(ModalScreen[bool]):
