@@ -11,11 +11,10 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, Literal
 
 from whoosh import index as windex
-from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index
 from whoosh.reading import SegmentReader
@@ -26,6 +25,7 @@ from index import whoosh_buffers
 from index.errors import QueryError, StorageError
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
+from index.plan import TopHits, plan
 from index.query import QueryReader, query_terms
 from index.related import related as find_related
 from index.safewrite import abandon, clean_uncommitted, storage_error
@@ -94,37 +94,6 @@ def index_storage(paths: LibraryPaths) -> FileStorage:
     fast as with the copy.
     """
     return FileStorage(str(paths.index_dir), supports_mmap=True)
-
-
-def by_day(query: wq.Query) -> wq.Query:
-    """``query`` with whole-day ``published`` ranges answered by the ``day`` field.
-
-    ``published`` is indexed to the microsecond in eight precision tiers, so a
-    month's range expands to hundreds of terms per segment (80 ms at 20,000
-    articles); the same range over day numbers is a handful of terms. Ranges
-    with a time of day other than whole days keep using ``published``.
-    """
-    if isinstance(query, wq.DateRange) and query.fieldname == "published":
-        start, end = query.startdate, query.enddate
-        whole_start = start is None or (start.time() == time.min and not query.startexcl)
-        whole_end = end is None or (end.time() >= _END_OF_DAY and not query.endexcl)
-        if whole_start and whole_end:
-            return wq.NumericRange(
-                "day",
-                day_number(start.date()) if start is not None else None,
-                day_number(end.date()) if end is not None else None,
-                boost=query.boost,
-                constantscore=query.constantscore,
-            )
-        return query
-    if isinstance(query, wq.Not):
-        return wq.Not(by_day(query.query), boost=query.boost)
-    if query.is_leaf():
-        return query
-    return query.apply(by_day)
-
-
-_END_OF_DAY = time(23, 59, 59)
 
 
 WRITER_MB = 64
@@ -242,13 +211,16 @@ class Library:
         parsed = self._queries.parse(text)
         with self._lock:
             searcher = self.searcher()
-            fast = by_day(parsed) if "day" in searcher.schema else parsed
+            fast = plan(parsed, searcher.schema)
             if sort == "date":
                 results = searcher.search(fast, limit=limit, sortedby="published", reverse=True)
             else:
-                results = searcher.search(fast, limit=limit)
+                collector = TopHits(limit=limit)
+                searcher.search_with_collector(fast, collector)
+                results = collector.results()
             terms = query_terms(parsed, searcher.reader())
             rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
+            exact = results.has_exact_length() or len(rows) < limit
             total = _total(results, len(rows), limit)
             bodies = self._store.bodies([f["id"] for f, _, _ in rows]) if snippets else {}
         analyzer = self._index.schema["body"].analyzer
@@ -271,7 +243,11 @@ class Library:
                 )
             )
         return SearchResult(
-            query=text, hits=tuple(hits), total=int(total), terms=tuple(sorted(terms))
+            query=text,
+            hits=tuple(hits),
+            total=int(total),
+            terms=tuple(sorted(terms)),
+            exact=exact,
         )
 
     def recent(self, *, limit: int = 100, offset: int = 0) -> list[Hit]:

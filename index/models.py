@@ -121,6 +121,9 @@ class SearchResult:
     total: int
     terms: tuple[str, ...] = ()
     """The query's positive terms, lower-cased, for highlighting in an article body."""
+    exact: bool = True
+    """Whether ``total`` counts every match; if not (the search skipped blocks of
+    documents that could not make the page), it is an upper bound."""
 
 
 @dataclass(frozen=True, slots=True)

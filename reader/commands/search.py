@@ -37,6 +37,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
             {
                 "query": result.query,
                 "total": result.total,
+                "exact": result.exact,
                 "terms": list(result.terms),
                 "hits": [output.hit_to_dict(hit) for hit in result.hits],
             }
@@ -53,5 +54,6 @@ def run(args: argparse.Namespace, services: Services) -> int:
         )
         output.stdout.print(f"  {output.marked(hit.snippet, hit.spans)}", highlight=False)
     shown = len(result.hits)
-    output.stdout.print(f"[dim]{shown} of {result.total:,} hits[/]", highlight=False)
+    bound = "" if result.exact else "up to "
+    output.stdout.print(f"[dim]{shown} of {bound}{result.total:,} hits[/]", highlight=False)
     return 0

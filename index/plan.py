@@ -1,0 +1,243 @@
+"""Query execution at scale: faster equivalents of what Whoosh's parser builds.
+
+Whoosh answers a query correctly but, at 100,000 articles, slowly in three places
+(measured in ``bench/scale.py``):
+
+* **Date ranges.** ``published`` is indexed to the microsecond in eight precision
+  tiers, so a month expands to hundreds of terms; :func:`plan` answers whole-day
+  ranges from the hidden ``day`` field, and :class:`DayRange` unions that field's
+  postings in one sorted pass instead of Whoosh's array-union matcher, which
+  clears and scans a 2,048-slot array per block of documents (78 ms for a
+  month's range intersected with one word, 4 ms here).
+* **Phrases.** Whoosh checks a phrase with its general span machinery, about
+  40 microseconds per candidate document; :class:`FastPhrase` keeps the same
+  semantics (ordered words, each within ``slop`` positions of the last) with a
+  set look-up per position, and lets the collector skip whole posting blocks
+  that cannot reach the top hits.
+* **Ties.** Whoosh's top-N collector only raises its bar after a document has
+  *beaten* the weakest of the top N, so when every match scores the same
+  (``source:reuters``) it scores all 30,000 of them; :class:`TopHits` raises the
+  bar as soon as the page is full, which lets block-max skipping work.
+
+When blocks are skipped the number of matches is no longer counted: the result
+then carries Whoosh's estimate, an upper bound, and says so.
+"""
+
+from __future__ import annotations
+
+from array import array
+from datetime import time
+from typing import Any
+
+from whoosh import matching
+from whoosh import query as wq
+from whoosh.collectors import TopCollector
+from whoosh.matching import binary
+from whoosh.query.terms import Term
+from whoosh.util import make_binary_tree
+from whoosh.util.numeric import tiered_ranges
+
+from index.schema import day_number
+
+_END_OF_DAY = time(23, 59, 59)
+
+
+def plan(query: wq.Query, schema: Any) -> wq.Query:
+    """``query`` rewritten into faster equivalents that match the same documents."""
+    if isinstance(query, wq.DateRange) and query.fieldname == "published" and "day" in schema:
+        return _day_range(query)
+    if isinstance(query, wq.Phrase) and type(query) is wq.Phrase:
+        return FastPhrase(
+            query.fieldname,
+            query.words,
+            slop=query.slop,
+            boost=query.boost,
+            char_ranges=query.char_ranges,
+        )
+    if isinstance(query, wq.Not):
+        return wq.Not(plan(query.query, schema), boost=query.boost)
+    if query.is_leaf():
+        return query
+    return query.apply(lambda child: plan(child, schema))
+
+
+def _day_range(query: wq.DateRange) -> wq.Query:
+    """Whole-day ``published`` ranges as a :class:`DayRange`; others unchanged."""
+    start, end = query.startdate, query.enddate
+    whole_start = start is None or (start.time() == time.min and not query.startexcl)
+    whole_end = end is None or (end.time() >= _END_OF_DAY and not query.endexcl)
+    if not (whole_start and whole_end):
+        return query
+    return DayRange(
+        "day",
+        day_number(start.date()) if start is not None else None,
+        day_number(end.date()) if end is not None else None,
+        boost=query.boost,
+    )
+
+
+class DayRange(wq.NumericRange):  # type: ignore[misc]
+    """A constant-score range over the ``day`` field, its postings unioned in one pass."""
+
+    def __init__(self, fieldname: str, start: int | None, end: int | None, boost: float = 1.0):
+        super().__init__(fieldname, start, end, boost=boost, constantscore=True)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        reader = searcher.reader()
+        field = reader.schema[self.fieldname]
+        start = field.prepare_number(self.start) if self.start is not None else None
+        end = field.prepare_number(self.end) if self.end is not None else None
+        to_bytes = field.sortable_to_bytes
+        ids: set[int] = set()
+        tiers = tiered_ranges(
+            field.numtype, field.bits, field.signed, start, end, field.shift_step, False, False
+        )
+        for low, high, shift in tiers:
+            low_bytes, high_bytes = to_bytes(low, shift), to_bytes(high, shift)
+            for _, text in reader.terms_from(self.fieldname, low_bytes):
+                if text > high_bytes:
+                    break
+                ids.update(reader.postings(self.fieldname, text).all_ids())
+        if not ids:
+            return matching.NullMatcher()
+        return matching.ListMatcher(array("I", sorted(ids)), all_weights=self.boost)
+
+
+class FastPhrase(wq.Phrase):  # type: ignore[misc]
+    """Whoosh's ``Phrase``, checked with position sets and block-max friendly."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        fieldname = self.fieldname
+        if fieldname not in searcher.schema:
+            return matching.NullMatcher()
+        field = searcher.schema[fieldname]
+        if not field.format or not field.format.supports("positions"):
+            raise wq.QueryError(f"Phrase search: {fieldname!r} field has no positions")
+        reader = searcher.reader()
+        words = []
+        for word in self.words:
+            try:
+                word = field.to_bytes(word)
+            except ValueError:
+                return matching.NullMatcher()
+            if (fieldname, word) not in reader:
+                return matching.NullMatcher()
+            words.append(word)
+        matchers = [Term(fieldname, word).matcher(searcher, context) for word in words]
+        found: Any = matchers[0] if len(matchers) == 1 else PhraseMatcher(matchers, self.slop)
+        if self.boost != 1.0:
+            found = matching.WrappingMatcher(found, boost=self.boost)
+        return found
+
+
+class PhraseMatcher(matching.WrappingMatcher):  # type: ignore[misc]
+    """The documents where the words occur in order, each within ``slop`` positions
+    of the one before (Whoosh's ``SpanNear2`` semantics with ``mindist=1``).
+
+    Scores like Whoosh's phrase (the sum of the words' scores), and passes block
+    quality through, so a top-N collector can skip blocks; after a skip it moves on
+    to the next document that really holds the phrase.
+    """
+
+    def __init__(self, words: list[Any], slop: int) -> None:
+        self._words = words
+        self._slop = slop
+        super().__init__(make_binary_tree(binary.IntersectionMatcher, words))
+        if self.child.is_active():
+            self._find_next()
+
+    def _here(self) -> bool:
+        slop = self._slop
+        ends = set(self._words[0].value_as("positions"))
+        for word in self._words[1:]:
+            positions = word.value_as("positions")
+            if slop == 1:
+                ends = {p for p in positions if p - 1 in ends}
+            else:
+                ends = {p for p in positions if any(0 < p - e <= slop for e in ends)}
+            if not ends:
+                return False
+        return True
+
+    def _find_next(self) -> bool:
+        child = self.child
+        moved = False
+        while child.is_active() and not self._here():
+            moved = bool(child.next()) or moved
+        return moved
+
+    def copy(self) -> PhraseMatcher:
+        return self.__class__([word.copy() for word in self._words], self._slop)
+
+    def replace(self, minquality: float = 0) -> Any:
+        return self if self.is_active() else matching.NullMatcher()
+
+    def next(self) -> bool:
+        moved = bool(self.child.next())
+        return self._find_next() or moved
+
+    def skip_to(self, docnum: int) -> None:
+        self.child.skip_to(docnum)
+        self._find_next()
+
+    def skip_to_quality(self, minquality: float) -> int:
+        skipped = int(self.child.skip_to_quality(minquality))
+        self._find_next()
+        return skipped
+
+    def all_ids(self) -> Any:
+        while self.is_active():
+            yield self.id()
+            self.next()
+
+
+class TopHits(TopCollector):  # type: ignore[misc]
+    """Whoosh's top-N collector with the bar raised as soon as the page is full,
+    and an honest account of whether every match was counted (``exact``)."""
+
+    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
+        super().prepare(top_searcher, q, context)
+        self.exact = True
+
+    def _collect(self, global_docnum: int, score: float) -> Any:
+        key = super()._collect(global_docnum, score)
+        if len(self.items) >= self.limit:
+            self.minscore = self.items[0][0]
+        return key
+
+    def computes_count(self) -> bool:
+        return bool(getattr(self, "exact", True))
+
+    def matches(self) -> Any:
+        """Whoosh's loop, noting when a block skip or a quality-driven replacement
+        may have passed over matching documents (the count is then not exact)."""
+        minscore = self.minscore
+        matcher: Any = self.matcher  # type: ignore[has-type]  # set by set_subsearcher
+        usequality = self._use_block_quality()
+        replace = self.replace
+        countdown = 0
+        check = True
+        while matcher.is_active():
+            if replace:
+                if countdown == 0 or self.minscore != minscore:
+                    replaced = matcher.replace(minscore or 0)
+                    if minscore and replaced is not matcher:
+                        self.exact = False
+                    self.matcher = matcher = replaced
+                    if not matcher.is_active():
+                        break
+                    usequality = self._use_block_quality()
+                    countdown = self.replace
+                    if self.minscore != minscore:
+                        check = True
+                        minscore = self.minscore
+                countdown -= 1
+            if usequality and check and minscore is not None:
+                skipped = matcher.skip_to_quality(minscore)
+                if skipped:
+                    self.exact = False
+                    self.skipped_times += skipped
+                if not matcher.is_active():
+                    break
+            yield matcher.id()
+            check = matcher.next()
