@@ -17,6 +17,7 @@ from reader import keys
 from reader.backend import Backend
 from reader.config import Config, load_config
 from reader.context import Services
+from reader.heap import release_heap
 
 REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -128,6 +129,7 @@ class NewsReaderApp(App[int]):
             self.backend.call(self.services.close)
         finally:
             self.backend.close()
+            release_heap()
 
 
 def _start_resource_tracker() -> None:

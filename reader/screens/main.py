@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
 from index.schema import ENTITY_FIELDS
 from reader import keys
+from reader.heap import settle_heap
 from reader.screens import jobs
 from reader.screens.messages import (
     ArticleLoaded,
@@ -106,6 +107,7 @@ class MainScreen(jobs.Jobs, Screen[None]):
         self.query_one(RelatedList).show_message("open an article")
         self.query_one("#sidebar").display = self.app_config.sidebar
         self.query_one(ArticleList).focus()
+        settle_heap()
         self.start()
         self.set_interval(POLL_SECONDS, self._poll_library)
 
@@ -204,7 +206,8 @@ class MainScreen(jobs.Jobs, Screen[None]):
         bar.set_error(None)
         shown = "newest" if self.sort == "date" else "relevance"
         noun = "hit" if result.total == 1 else "hits"
-        bar.set_status(f"{result.total:,} {noun} · {shown}")
+        bound = "" if result.exact else "up to "
+        bar.set_status(f"{bound}{result.total:,} {noun} · {shown}")
         article_list = self.query_one(ArticleList)
         shown = [hit.id for hit in article_list.hits]
         if self._extending and shown == [hit.id for hit in result.hits[: len(shown)]]:
