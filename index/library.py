@@ -21,7 +21,7 @@ from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from index import whoosh_buffers
+from index import bulk, whoosh_buffers
 from index.errors import QueryError, StorageError
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
@@ -212,16 +212,24 @@ class Library:
         with self._lock:
             searcher = self.searcher()
             fast = plan(parsed, searcher.schema)
-            if sort == "date":
-                results = searcher.search(fast, limit=limit, sortedby="published", reverse=True)
+            page = bulk.top(searcher, fast, limit) if sort == "relevance" else None
+            if page is not None:
+                rows = [
+                    (searcher.stored_fields(docnum), score, rank)
+                    for rank, (score, docnum) in enumerate(page.hits)
+                ]
+                exact, total = page.exact, page.total
             else:
-                collector = TopHits(limit=limit)
-                searcher.search_with_collector(fast, collector)
-                results = collector.results()
+                if sort == "date":
+                    results = searcher.search(fast, limit=limit, sortedby="published", reverse=True)
+                else:
+                    collector = TopHits(limit=limit)
+                    searcher.search_with_collector(fast, collector)
+                    results = collector.results()
+                rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
+                exact = results.has_exact_length() or len(rows) < limit
+                total = _total(results, len(rows), limit)
             terms = query_terms(parsed, searcher.reader())
-            rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
-            exact = results.has_exact_length() or len(rows) < limit
-            total = _total(results, len(rows), limit)
             bodies = self._store.bodies([f["id"] for f, _, _ in rows]) if snippets else {}
         analyzer = self._index.schema["body"].analyzer
         hits = []

@@ -195,6 +195,12 @@ class TopHits(TopCollector):  # type: ignore[misc]
     """Whoosh's top-N collector with the bar raised as soon as the page is full,
     and an honest account of whether every match was counted (``exact``)."""
 
+    def __init__(self, limit: int = 10) -> None:
+        # replace=0: Whoosh's matcher replacement drops the parts of an OR that could
+        # not reach the page on their own, and so under-scores documents matching
+        # several of them (tests/index/test_plan.py shows it); block skipping is kept.
+        super().__init__(limit=limit, replace=0)
+
     def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
         super().prepare(top_searcher, q, context)
         self.exact = True
@@ -209,30 +215,17 @@ class TopHits(TopCollector):  # type: ignore[misc]
         return bool(getattr(self, "exact", True))
 
     def matches(self) -> Any:
-        """Whoosh's loop, noting when a block skip or a quality-driven replacement
-        may have passed over matching documents (the count is then not exact)."""
+        """Whoosh's loop without matcher replacement, noting when a block skip may have
+        passed over matching documents (the count is then not exact)."""
         minscore = self.minscore
-        matcher: Any = self.matcher  # type: ignore[has-type]  # set by set_subsearcher
+        matcher: Any = self.matcher  # set by Collector.set_subsearcher
         usequality = self._use_block_quality()
-        replace = self.replace
-        countdown = 0
         check = True
         while matcher.is_active():
-            if replace:
-                if countdown == 0 or self.minscore != minscore:
-                    replaced = matcher.replace(minscore or 0)
-                    if minscore and replaced is not matcher:
-                        self.exact = False
-                    self.matcher = matcher = replaced
-                    if not matcher.is_active():
-                        break
-                    usequality = self._use_block_quality()
-                    countdown = self.replace
-                    if self.minscore != minscore:
-                        check = True
-                        minscore = self.minscore
-                countdown -= 1
-            if usequality and check and minscore is not None:
+            if self.minscore != minscore:
+                minscore = self.minscore
+                check = True
+            if usequality and check and minscore:
                 skipped = matcher.skip_to_quality(minscore)
                 if skipped:
                     self.exact = False
