@@ -266,20 +266,7 @@ class Library:
         """
         with self._lock:
             rows = self._store.recent(limit=max(0, limit), offset=max(0, offset))
-        return [
-            Hit(
-                id=row.id,
-                title=row.title,
-                published=row.published,
-                source=row.source,
-                path=row.path,
-                url=row.url,
-                score=0.0,
-                snippet="",
-                rank=offset + number,
-            )
-            for number, row in enumerate(rows)
-        ]
+        return [Hit.listed(row, rank=offset + number) for number, row in enumerate(rows)]
 
     def related(self, article_id: str, *, limit: int = 5) -> list[Related]:
         """Articles related to ``article_id`` (shared entities + more-like-this), with reasons."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 EntityLabel = Literal["PERSON", "ORG", "PLACE", "NORP", "DATE", "NUMBER"]
 ENTITY_LABELS: tuple[EntityLabel, ...] = ("PERSON", "ORG", "PLACE", "NORP", "DATE", "NUMBER")
@@ -110,6 +110,38 @@ class Hit:
     spans: tuple[tuple[int, int], ...] = ()
     """Where the query terms are in ``snippet``."""
     rank: int = 0
+
+    @classmethod
+    def listed(cls, item: Listed, *, rank: int = 0) -> Hit:
+        """A row of the article list, with no query: from an article or a store row."""
+        return cls(
+            id=item.id,
+            title=item.title,
+            published=item.published,
+            source=item.source,
+            path=item.path,
+            url=item.url,
+            score=0.0,
+            snippet="",
+            rank=rank,
+        )
+
+
+class Listed(Protocol):
+    """What a list row needs: an ``Article`` has it, and so does a store row."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def published(self) -> datetime | None: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def url(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

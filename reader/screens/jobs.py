@@ -50,20 +50,6 @@ def _cancelled() -> bool:
     return get_current_worker().is_cancelled
 
 
-def _as_hit(stored: Any) -> Hit:
-    article = stored.article
-    return Hit(
-        id=article.id,
-        title=article.title,
-        published=article.published,
-        source=article.source,
-        path=article.path,
-        url=article.url,
-        score=0.0,
-        snippet="",
-    )
-
-
 class Jobs:
     """Mixin for the main screen: starts workers that post messages to it."""
 
@@ -249,7 +235,7 @@ class Jobs:
                 if any(record.path == root or record.path.startswith(root + "/") for root in roots):
                     ids.extend(record.article_ids)
             found = (library.article(i) for i in ids[:SHOWN_AFTER_ADD])
-            hits = [_as_hit(stored) for stored in found if stored is not None]
+            hits = [Hit.listed(stored.article) for stored in found if stored is not None]
             return sorted(
                 hits, key=lambda h: h.published.isoformat() if h.published else "", reverse=True
             )
