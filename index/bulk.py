@@ -22,7 +22,7 @@ from __future__ import annotations
 import heapq
 import weakref
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -71,6 +71,20 @@ def top(searcher: Any, query: wq.Query, limit: int) -> Page | None:
     except Unsupported:
         return None
     return Page(_best(scores, limit), len(scores), True)
+
+
+def postings(searcher: Any, fieldname: str, text: str) -> Iterator[tuple[int, Any, Any, bytes]]:
+    """A term's postings a segment at a time: ``(offset, ids, weights, lengths)``, where
+    ``lengths[id]`` is the document's field-length byte (``byte_to_length`` decodes it)."""
+    weighting = searcher.weighting
+    for sub, offset in searcher.leaf_searchers():
+        segment = _Segment(sub, offset, weighting)
+        reader = segment.reader
+        btext = reader.schema[fieldname].to_bytes(text)
+        if (fieldname, btext) not in reader:
+            continue
+        ids, weights, _ = segment._postings(fieldname, btext, values=False)
+        yield offset, ids, weights, segment._lengths(fieldname)
 
 
 def _best(scores: Scores, limit: int) -> list[tuple[float, int]]:

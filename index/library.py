@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from whoosh import index as windex
@@ -184,6 +185,7 @@ class Library:
                 try:
                     self._index = self._index.refresh()
                     self._searcher = self._index.searcher()
+                    _remember_term_statistics(self._searcher.reader())
                 except Exception as error:  # truncated or missing segment files
                     raise StorageError(_damaged_index(error)) from error
             return self._searcher
@@ -378,6 +380,20 @@ class Library:
         full = storage_error(error, where)
         if full is not None:
             raise full from error
+
+
+TERM_STATISTICS = 100_000
+"""Term frequencies remembered per searcher (a few MB)."""
+
+
+def _remember_term_statistics(reader: Any) -> None:
+    """Cache a reader's per-term frequencies: its segments never change, and related
+    items ask for the same common words article after article, each a hash look-up in
+    every segment (20 at 100,000 articles)."""
+    for name in ("frequency", "doc_frequency"):
+        method = getattr(reader, name, None)
+        if method is not None:
+            setattr(reader, name, lru_cache(maxsize=TERM_STATISTICS)(method))
 
 
 def _total(results: Any, shown: int, limit: int) -> int:

@@ -56,3 +56,19 @@ def test_related_blends_entities_and_terms_and_says_why() -> None:
 
 def test_related_of_unknown_article_is_empty() -> None:
     assert Library.in_memory().related("nope") == []
+
+
+def test_copies_of_one_story_are_listed_once_and_never_the_open_one() -> None:
+    library = Library.in_memory()
+    body = "Antony Blinken pressed for a ceasefire and aid deliveries in Gaza."
+    seed = _put(library, "seed", "Ceasefire talks", body, ("PLACE", "Gaza"))
+    _put(library, "same", "Ceasefire  talks", body + " Wire copy.", ("PLACE", "Gaza"))
+    first = _put(library, "copy1", "Aid convoys", body + " Convoys wait.", ("PLACE", "Gaza"))
+    second = _put(library, "copy2", "aid convoys", body + " Convoys wait.", ("PLACE", "Gaza"))
+    other = _put(library, "other", "Gaza talks", "Talks on Gaza aid resumed.", ("PLACE", "Gaza"))
+
+    found = [item.id for item in library.related(seed, limit=5)]
+    assert stable_id("same") not in found
+    assert (first in found) != (second in found)
+    assert other in found
+    assert len(found) == 2
