@@ -36,7 +36,7 @@ from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from index.plan import DayRange, FastPhrase
+from index.plan import Blended, DayRange, FastPhrase
 
 Scores = dict[int, float]
 
@@ -194,6 +194,8 @@ class _Segment:
         kind = type(query)
         if kind is wq.Term:
             return self.term(query.fieldname, query.text, query.boost)
+        if kind is Blended:
+            return self._boosted(self._blended(query), query)
         if kind is wq.Or:
             if query.scale is not None or query.minmatch:
                 raise Unsupported
@@ -219,6 +221,15 @@ class _Segment:
         if boost != 1.0 and len(query.subqueries) > 1:
             return {doc: score * boost for doc, score in scores.items()}
         return scores
+
+    def _blended(self, query: Blended) -> Scores:
+        total: Scores = {}
+        get = total.get
+        for term in query.subqueries:
+            found = self.term(term.fieldname, term.text, term.boost, idf=query.idf)
+            for doc, score in found.items():
+                total[doc] = get(doc, 0.0) + score
+        return total
 
     def _union(self, queries: list[wq.Query]) -> Scores:
         if any(type(q) is wq.Not for q in queries):
@@ -260,7 +271,7 @@ class _Segment:
 
     # Leaves ---------------------------------------------------------------------------------
 
-    def term(self, fieldname: str, text: Any, boost: float) -> Scores:
+    def term(self, fieldname: str, text: Any, boost: float, idf: float | None = None) -> Scores:
         schema = self.reader.schema
         field = schema[fieldname] if fieldname in schema.names() else None
         if field is None:
@@ -274,11 +285,20 @@ class _Segment:
         if (fieldname, btext) not in self.reader:
             return {}
         ids, weights, _ = self._postings(fieldname, btext, values=False)
-        return self._bm25(fieldname, btext, ids, weights, boost)
+        return self._bm25(fieldname, btext, ids, weights, boost, idf)
 
-    def _bm25(self, fieldname: str, btext: bytes, ids: Any, weights: Any, boost: float) -> Scores:
+    def _bm25(
+        self,
+        fieldname: str,
+        btext: bytes,
+        ids: Any,
+        weights: Any,
+        boost: float,
+        idf: float | None = None,
+    ) -> Scores:
         scorer = self.weighting.scorer(self.searcher, fieldname, btext)
-        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        avgfl, b, k1 = scorer.avgfl, scorer.B, scorer.K1
+        idf = scorer.idf if idf is None else idf
         norm = [k1 * ((1 - b) + b * byte_to_length(n or 1) / avgfl) for n in range(256)]
         lengths = self._lengths(fieldname)
         k1p = k1 + 1

@@ -213,7 +213,7 @@ class Library:
         parsed = self._queries.parse(text)
         with self._lock:
             searcher = self.searcher()
-            fast = plan(parsed, searcher.schema)
+            fast = plan(parsed, searcher.schema, searcher)
             page = bulk.top(searcher, fast, limit) if sort == "relevance" else None
             if page is not None:
                 rows = [
@@ -231,7 +231,7 @@ class Library:
                 rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
                 exact = results.has_exact_length() or len(rows) < limit
                 total = _total(results, len(rows), limit)
-            terms = query_terms(parsed, searcher.reader())
+            terms = query_terms(fast, searcher.reader())
             bodies = self._store.bodies([f["id"] for f, _, _ in rows]) if snippets else {}
         analyzer = self._index.schema["body"].analyzer
         hits = []

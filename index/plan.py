@@ -25,15 +25,17 @@ then carries Whoosh's estimate, an upper bound, and says so.
 
 from __future__ import annotations
 
+import math
 from array import array
 from datetime import time
 from typing import Any
 
-from whoosh import matching
+from whoosh import fields, matching
 from whoosh import query as wq
 from whoosh.collectors import TopCollector
 from whoosh.matching import binary
 from whoosh.query.terms import Term
+from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import tiered_ranges
 
@@ -42,8 +44,12 @@ from index.schema import day_number
 _END_OF_DAY = time(23, 59, 59)
 
 
-def plan(query: wq.Query, schema: Any) -> wq.Query:
-    """``query`` rewritten into faster equivalents that match the same documents."""
+def plan(query: wq.Query, schema: Any, searcher: Any = None) -> wq.Query:
+    """``query`` rewritten into faster equivalents that match the same documents.
+
+    Given the ``searcher``, prefix, wildcard and fuzzy terms are also expanded, once
+    for the whole index, into an OR of the words they stand for (see :func:`_expand`).
+    """
     if isinstance(query, wq.DateRange) and query.fieldname == "published" and "day" in schema:
         return _day_range(query)
     if isinstance(query, wq.Phrase) and type(query) is wq.Phrase:
@@ -54,11 +60,100 @@ def plan(query: wq.Query, schema: Any) -> wq.Query:
             boost=query.boost,
             char_ranges=query.char_ranges,
         )
+    if searcher is not None and type(query) in _EXPANDABLE:
+        return _expand(query, searcher)
     if isinstance(query, wq.Not):
-        return wq.Not(plan(query.query, schema), boost=query.boost)
+        return wq.Not(plan(query.query, schema, searcher), boost=query.boost)
     if query.is_leaf():
         return query
-    return query.apply(lambda child: plan(child, schema))
+    return query.apply(lambda child: plan(child, schema, searcher))
+
+
+_EXPANDABLE = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
+
+MAX_EXPANSION = 512
+"""Words a prefix, wildcard or fuzzy term may stand for before it is left to Whoosh."""
+
+
+def _expand(query: Any, searcher: Any) -> wq.Query:
+    """The words ``query`` stands for in any segment, as a :class:`Blended` OR.
+
+    Whoosh expands such a term again in every segment (20 at 100,000 articles),
+    scores prefixes and wildcards as constants (``gove*`` listed the oldest
+    articles first) and fuzzy variants by their own rarity (a one-off misspelling
+    outranked the word itself). Here the words are found once, segment by segment,
+    and scored as one word would be; a fuzzy variant counts less the further it
+    is from what was typed. With more than ``MAX_EXPANSION`` words the query is
+    left to Whoosh.
+    """
+    field = searcher.schema[query.fieldname]
+    words: set[bytes] = set()
+    for sub, _ in searcher.leaf_searchers():
+        for word in query._btexts(sub.reader()):
+            words.add(word if isinstance(word, bytes) else field.to_bytes(word))
+            if len(words) > MAX_EXPANSION:
+                return query
+    if type(query) is wq.Prefix:
+        words |= _stems_of_prefix(query, searcher)
+    if not words:
+        return wq.NullQuery
+    texts = [field.from_bytes(word) for word in sorted(words)]
+    typed = query.text if isinstance(query, wq.FuzzyTerm) else None
+    terms = [
+        Term(query.fieldname, text, boost=query.boost * _closeness(text, typed)) for text in texts
+    ]
+    frequency = max(searcher.doc_frequency(query.fieldname, word) for word in words)
+    idf = searcher.weighting.idf(searcher, query.fieldname, next(iter(words)))
+    if frequency:
+        count = searcher.doc_count_all()
+        idf = math.log(count / (frequency + 1)) + 1
+    return Blended(terms, idf=idf)
+
+
+STEM_SLACK = 4
+"""How much shorter than a typed prefix a word's stem may be and still be its word."""
+
+
+def _stems_of_prefix(query: wq.Prefix, searcher: Any) -> set[bytes]:
+    """Indexed stems that the typed prefix itself begins with: ``governm*`` is typed
+    towards "government", which the body field holds as "govern"."""
+    field = searcher.schema[query.fieldname]
+    if not isinstance(field, fields.TEXT):
+        return set()
+    text = query.text
+    found = set()
+    for size in range(max(3, len(text) - STEM_SLACK), len(text)):
+        word = field.to_bytes(text[:size])
+        if searcher.doc_frequency(query.fieldname, word):
+            found.add(word)
+    return found
+
+
+def _closeness(word: str, typed: str | None) -> float:
+    """1 for the word typed (or any word of a prefix); less for each edit away from it."""
+    if typed is None:
+        return 1.0
+    edits = int(damerau_levenshtein(word, typed))
+    return 1.0 / (1 + edits)
+
+
+class Blended(wq.Or):  # type: ignore[misc]
+    """An OR of the words one typed term stands for, all scored with one ``idf`` (that of
+    the most common of them, as Lucene's blended rewrite does). Whoosh, if it runs it,
+    scores it as a plain OR."""
+
+    def __init__(self, subqueries: list[wq.Query], boost: float = 1.0, idf: float = 1.0) -> None:
+        super().__init__(subqueries, boost=boost)
+        self.idf = idf
+
+    def apply(self, fn: Any) -> Blended:
+        return Blended([fn(q) for q in self.subqueries], boost=self.boost, idf=self.idf)
+
+    def normalize(self) -> Any:
+        normal = super().normalize()
+        if isinstance(normal, Blended):
+            normal.idf = self.idf
+        return normal
 
 
 def _day_range(query: wq.DateRange) -> wq.Query:

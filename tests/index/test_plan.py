@@ -106,8 +106,9 @@ def test_pages_rank_like_whoosh_and_totals_are_exact_or_upper_bounds(
         ((hit["id"], hit.score, hit.docnum) for hit in everything), key=lambda t: (-t[1], t[2])
     )
     assert truth, "the query should match something"
-    fast = plan(parsed, library.index.schema)
-    assert bulk.top(library.searcher(), fast, 5) is not None, "answered in bulk, not by Whoosh"
+    searcher = library.searcher()
+    fast = plan(parsed, searcher.schema, searcher)
+    assert bulk.top(searcher, fast, 5) is not None, "answered in bulk, not by Whoosh"
     for limit in (1, 5, 20):
         result = library.search(text, limit=limit, snippets=False)
         assert [hit.id for hit in result.hits] == [i for i, _, _ in truth[:limit]]
@@ -133,13 +134,56 @@ def test_sums_are_never_pruned(library: Library, text: str) -> None:
         assert [hit.score for hit in ours.hits] == pytest.approx(full[:limit])
 
 
-@pytest.mark.parametrize("text", ["gaz*", "tarif~", "title:vot*", "mentioned:2024"])
-def test_other_queries_fall_back_to_whoosh(library: Library, text: str) -> None:
+def test_other_queries_fall_back_to_whoosh(library: Library) -> None:
+    parsed = library._queries.parse("mentioned:2024")
+    searcher = library.searcher()
+    assert bulk.top(searcher, plan(parsed, searcher.schema, searcher), 5) is None
+    result = library.search("mentioned:2024", limit=5, snippets=False)
+    assert result.total == len(searcher.search(parsed, limit=None))
+
+
+@pytest.mark.parametrize("text", ["gaz*", "tarif~", "title:vot*", "sen?te", "ralley~"])
+def test_expanded_terms_match_what_whoosh_expands(library: Library, text: str) -> None:
     parsed = library._queries.parse(text)
-    assert bulk.top(library.searcher(), plan(parsed, library.index.schema), 5) is None
-    result = library.search(text, limit=5, snippets=False)
-    expected = library.searcher().search(parsed, limit=None)
-    assert result.total == len(expected) or not result.exact
+    searcher = library.searcher()
+    expanded = plan(parsed, searcher.schema, searcher)
+    assert bulk.top(searcher, expanded, 5) is not None, "answered in bulk"
+    expected = _ids(library, parsed)
+    assert expected
+    result = library.search(text, limit=1000, snippets=False)
+    assert {hit.id for hit in result.hits} >= expected
+    assert result.exact and result.total == len(result.hits)
+
+
+def test_a_prefix_reaches_the_stem_of_the_word_being_typed() -> None:
+    lib = Library.in_memory()
+    words = ["The government fell.", "Governing is hard.", "A governor spoke.", "Gardens."]
+    lib.put((Article(id=stable_id(body), title="", body=body), Analysis()) for body in words)
+    found = {hit.id for hit in lib.search("governm*", limit=10).hits}
+    # "government" and "governing" are both indexed as the stem "govern".
+    assert found == {stable_id(words[0]), stable_id(words[1])}
+
+
+def test_a_fuzzy_term_ranks_the_word_typed_above_its_variants() -> None:
+    lib = Library.in_memory()
+    bodies = ["The market rallied.", "A markey opened.", "Marker pens sold.", "Other news."]
+    lib.put((Article(id=stable_id(b), title="", body=b), Analysis()) for b in bodies)
+    hits = lib.search("market~", limit=10).hits
+    assert hits[0].id == stable_id(bodies[0])
+    assert {hit.id for hit in hits} == {stable_id(b) for b in bodies[:3]}
+
+
+def test_too_many_expansions_are_left_to_whoosh(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import plan as plan_module
+
+    monkeypatch.setattr(plan_module, "MAX_EXPANSION", 1)
+    parsed = library._queries.parse("body:*a*")
+    searcher = library.searcher()
+    assert plan(parsed, searcher.schema, searcher) == parsed
+    result = library.search("body:*a*", limit=5, snippets=False)
+    assert result.total == len(searcher.search(parsed, limit=None)) or not result.exact
 
 
 def test_without_the_raw_length_column_the_answers_are_the_same(
