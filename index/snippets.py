@@ -43,13 +43,33 @@ def _matcher(terms: Iterable[str], analyzer: Analyzer) -> Callable[[str], bool]:
     return matches
 
 
+def _candidates(terms: Iterable[str]) -> re.Pattern[str]:
+    """The words of ``text`` (as ``_TOKEN`` splits it) that begin like one of the terms:
+    the regex engine skips the rest, so only these reach Python and the analyzer."""
+    prefixes = sorted({re.escape(term[:PREFIX_CHARS]) for term in terms if term}, reverse=True)
+    return re.compile(
+        r"(?<!\w)(?<!\w\.)(?:" + "|".join(prefixes) + r")\w*(?:\.?\w+)*", re.IGNORECASE
+    )
+
+
+def _spans(text: str, wanted: list[str], analyzer: Analyzer) -> list[tuple[int, int]]:
+    matches = _matcher(wanted, analyzer)
+    spans = []
+    for found in _candidates(wanted).finditer(text):
+        if matches(found.group()):
+            spans.append(found.span())
+            if len(spans) >= MAX_MATCHES:
+                break
+    return spans
+
+
 def term_spans(text: str, terms: Iterable[str], analyzer: Analyzer) -> list[tuple[int, int]]:
     """Character spans in ``text`` of every word that analyses to one of ``terms``."""
-    wanted = list(terms)
+    wanted = [term for term in terms if term]
     if not wanted:
         return []
     matches = _matcher(wanted, analyzer)
-    return [m.span() for m in _TOKEN.finditer(text) if matches(m.group())]
+    return [m.span() for m in _candidates(wanted).finditer(text) if matches(m.group())]
 
 
 def snippet(
@@ -57,15 +77,8 @@ def snippet(
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The window of ``text`` with the most distinct matched words, and the spans in it."""
     text = text[:MAX_SCAN_CHARS]
-    wanted = list(terms)
-    spans: list[tuple[int, int]] = []
-    if wanted:
-        matches = _matcher(wanted, analyzer)
-        for found in _TOKEN.finditer(text):
-            if matches(found.group()):
-                spans.append(found.span())
-                if len(spans) >= MAX_MATCHES:
-                    break
+    wanted = [term for term in terms if term]
+    spans = _spans(text, wanted, analyzer) if wanted else []
     if not spans:
         return _lead(text, size), ()
     start, end = _best_window(text, spans, size)
