@@ -24,6 +24,7 @@ import weakref
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from pickle import loads
 from typing import Any
@@ -299,7 +300,7 @@ class _Segment:
         scorer = self.weighting.scorer(self.searcher, fieldname, btext)
         avgfl, b, k1 = scorer.avgfl, scorer.B, scorer.K1
         idf = scorer.idf if idf is None else idf
-        norm = [k1 * ((1 - b) + b * byte_to_length(n or 1) / avgfl) for n in range(256)]
+        norm = _norms(k1, b, avgfl)
         lengths = self._lengths(fieldname)
         k1p = k1 + 1
         if boost == 1.0:
@@ -438,6 +439,12 @@ class _Segment:
             found = found.ljust(count + 1, b"\0")
             cache[fieldname] = found
         return found
+
+
+@lru_cache(maxsize=64)
+def _norms(k1: float, b: float, average: float) -> list[float]:
+    """BM25's length part for each of the 256 length bytes (per field, per library state)."""
+    return [k1 * ((1 - b) + b * byte_to_length(n or 1) / average) for n in range(256)]
 
 
 def _length_column(reader: Any, fieldname: str) -> bytes | None:

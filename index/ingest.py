@@ -29,11 +29,13 @@ from index.models import Analysis, Article, Progress
 from index.sources import discover, read_path
 from index.store import FileRecord
 
-BATCH_ARTICLES = 5000
-"""Articles per commit. Each commit is a Whoosh segment: 5,000 keeps a
-100,000-article library at 20 segments with no merging (see
+BATCH_ARTICLES = 10_000
+"""Articles per commit. Each commit is a Whoosh segment: 10,000 keeps a
+100,000-article library at 10 segments with no merging (see
 ``library.bounded_merge``), where 1,000 made Whoosh re-merge the index every
-~18 commits."""
+~18 commits. Every search and related look-up pays a little per segment (a
+term look-up, a posting reader): at 20 segments that was a third of a phrase
+search's time."""
 BATCH_SECONDS = 60.0
 """...or fewer when a batch has been filling this long (what an interrupt can lose)."""
 FILE_SECONDS = 60.0

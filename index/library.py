@@ -99,7 +99,7 @@ def index_storage(paths: LibraryPaths) -> FileStorage:
 
 WRITER_MB = 64
 """Whoosh's posting pool before it spills to disk (it counts bytes, Python objects
-take about three times that): bounds the memory of a 5,000-article batch."""
+take about three times that): bounds the memory of a 10,000-article batch."""
 
 MAX_SEGMENTS = 24
 """Index segments tolerated before the smallest are merged (see :func:`bounded_merge`)."""
@@ -112,8 +112,8 @@ def bounded_merge(writer: IndexWriter, segments: list[Any]) -> list[Any]:
     Whoosh's default (MERGE_SMALL) merges erratically at scale: with 1,000-article
     batches it re-merges everything every ~18 commits (a 100,000-article ingest
     merged 0.85 articles per article, each merge costing as much CPU as indexing
-    the articles anew). Here a bulk ingest of 5,000-article batches merges
-    nothing up to 120,000 articles, while many small ``add`` runs (tiny
+    the articles anew). Here a bulk ingest of 10,000-article batches merges
+    nothing up to 240,000 articles, while many small ``add`` runs (tiny
     segments) are folded together cheaply once there are more than
     ``MAX_SEGMENTS``.
     """
