@@ -37,7 +37,7 @@ from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from index.plan import Blended, DayRange, FastPhrase
+from index.plan import Blended, DayRange, FastPhrase, in_order
 
 Scores = dict[int, float]
 
@@ -370,16 +370,7 @@ class _Segment:
             return scores, check_pair
 
         def check(doc: int) -> bool:
-            ends = set(decode(postings[0][doc]))
-            for posting in postings[1:]:
-                positions = decode(posting[doc])
-                if slop == 1:
-                    ends = {p for p in positions if p - 1 in ends}
-                else:
-                    ends = {p for p in positions if any(0 < p - e <= slop for e in ends)}
-                if not ends:
-                    return False
-            return True
+            return in_order((decode(posting[doc]) for posting in postings), slop)
 
         return scores, check
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Iterable
 from datetime import time
 from typing import Any
 
@@ -225,6 +226,21 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
         return found
 
 
+def in_order(positions: Iterable[Iterable[int]], slop: int) -> bool:
+    """Whether words at these positions (one iterable per word, in phrase order) stand
+    in order, each within ``slop`` positions after the one before."""
+    words = iter(positions)
+    ends = set(next(words, ()))
+    for found in words:
+        if slop == 1:
+            ends = {p for p in found if p - 1 in ends}
+        else:
+            ends = {p for p in found if any(0 < p - e <= slop for e in ends)}
+        if not ends:
+            return False
+    return bool(ends)
+
+
 class PhraseMatcher(matching.WrappingMatcher):  # type: ignore[misc]
     """The documents where the words occur in order, each within ``slop`` positions
     of the one before (Whoosh's ``SpanNear2`` semantics with ``mindist=1``).
@@ -242,17 +258,7 @@ class PhraseMatcher(matching.WrappingMatcher):  # type: ignore[misc]
             self._find_next()
 
     def _here(self) -> bool:
-        slop = self._slop
-        ends = set(self._words[0].value_as("positions"))
-        for word in self._words[1:]:
-            positions = word.value_as("positions")
-            if slop == 1:
-                ends = {p for p in positions if p - 1 in ends}
-            else:
-                ends = {p for p in positions if any(0 < p - e <= slop for e in ends)}
-            if not ends:
-                return False
-        return True
+        return in_order([word.value_as("positions") for word in self._words], self._slop)
 
     def _find_next(self) -> bool:
         child = self.child
