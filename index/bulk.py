@@ -20,9 +20,12 @@ candidates, an upper bound, and the page says it is not exact.
 from __future__ import annotations
 
 import heapq
+import threading
 import weakref
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -94,8 +97,13 @@ def _best(scores: Scores, limit: int) -> list[tuple[float, int]]:
         chosen = list(scores.items())
     else:
         bar = heapq.nlargest(limit, scores.values())[-1]
-        chosen = [(doc, score) for doc, score in scores.items() if score >= bar]
-    ranked = sorted(chosen, key=lambda item: (-item[1], item[0]))[:limit]
+        chosen = [(doc, score) for doc, score in scores.items() if score > bar]
+        # Of the documents tied at the bar (all of them, for source:bbc), the first ones.
+        tied = heapq.nsmallest(
+            limit - len(chosen), (doc for doc, score in scores.items() if score == bar)
+        )
+        chosen += [(doc, bar) for doc in tied]
+    ranked = sorted(chosen, key=lambda item: (-item[1], item[0]))
     return [(score, doc) for doc, score in ranked]
 
 
@@ -384,7 +392,24 @@ class _Segment:
     # Storage --------------------------------------------------------------------------------
 
     def _postings(self, fieldname: str, btext: bytes, *, values: bool) -> tuple[Any, Any, Any]:
-        """All of a term's document ids and weights (and raw values), deleted ones left out."""
+        """All of a term's document ids and weights (and raw values), deleted ones left out.
+
+        Long posting lists are remembered (see :class:`_PostingCache`): decoding them
+        is most of a common word's cost, and the same words come back query after
+        query, keystroke after keystroke.
+        """
+        cache = _CACHE.of(self.reader)
+        key = (fieldname, btext)
+        cached: tuple[Any, Any, Any] | None = cache.get(key)
+        if cached is not None and (cached[2] or not values):
+            with suppress(KeyError):  # dropped by another thread meanwhile: still valid
+                cache.move_to_end(key)
+            return cached
+        found = self._read_postings(fieldname, btext, values=values)
+        _CACHE.remember(self.reader, key, found)
+        return found
+
+    def _read_postings(self, fieldname: str, btext: bytes, *, values: bool) -> tuple[Any, Any, Any]:
         matcher = self.reader.postings(fieldname, btext)
         if isinstance(matcher, FilterMatcher):
             matcher = matcher.child
@@ -430,6 +455,47 @@ class _Segment:
             found = found.ljust(count + 1, b"\0")
             cache[fieldname] = found
         return found
+
+
+class _PostingCache:
+    """Decoded posting lists of common words, least recently used first out.
+
+    Per segment reader (a reader never changes; a new searcher brings new readers and
+    the old ones' entries go with them), bounded in all to ``BUDGET`` postings:
+    about 30 MB. Lists shorter than ``SHORTEST`` are cheap to read and not kept.
+    """
+
+    BUDGET = 300_000
+    SHORTEST = 1_000
+
+    def __init__(self) -> None:
+        self._readers: weakref.WeakKeyDictionary[Any, OrderedDict[Any, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def of(self, reader: Any) -> OrderedDict[Any, Any]:
+        with self._lock:
+            found = self._readers.get(reader)
+            if found is None:
+                found = self._readers[reader] = OrderedDict()
+            return found
+
+    def remember(self, reader: Any, key: Any, entry: tuple[Any, Any, Any]) -> None:
+        if len(entry[0]) < self.SHORTEST:
+            return
+        with self._lock:
+            entries = self._readers.setdefault(reader, OrderedDict())
+            entries[key] = entry
+            entries.move_to_end(key)
+            total = sum(len(e[0]) for cached in self._readers.values() for e in cached.values())
+            for cached in list(self._readers.values()):
+                while total > self.BUDGET and cached:
+                    _, dropped = cached.popitem(last=False)
+                    total -= len(dropped[0])
+
+
+_CACHE = _PostingCache()
 
 
 @lru_cache(maxsize=64)

@@ -206,3 +206,24 @@ def test_ties_raise_the_bar_so_blocks_are_skipped(library: Library) -> None:
     first = sorted(hit.docnum for hit in everything)[:5]
     assert [docnum for _, docnum in collector.results().top_n] == first
     assert collector.minscore == pytest.approx(everything[0].score)
+
+
+def test_remembered_postings_never_outlive_a_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoded posting lists are kept per index reader: after an add or a removal the
+    library searches new readers, so what was remembered cannot answer for them."""
+    monkeypatch.setattr(bulk._PostingCache, "SHORTEST", 1)
+    monkeypatch.setattr(bulk._PostingCache, "BUDGET", 3)  # evicts as it goes
+    lib = Library.in_memory()
+    first = [
+        Article(id=stable_id(word), title="", body=f"market {word}")
+        for word in ("opens", "closes", "rallies")
+    ]
+    lib.put((article, Analysis()) for article in first)
+    assert lib.search("market", limit=10).total == 3
+    assert lib.search('"market closes"', limit=10).total == 1
+    lib.put([(Article(id=stable_id("m9"), title="", body="market day"), Analysis())])
+    assert lib.search("market", limit=10).total == 4
+    lib.remove([first[0].id])
+    found = lib.search("market", limit=10)
+    assert found.total == 3 and first[0].id not in {hit.id for hit in found.hits}
+    assert lib.search("market", limit=10).total == 3  # from what is remembered
