@@ -7,7 +7,7 @@ For each N, in one run: build (or reuse) ``bench/out/corpus-N`` with
 id/title/body schema, the time of the Whoosh calls only); run
 ``newsreader --home H add corpus-N`` as a subprocess (its docs/s, its peak RSS
 and that of its whole process tree, sampled from /proc); run it again (the
-no-op re-add); then open the library in this process and time 200 fixed
+no-op re-add); then open the library in a fresh process and time 200 fixed
 queries (generated deterministically from the library's own vocabulary:
 terms, phrases, fields, date ranges, prefixes, fuzzy terms; snippets on, limit
 20), related items for 100 articles, ``recent`` pages of the article list, and
@@ -293,6 +293,24 @@ def measure_reading(home: Path) -> dict[str, Any]:
     }
 
 
+def measure_reading_apart(home: Path) -> dict[str, Any]:
+    """:func:`measure_reading` in a fresh process, as a user's reader or CLI would search.
+
+    In this process the bare-Whoosh baseline has just indexed N texts; timed here,
+    the same 100,000-article library gave a search p95 of 53.6 ms, and 45-46 ms
+    from a fresh process (the one-search-per-query work is the same).
+    """
+    done = subprocess.run(
+        [sys.executable, __file__, "--reading-json", str(home)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if done.returncode != 0:
+        return {"error": done.stderr.strip()[-2000:]}
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
 STARTUP = """
 import time
 started = time.time()
@@ -378,7 +396,7 @@ def measure(n: int, ner: str, *, skip_bare: bool, reuse_library: bool) -> dict[s
     result["index_mb"] = round(folder_bytes(home / "index") / 2**20, 1)
     result["database_mb"] = round((home / "library.sqlite3").stat().st_size / 2**20, 1)
     print(f"[{n:,}] reading", file=sys.stderr)
-    result["reading"] = measure_reading(home)
+    result["reading"] = measure_reading_apart(home)
     result["startup"] = measure_startup(home)
     return result
 
@@ -440,7 +458,11 @@ def main() -> None:
     parser.add_argument(
         "--reading-only", type=Path, metavar="HOME", help="only time reading on a built library"
     )
+    parser.add_argument("--reading-json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.reading_json:
+        print(json.dumps(measure_reading(args.reading_json), default=str))
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     if args.reading_only:
         home = args.reading_only
