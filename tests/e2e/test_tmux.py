@@ -46,27 +46,36 @@ def _sources() -> list[str]:
     return sources
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
+def add_library(home: Path, sources: list[str], *, timeout: float = 300) -> Path:
+    """``newsreader --home HOME add SOURCES``, as a user would build a library."""
     subprocess.run(
-        [str(NEWSREADER), "--home", str(home), "add", *_sources()],
+        [str(NEWSREADER), "--home", str(home), "add", *sources],
         check=True,
         capture_output=True,
-        timeout=300,
+        timeout=timeout,
     )
     return home
+
+
+def launch(name: str, home: Path) -> None:
+    """The reader on ``home`` in a new 120x36 tmux session called ``name``."""
+    # COLUMNS/LINES (set under pytest) would override the pane's real size.
+    command = (
+        f"env -u COLUMNS -u LINES TERM=xterm-256color COLORTERM=truecolor "
+        f"{NEWSREADER} --home {home}"
+    )
+    _tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "36", command)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    return add_library(tmp_path / "home", _sources())
 
 
 @pytest.fixture
 def pane(library: Path) -> Iterator[str]:
     name = f"newsreader-e2e-{os.getpid()}"
-    # COLUMNS/LINES (set under pytest) would override the pane's real size.
-    command = (
-        f"env -u COLUMNS -u LINES TERM=xterm-256color COLORTERM=truecolor "
-        f"{NEWSREADER} --home {library}"
-    )
-    _tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "36", command)
+    launch(name, library)
     try:
         yield name
     finally:

@@ -7,25 +7,17 @@ Bookmarks screen (B): it is there; Enter jumps to it.
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_tmux import NEWSREADER, SEEDS, _tmux, _wait, pytestmark  # noqa: F401
+from test_tmux import SEEDS, _tmux, _wait, add_library, launch, pytestmark  # noqa: F401
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    subprocess.run(
-        [str(NEWSREADER), "--home", str(home), "add", str(SEEDS)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return home
+    return add_library(tmp_path / "home", [str(SEEDS)], timeout=120)
 
 
 @pytest.fixture
@@ -36,11 +28,7 @@ def session(tmp_path: Path) -> Iterator[str]:
 
 
 def _launch(name: str, home: Path) -> None:
-    command = (
-        f"env -u COLUMNS -u LINES TERM=xterm-256color COLORTERM=truecolor "
-        f"{NEWSREADER} --home {home}"
-    )
-    _tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "36", command)
+    launch(name, home)
     _wait(name, lambda s: "articles" in s and " ×" in s)  # list loaded, an article open
 
 
