@@ -140,10 +140,8 @@ def _lazy_phrase_page(segments: list[_Segment], query: wq.Query, limit: int) -> 
             for segment in segments:
                 found = segment.evaluate(part)
                 scores.update({segment.offset + doc: score for doc, score in found.items()})
-            for doc, score in scores.items():
-                certain[doc] = certain.get(doc, 0.0) + score
-        for doc, score in scores.items():
-            bound[doc] = bound.get(doc, 0.0) + score
+            _add(certain, scores)
+        _add(bound, scores)
     order = [(-score, doc) for doc, score in bound.items()]
     heapq.heapify(order)  # best bound first; a heap, as most are never looked at
     page: list[tuple[float, int]] = []  # a min-heap of (score, -docnum)
@@ -170,6 +168,13 @@ def _lazy_phrase_page(segments: list[_Segment], query: wq.Query, limit: int) -> 
     hits = sorted(((score, -negated) for score, negated in page), key=lambda h: (-h[0], h[1]))
     exact = not order
     return Page(hits, matched if exact else len(bound), exact)
+
+
+def _add(total: Scores, more: Scores) -> None:
+    """Add ``more``'s scores into ``total``, document by document."""
+    get = total.get
+    for doc, score in more.items():
+        total[doc] = get(doc, 0.0) + score
 
 
 def _across(offsets: list[int], checks: list[Callable[[int], bool]]) -> Callable[[int], bool]:
@@ -233,11 +238,8 @@ class _Segment:
 
     def _blended(self, query: Blended) -> Scores:
         total: Scores = {}
-        get = total.get
         for term in query.subqueries:
-            found = self.term(term.fieldname, term.text, term.boost, idf=query.idf)
-            for doc, score in found.items():
-                total[doc] = get(doc, 0.0) + score
+            _add(total, self.term(term.fieldname, term.text, term.boost, idf=query.idf))
         return total
 
     def _union(self, queries: list[wq.Query]) -> Scores:
@@ -246,12 +248,10 @@ class _Segment:
         total: Scores = {}
         for q in queries:
             found = self.evaluate(q)
-            if not total:
+            if total:
+                _add(total, found)
+            else:
                 total = found
-                continue
-            get = total.get
-            for doc, score in found.items():
-                total[doc] = get(doc, 0.0) + score
         return total
 
     def _intersection(self, queries: list[wq.Query]) -> Scores:
@@ -324,38 +324,24 @@ class _Segment:
     def phrase_candidates(self, query: FastPhrase) -> tuple[Scores, Callable[[int], bool]]:
         """Documents holding every word, scored as Whoosh scores the phrase, and a check
         that the words really stand in order there."""
-        fieldname = query.fieldname
-        reader = self.reader
-        if fieldname not in reader.schema:
+        words = query.indexed_words(self.reader)
+        if words is None:
             return {}, lambda doc: False
-        field = reader.schema[fieldname]
-        words: list[bytes] = []
-        for word in query.words:
-            try:
-                btext = field.to_bytes(word)
-            except ValueError:
-                return {}, lambda doc: False
-            if (fieldname, btext) not in reader:
-                return {}, lambda doc: False
-            words.append(btext)
-        postings = []
-        weights_of = []
-        first: tuple[Any, Any] = ([], [])
-        for btext in words:
-            ids, weights, values = self._postings(fieldname, btext, values=True)
-            postings.append(dict(zip(ids, values, strict=False)))
-            weights_of.append(dict(zip(ids, weights, strict=False)))
-            if not first[0]:
-                first = (ids, weights)
+        fieldname = query.fieldname
+        field = self.reader.schema[fieldname]
+        read = [self._postings(fieldname, btext, values=True) for btext in words]
+        postings = [dict(zip(ids, values, strict=True)) for ids, _, values in read]
         if len(words) == 1:
-            scores = self._bm25(fieldname, words[0], *first, 1.0)
+            ids, weights, _ = read[0]
+            scores = self._bm25(fieldname, words[0], ids, weights, 1.0)
         else:
-            common = set(postings[0]).intersection(*postings[1:])
-            docs = list(common)
-            parts = [
-                self._bm25(fieldname, btext, docs, [weights[doc] for doc in docs], 1.0)
-                for btext, weights in zip(words, weights_of, strict=False)
-            ]
+            docs = list(set(postings[0]).intersection(*postings[1:]))
+            parts = []
+            for btext, (ids, weights, _) in zip(words, read, strict=True):
+                weight_of = dict(zip(ids, weights, strict=True))
+                parts.append(
+                    self._bm25(fieldname, btext, docs, [weight_of[doc] for doc in docs], 1.0)
+                )
             if len(parts) == 2:
                 one, two = parts
                 scores = {doc: one[doc] + two[doc] for doc in docs}
@@ -383,11 +369,9 @@ class _Segment:
         return scores, check
 
     def _day_ids(self, query: DayRange) -> list[int]:
+        """The segment's documents in the range (``reader.postings`` leaves deleted ones out)."""
         matcher = query.matcher(self.searcher)
-        ids = list(matcher.all_ids()) if matcher.is_active() else []
-        if self.deleted:
-            ids = [doc for doc in ids if doc not in self.deleted]
-        return ids
+        return list(matcher.all_ids()) if matcher.is_active() else []
 
     # Storage --------------------------------------------------------------------------------
 

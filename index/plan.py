@@ -204,26 +204,35 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         fieldname = self.fieldname
-        if fieldname not in searcher.schema:
+        if fieldname in searcher.schema:
+            field = searcher.schema[fieldname]
+            if not field.format or not field.format.supports("positions"):
+                raise wq.QueryError(f"Phrase search: {fieldname!r} field has no positions")
+        words = self.indexed_words(searcher.reader())
+        if words is None:
             return matching.NullMatcher()
-        field = searcher.schema[fieldname]
-        if not field.format or not field.format.supports("positions"):
-            raise wq.QueryError(f"Phrase search: {fieldname!r} field has no positions")
-        reader = searcher.reader()
-        words = []
-        for word in self.words:
-            try:
-                word = field.to_bytes(word)
-            except ValueError:
-                return matching.NullMatcher()
-            if (fieldname, word) not in reader:
-                return matching.NullMatcher()
-            words.append(word)
         matchers = [Term(fieldname, word).matcher(searcher, context) for word in words]
         found: Any = matchers[0] if len(matchers) == 1 else PhraseMatcher(matchers, self.slop)
         if self.boost != 1.0:
             found = matching.WrappingMatcher(found, boost=self.boost)
         return found
+
+    def indexed_words(self, reader: Any) -> list[bytes] | None:
+        """The phrase's words as the reader's terms, or ``None`` if one is not there
+        (then nothing in this segment can match)."""
+        if self.fieldname not in reader.schema:
+            return None
+        field = reader.schema[self.fieldname]
+        words = []
+        for word in self.words:
+            try:
+                text = field.to_bytes(word)
+            except ValueError:
+                return None
+            if (self.fieldname, text) not in reader:
+                return None
+            words.append(text)
+        return words
 
 
 def in_order(positions: Iterable[Iterable[int]], slop: int) -> bool:
