@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.dates import extract_dates
+from index.analysis.dates import extract_dates
 from index.errors import NewsreaderError
 from index.sources import read_path
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.entities import analyse, get_tagger
+from index.analysis.entities import analyse, get_tagger
 from index.models import EntitySpan
 
 LABELS = ("PERSON", "ORG", "PLACE", "NORP")

@@ -25,8 +25,8 @@ from whoosh import fields
 from whoosh.filedb.filestore import FileStorage
 
 from index.errors import SourceError
-from index.ingest import ingest
-from index.library import Library
+from index.home.ingest import ingest
+from index.home.library import Library
 from index.paths import LibraryPaths
 from index.sources import discover, read_path
 

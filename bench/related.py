@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.ingest import ingest
-from index.library import Library
+from index.home.ingest import ingest
+from index.home.library import Library
 from index.paths import LibraryPaths
 
 TOP = 5

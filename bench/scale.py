@@ -43,7 +43,7 @@ from whoosh import fields  # noqa: E402
 from whoosh.filedb.filestore import FileStorage  # noqa: E402
 
 from index.errors import NewsreaderError, SourceError  # noqa: E402
-from index.library import Library  # noqa: E402
+from index.home.library import Library  # noqa: E402
 from index.paths import LibraryPaths  # noqa: E402
 from index.sources import discover, read_path  # noqa: E402
 

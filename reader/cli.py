@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 
 from index.errors import LibraryBusyError, NewsreaderError, QueryError
+from index.home.safewrite import storage_error
 from index.paths import ENV_HOME, resolve_home
-from index.safewrite import storage_error
 from reader import output
 from reader.commands import COMMANDS
 from reader.context import Services

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from index.library import Library
-from index.locking import WriteLock
+from index.home.library import Library
+from index.home.locking import WriteLock
 from index.paths import LibraryPaths
 
 if TYPE_CHECKING:
-    from index.bookmarks import BookmarkStore
+    from index.bookmarks.store import BookmarkStore
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Services:
 
     @cached_property
     def bookmarks(self) -> BookmarkStore:
-        from index.bookmarks import BookmarkStore
+        from index.bookmarks.store import BookmarkStore
 
         store = BookmarkStore(self.paths.ensure().database)
         self._opened.append(store)

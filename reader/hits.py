@@ -1,6 +1,6 @@
 """Where a query hits an article body: phrases as whole spans, other terms word by word.
 
-The core gives the query's analysed terms; ``index.snippets.term_spans`` finds
+The core gives the query's analysed terms; ``index.search.snippets.term_spans`` finds
 them in a body. A quoted phrase ("13 November") should light up where the
 phrase is, not at every "November", so phrases are found as phrases and their
 words are not highlighted on their own.
@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from index.snippets import term_spans
+from index.search.snippets import term_spans
 
 Range = tuple[int, int]
 _OPERATORS = {"and", "or", "not", "to", "andnot", "andmaybe"}

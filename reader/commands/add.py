@@ -14,7 +14,7 @@ from functools import partial
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from index.ingest import IngestReport, ingest
+from index.home.ingest import IngestReport, ingest
 from index.models import Article
 from index.models import Progress as Step
 from reader import output

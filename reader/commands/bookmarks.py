@@ -25,7 +25,7 @@ from typing import Any
 
 from rich.markup import escape
 
-from index.bookmarks import BookmarkStore
+from index.bookmarks.store import BookmarkStore
 from index.codec import iso
 from index.errors import NewsreaderError
 from index.models import Bookmark

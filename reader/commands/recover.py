@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import shlex
 
-from index.recovery import RecoveryReport, recover
+from index.home.recovery import RecoveryReport, recover
 from reader import output
 from reader.context import Services
 

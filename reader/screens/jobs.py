@@ -34,7 +34,7 @@ from reader.screens.messages import (
 )
 
 if TYPE_CHECKING:
-    from index.library import Library
+    from index.home.library import Library
     from reader.app import NewsReaderApp
 
 PAGE = 100
@@ -199,7 +199,7 @@ class Jobs:
 
     def _ingest(self, paths: list[str], *, show: bool) -> None:
         """Add ``paths`` under the write lock (held only while adding); runs in a worker."""
-        from index.ingest import ingest
+        from index.home.ingest import ingest
 
         services = self.app.services
         self.post_message(IngestProgress(Progress(0, None, "waiting for the library lock")))

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
-from index.schema import ENTITY_FIELDS
+from index.search.schema import ENTITY_FIELDS
 from reader import keys
 from reader.heap import settle_heap
 from reader.screens import jobs

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from textual.message import Message
 
-from index.ingest import IngestReport
+from index.home.ingest import IngestReport
+from index.home.store import StoredArticle
 from index.models import Hit, Progress, Related, SearchResult
-from index.store import StoredArticle
 from reader.render import Range
 
 

@@ -23,9 +23,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 
-from index import passages
+from index.analysis import passages
+from index.home.store import StoredArticle
 from index.models import Analysis, DateMention, EntitySpan
-from index.store import StoredArticle
 from reader import keys
 from reader.render import Marks, Range, byline, paragraph_content
 

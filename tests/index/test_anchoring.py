@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from index.anchoring import (
+from index.bookmarks.anchoring import (
     Anchor,
     _myers,
     find_quote,
@@ -198,7 +198,7 @@ def test_a_short_quote_with_a_typo_fixed_in_place_is_found() -> None:
 
 
 def test_fuzzy_match_grows_to_whole_words() -> None:
-    from index.anchoring import locate, make_anchor
+    from index.bookmarks.anchoring import locate, make_anchor
 
     body = "Before. Israel has until 13 November to improve aid delivery to Gaza. After."
     start = body.index("Israel")

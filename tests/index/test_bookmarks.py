@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index.bookmark_formats import markdown
-from index.bookmarks import BookmarkStore, clean_tags
+from index.bookmarks.formats import markdown
+from index.bookmarks.store import BookmarkStore, clean_tags
 from index.errors import NewsreaderError
-from index.library import Library
+from index.home.library import Library
 from index.models import Analysis, Article, Bookmark, stable_id
 from index.paths import resolve_home
 

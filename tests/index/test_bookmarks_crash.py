@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from index.bookmarks import BookmarkStore
+from index.bookmarks.store import BookmarkStore
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = 30
@@ -28,7 +28,7 @@ BATCH = 20
 
 CHILD = f"""
 import random, sys
-from index.bookmarks import BookmarkStore
+from index.bookmarks.store import BookmarkStore
 from index.models import Article
 
 body = " ".join(f"Sentence number {{i}} of the article, with some words." for i in range(400))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from index.dates import extract_dates
+from index.analysis.dates import extract_dates
 
 PUB = date(2024, 11, 11)  # a Monday
 

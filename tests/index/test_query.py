@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 
 from index.errors import QueryError
-from index.query import MAX_QUERY_CHARS, QueryReader
-from index.schema import build_schema
+from index.search.query import MAX_QUERY_CHARS, QueryReader
+from index.search.schema import build_schema
 
 NOW = datetime(2024, 11, 12, 9, 0)
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from index.library import Library
+from index.home.library import Library
 from index.models import Analysis, Article, EntitySpan, stable_id
 
 

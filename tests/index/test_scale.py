@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from index import library as library_module
-from index.ingest import bounded_map
-from index.library import Library
+from index.home.ingest import bounded_map
+from index.home.library import Library
 from index.models import Analysis, Article, stable_id
-from index.plan import plan
+from index.search import storage as storage_module
+from index.search.plan import plan
 
 NOW = datetime(2024, 11, 12, 9, 30)
 START = datetime(2024, 9, 1, 13, 45)
@@ -104,8 +104,8 @@ def test_put_streams_an_iterator_and_an_empty_one_commits_nothing(library: Libra
 
 
 def test_many_small_commits_are_merged_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(library_module, "MAX_SEGMENTS", 6)
-    monkeypatch.setattr(library_module, "MERGE_DOWN_TO", 3)
+    monkeypatch.setattr(storage_module, "MAX_SEGMENTS", 6)
+    monkeypatch.setattr(storage_module, "MERGE_DOWN_TO", 3)
     lib = Library.in_memory(now=NOW)
     for number in range(20):
         lib.put([(_article(number, START), Analysis())])
@@ -149,7 +149,7 @@ def test_a_batch_never_holds_more_than_batch_articles(
 ) -> None:
     import json
 
-    from index import ingest as ingest_module
+    from index.home import ingest as ingest_module
 
     monkeypatch.setattr(ingest_module, "BATCH_ARTICLES", 5)
     for number in range(7):
@@ -177,8 +177,8 @@ def test_a_batch_never_holds_more_than_batch_articles(
 
 
 def test_new_articles_are_added_without_duplicates_even_after_a_crash(tmp_path: Path) -> None:
-    from index import ingest as ingest_module
-    from index.library import document
+    from index.home import ingest as ingest_module
+    from index.search.schema import document
     from index.sources import read_path
 
     for number in range(3):
@@ -203,7 +203,7 @@ def test_memory_file_reads_in_place_like_a_file() -> None:
     import io
     import pickle
 
-    from index.whoosh_buffers import MemoryFile
+    from index.search.mmap import MemoryFile
 
     payload = b"first line\nsecond\n" + pickle.dumps({"a": [1, 2, 3]}, 2)
     backing = bytearray(payload)

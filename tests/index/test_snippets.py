@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.schema import build_schema
-from index.snippets import _TOKEN, _matcher, snippet, term_spans
+from index.search.schema import build_schema
+from index.search.snippets import _TOKEN, _matcher, snippet, term_spans
 
 ANALYZER = build_schema()["body"].analyzer
 TERMS = ["elect", "govern", "u.s", "gaza", "münch"]

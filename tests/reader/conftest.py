@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import ingest
+from index.home.ingest import ingest
 from index.paths import LibraryPaths
 from reader.app import NewsReaderApp
 from reader.context import Services

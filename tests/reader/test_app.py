@@ -269,7 +269,7 @@ async def test_articles_added_by_another_process_show_up(
 
 async def test_a_library_error_is_shown_and_the_app_keeps_running(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from index.errors import StorageError
-    from index.library import Library
+    from index.home.library import Library
 
     def broken(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise StorageError("cannot read the search index: disk on fire")
@@ -298,7 +298,7 @@ def test_entity_query_for_dates_and_numbers() -> None:
 async def test_a_large_add_reads_files_in_a_process_pool_under_the_app(
     make_app, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from index.ingest import PARALLEL_MIN_FILES
+    from index.home.ingest import PARALLEL_MIN_FILES
     from reader.app import _start_resource_tracker
 
     folder = tmp_path / "many"

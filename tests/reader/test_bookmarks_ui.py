@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import ready, seed_id, wait_for
 
-from index.passages import sentences
+from index.analysis.passages import sentences
 from index.paths import LibraryPaths
 from reader.context import Services
 from reader.screens.bookmarks import BookmarksScreen, parse_filter
@@ -126,7 +126,7 @@ async def test_clicking_a_sentence_puts_the_cursor_on_it(make_app) -> None:  # t
 async def test_a_long_article_is_laid_out_in_chunks_and_a_far_passage_is_reached(
     make_app, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from index.ingest import ingest
+    from index.home.ingest import ingest
     from reader.widgets.article_view import LAYOUT_CHUNK
 
     folder = tmp_path / "long"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from index.bookmarks import BookmarkStore
-from index.library import Library
+from index.bookmarks.store import BookmarkStore
+from index.home.library import Library
 from index.models import Analysis, Article
 from index.paths import resolve_home
 from reader.cli import main

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import ready, wait_for
 
+from index.analysis.passages import paragraphs, sentences
 from index.models import Analysis, DateMention, EntitySpan, Hit
-from index.passages import paragraphs, sentences
 from reader import keys
 from reader.config import load_config
 from reader.hits import article_hits, free_words, phrases

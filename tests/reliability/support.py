@@ -22,8 +22,9 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
-from index.library import INDEX_NAME, Library
+from index.home.library import Library
 from index.paths import LibraryPaths
+from index.search.storage import INDEX_NAME
 
 WORDS_TEXT = """alpha beta gamma delta election minister gaza market bank football london paris
 tax budget storm council court police health school energy climate trade vote"""
@@ -68,7 +69,7 @@ def start_cli(home: Path, *args: str, batch: int | None = None) -> subprocess.Po
         command = newsreader_command()
     else:
         code = (
-            "import sys, index.ingest as i; i.BATCH_ARTICLES = int(sys.argv.pop(1)); "
+            "import sys, index.home.ingest as i; i.BATCH_ARTICLES = int(sys.argv.pop(1)); "
             "from reader.cli import main; sys.exit(main())"
         )
         command = [sys.executable, "-c", code, str(batch)]

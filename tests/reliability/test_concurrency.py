@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from support import assert_consistent, make_corpus, read_state, run_cli, start_cli
 
-from index.library import Library
-from index.locking import WriteLock
+from index.home.library import Library
+from index.home.locking import WriteLock
 from index.paths import LibraryPaths
 
 
@@ -95,7 +95,7 @@ def test_reader_never_fails_while_add_runs_and_sees_new_articles(tmp_path: Path)
 
 _BOOKMARKER = """
 import sys
-from index.bookmarks import BookmarkStore
+from index.bookmarks.store import BookmarkStore
 from index.models import Article
 database, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 article = Article(id="a" + tag, title="T", body="One sentence here. Another sentence there.")
@@ -108,8 +108,8 @@ with BookmarkStore(database) as store:
 
 @pytest.mark.slow
 def test_bookmarks_from_two_processes_are_all_kept(tmp_path: Path) -> None:
-    pytest.importorskip("index.bookmarks")
-    from index.bookmarks import BookmarkStore
+    pytest.importorskip("index.bookmarks.store")
+    from index.bookmarks.store import BookmarkStore
 
     home = tmp_path / "home"
     corpus = tmp_path / "corpus"

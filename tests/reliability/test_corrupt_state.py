@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support import lines, make_corpus, read_state, run_cli
 
-from index.locking import WriteLock
+from index.home.locking import WriteLock
 from index.paths import LibraryPaths
 
 CORPUS_ARTICLES = 40
@@ -165,8 +165,8 @@ def test_recover_refuses_while_another_process_writes(home: Path) -> None:
 
 
 def test_recover_carries_readable_bookmarks_into_the_fresh_library(home: Path) -> None:
-    pytest.importorskip("index.bookmarks")
-    from index.bookmarks import BookmarkStore
+    pytest.importorskip("index.bookmarks.store")
+    from index.bookmarks.store import BookmarkStore
     from index.models import Article
 
     database = LibraryPaths(home).database
@@ -185,7 +185,7 @@ def test_recover_carries_readable_bookmarks_into_the_fresh_library(home: Path) -
 
 def test_recover_rebuilds_an_index_that_lacks_stored_articles(home: Path) -> None:
     """A readable index missing articles (e.g. a rebuild killed half-way) is rebuilt too."""
-    from index.library import Library
+    from index.home.library import Library
 
     library = Library.open(LibraryPaths(home))
     victims = library.store.article_ids()[:7]

@@ -28,8 +28,8 @@ from support import (
     start_cli,
 )
 
-from index.ingest import BATCH_ARTICLES
-from index.locking import WriteLock
+from index.home.ingest import BATCH_ARTICLES
+from index.home.locking import WriteLock
 from index.paths import LibraryPaths
 
 KILLS_WANTED = 20
@@ -91,8 +91,8 @@ def test_sigkill_during_add_loses_nothing(tmp_path: Path) -> None:
 
 _HOLD_WRITER = """
 import sys, time
-from index.library import Library
-from index.locking import WriteLock
+from index.home.library import Library
+from index.home.locking import WriteLock
 from index.paths import LibraryPaths
 paths = LibraryPaths(__import__("pathlib").Path(sys.argv[1]))
 lock = WriteLock(paths.ensure().lock)
@@ -159,9 +159,9 @@ def test_kill_between_the_two_commits_is_repaired_by_the_next_add(
     """The one window no random kill is likely to hit, forced: index committed, SQLite not."""
     from contextlib import contextmanager
 
-    from index.ingest import ingest
-    from index.library import Library
-    from index.store import Store
+    from index.home.ingest import ingest
+    from index.home.library import Library
+    from index.home.store import Store
 
     corpus = tmp_path / "corpus"
     total = make_corpus(corpus, texts=30, jsonl_files=1, per_jsonl=10)

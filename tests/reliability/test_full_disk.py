@@ -116,7 +116,7 @@ def test_enospc_in_a_commit_leaves_no_file_and_says_disk_full(
     from whoosh.writing import SegmentWriter
 
     from index.errors import StorageError
-    from index.library import Library
+    from index.home.library import Library
     from index.models import Analysis, Article, stable_id
 
     def article(key: str) -> tuple[Article, Analysis]:

@@ -17,9 +17,9 @@ import pytest
 from support import WORDS
 
 from index.errors import QueryError
-from index.library import Library
+from index.home.library import Library
 from index.models import Analysis, Article, DateMention, EntitySpan, stable_id
-from index.query import MAX_QUERY_CHARS
+from index.search.query import MAX_QUERY_CHARS
 
 SEED = 7
 QUERIES = 10_000

@@ -19,7 +19,7 @@ from whoosh.fields import Schema
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from index.errors import QueryError
-from index.schema import SEARCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
+from index.search.schema import SEARCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
 
 MAX_QUERY_CHARS = 1000
 """Whoosh's query parser is quadratic in the input: past this, we refuse."""

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.entities.aliases import Aliases, build_aliases
-from index.entities.context import label_by_context
-from index.entities.gazetteer import STRONG, WEAK, Entry, Gazetteer, gazetteer
-from index.entities.matchers import (
+from index.analysis.entities.aliases import Aliases, build_aliases
+from index.analysis.entities.context import label_by_context
+from index.analysis.entities.gazetteer import STRONG, WEAK, Entry, Gazetteer, gazetteer
+from index.analysis.entities.matchers import (
     CONNECTORS,
     CONTRACTIONS,
     MAX_GUESSED_PERSON_TOKENS,
@@ -27,8 +27,8 @@ from index.entities.matchers import (
     is_camel,
     is_cap,
 )
-from index.entities.numbers import find_numbers
-from index.entities.spans import drop_overlaps, merge_spans
+from index.analysis.entities.numbers import find_numbers
+from index.analysis.entities.spans import drop_overlaps, merge_spans
 from index.models import EntityLabel, EntitySpan
 
 _POSSESSIVE = ("'s", "’s")

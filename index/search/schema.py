@@ -6,10 +6,13 @@ and is loaded on demand, which keeps the index lean at 100,000 articles.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from whoosh import fields
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+
+from index.models import Analysis, Article
 
 ENTITY_FIELDS: dict[str, str] = {
     "PERSON": "person",
@@ -85,3 +88,40 @@ def _whole_days(field: fields.DATETIME) -> fields.DATETIME:
 def entity_key(label: str, canonical: str) -> str:
     """The exact join key of a canonical entity, as stored in the ``entity`` field."""
     return f"{label.lower()}:{canonical.lower().replace(',', ' ')}"
+
+
+def document(article: Article, analysis: Analysis) -> dict[str, Any]:
+    """The Whoosh document for an article and its analysis."""
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "source": article.source,
+        "author": article.author,
+        "url": article.url,
+        "path": article.path,
+        "content_hash": article.content_hash,
+    }
+    if article.published is not None:
+        doc["published"] = article.published
+        doc["day"] = day_number(article.published.date())
+    by_field: dict[str, list[str]] = {}
+    keys: list[str] = []
+    for span in analysis.entities:
+        field = ENTITY_FIELDS.get(span.label)
+        if field is None:
+            continue
+        names = by_field.setdefault(field, [])
+        if span.canonical not in names:
+            names.append(span.canonical)
+            keys.append(entity_key(span.label, span.canonical))
+    for field, names in by_field.items():
+        doc[field] = " , ".join(names)
+    if keys:
+        doc["entity"] = ",".join(keys)
+    mentioned = sorted(
+        {datetime(m.value.year, m.value.month, m.value.day) for m in analysis.dates if m.value}
+    )
+    if mentioned:
+        doc["mentioned"] = mentioned
+    return doc

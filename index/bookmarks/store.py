@@ -24,8 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from index import bookmark_formats
-from index.anchoring import Anchor, Match, find_quote, locate, make_anchor, trim
+from index.bookmarks import formats as bookmark_formats
+from index.bookmarks.anchoring import Anchor, Match, find_quote, locate, make_anchor, trim
 from index.codec import iso, parse_datetime
 from index.errors import NewsreaderError, StorageError
 from index.models import Article, Bookmark, BookmarkStatus
@@ -452,7 +452,7 @@ class BookmarkStore:
     # Export and import ------------------------------------------------------
 
     def export_json(self) -> dict[str, Any]:
-        """All bookmarks as a W3C Web Annotation collection (see ``index.bookmark_formats``)."""
+        """All bookmarks as a W3C Web Annotation collection (see ``index.bookmarks.formats``)."""
         bookmarks = self.list()
         with self._lock:
             urls = dict(self._conn.execute("SELECT id, article_url FROM bookmarks").fetchall())

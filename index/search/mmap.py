@@ -10,7 +10,7 @@ took twice the CPU. :class:`MemoryFile` gives ``BufferFile`` the file interface
 it needs (read, readline, seek, tell) straight over the view, copying only the
 bytes each read returns.
 
-Installed once, from ``index.library``; Whoosh's own tests of this class only
+Installed once, from ``index.search.storage``; Whoosh's own tests of this class only
 rely on that interface.
 """
 

@@ -12,70 +12,35 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 from whoosh import index as windex
-from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index
-from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from index import bulk, whoosh_buffers
 from index.errors import QueryError, StorageError
+from index.home.safewrite import abandon, clean_uncommitted, storage_error
+from index.home.store import Store, StoredArticle
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
-from index.plan import TopHits, plan
-from index.query import QueryReader, query_terms
-from index.related import related as find_related
-from index.safewrite import abandon, clean_uncommitted, storage_error
-from index.schema import ENTITY_FIELDS, build_schema, day_number, entity_key
-from index.snippets import snippet
-from index.store import Store, StoredArticle
-
-whoosh_buffers.install()
+from index.search import bulk
+from index.search.plan import TopHits, plan
+from index.search.query import QueryReader, query_terms
+from index.search.related import related as find_related
+from index.search.schema import build_schema, document
+from index.search.snippets import snippet
+from index.search.storage import (
+    INDEX_NAME,
+    WRITER_MB,
+    bounded_merge,
+    index_storage,
+    remember_term_statistics,
+)
 
 SortOrder = Literal["relevance", "date"]
-INDEX_NAME = "articles"
 MAX_LIMIT = 1000
-
-
-def document(article: Article, analysis: Analysis) -> dict[str, Any]:
-    """The Whoosh document for an article and its analysis."""
-    doc: dict[str, Any] = {
-        "id": article.id,
-        "title": article.title,
-        "body": article.body,
-        "source": article.source,
-        "author": article.author,
-        "url": article.url,
-        "path": article.path,
-        "content_hash": article.content_hash,
-    }
-    if article.published is not None:
-        doc["published"] = article.published
-        doc["day"] = day_number(article.published.date())
-    by_field: dict[str, list[str]] = {}
-    keys: list[str] = []
-    for span in analysis.entities:
-        field = ENTITY_FIELDS.get(span.label)
-        if field is None:
-            continue
-        names = by_field.setdefault(field, [])
-        if span.canonical not in names:
-            names.append(span.canonical)
-            keys.append(entity_key(span.label, span.canonical))
-    for field, names in by_field.items():
-        doc[field] = " , ".join(names)
-    if keys:
-        doc["entity"] = ",".join(keys)
-    mentioned = sorted(
-        {datetime(m.value.year, m.value.month, m.value.day) for m in analysis.dates if m.value}
-    )
-    if mentioned:
-        doc["mentioned"] = mentioned
-    return doc
 
 
 def _damaged_index(error: BaseException) -> str:
@@ -84,48 +49,6 @@ def _damaged_index(error: BaseException) -> str:
         f"cannot read the search index ({reason}). "
         "Run `newsreader recover` to rebuild it from the library database."
     )
-
-
-def index_storage(paths: LibraryPaths) -> FileStorage:
-    """The Whoosh storage of a library home: memory-mapped, read in place.
-
-    See :mod:`index.whoosh_buffers`: stock Whoosh copies every mapped file when
-    a searcher opens (1.2 GB and 480 ms at 100,000 articles); with the fix,
-    opening costs tens of milliseconds and a few MB, and term look-ups stay as
-    fast as with the copy.
-    """
-    return FileStorage(str(paths.index_dir), supports_mmap=True)
-
-
-WRITER_MB = 64
-"""Whoosh's posting pool before it spills to disk (it counts bytes, Python objects
-take about three times that): bounds the memory of a 10,000-article batch."""
-
-MAX_SEGMENTS = 24
-"""Index segments tolerated before the smallest are merged (see :func:`bounded_merge`)."""
-MERGE_DOWN_TO = 16
-
-
-def bounded_merge(writer: IndexWriter, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: merge only when segments pile up, and then the smallest.
-
-    Whoosh's default (MERGE_SMALL) merges erratically at scale: with 1,000-article
-    batches it re-merges everything every ~18 commits (a 100,000-article ingest
-    merged 0.85 articles per article, each merge costing as much CPU as indexing
-    the articles anew). Here a bulk ingest of 10,000-article batches merges
-    nothing up to 240,000 articles, while many small ``add`` runs (tiny
-    segments) are folded together cheaply once there are more than
-    ``MAX_SEGMENTS``.
-    """
-    if len(segments) <= MAX_SEGMENTS:
-        return segments
-    ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
-    merged = ordered[: len(segments) - MERGE_DOWN_TO + 1]
-    for segment in merged:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return ordered[len(merged) :]
 
 
 class Library:
@@ -185,7 +108,7 @@ class Library:
                 try:
                     self._index = self._index.refresh()
                     self._searcher = self._index.searcher()
-                    _remember_term_statistics(self._searcher.reader())
+                    remember_term_statistics(self._searcher.reader())
                 except Exception as error:  # truncated or missing segment files
                     raise StorageError(_damaged_index(error)) from error
             return self._searcher
@@ -380,20 +303,6 @@ class Library:
         full = storage_error(error, where)
         if full is not None:
             raise full from error
-
-
-TERM_STATISTICS = 100_000
-"""Term frequencies remembered per searcher (a few MB)."""
-
-
-def _remember_term_statistics(reader: Any) -> None:
-    """Cache a reader's per-term frequencies: its segments never change, and related
-    items ask for the same common words article after article, each a hash look-up in
-    every segment (20 at 100,000 articles)."""
-    for name in ("frequency", "doc_frequency"):
-        method = getattr(reader, name, None)
-        if method is not None:
-            setattr(reader, name, lru_cache(maxsize=TERM_STATISTICS)(method))
 
 
 def _total(results: Any, shown: int, limit: int) -> int:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from index.entities.gazetteer import STRONG, Gazetteer
+from index.analysis.entities.gazetteer import STRONG, Gazetteer
 from index.models import EntityLabel
 
 if TYPE_CHECKING:
-    from index.entities.rules import Found
+    from index.analysis.entities.rules import Found
 
 Aliases = dict[str, tuple[EntityLabel, str]]
 

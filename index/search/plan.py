@@ -40,7 +40,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import tiered_ranges
 
-from index.schema import day_number
+from index.search.schema import day_number
 
 _END_OF_DAY = time(23, 59, 59)
 

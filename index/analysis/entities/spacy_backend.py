@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.entities.gazetteer import gazetteer
+from index.analysis.entities.gazetteer import gazetteer
 from index.errors import NewsreaderError
 from index.models import EntityLabel, EntitySpan
 

@@ -7,8 +7,8 @@ question about a position ("does an organisation name end here?"), so that
 
 from __future__ import annotations
 
-from index.entities.gazetteer import STRONG, Entry, Gazetteer
-from index.entities.tokens import Tokens, headline_flags, tokenize
+from index.analysis.entities.gazetteer import STRONG, Entry, Gazetteer
+from index.analysis.entities.tokens import Tokens, headline_flags, tokenize
 
 CONNECTORS = frozenset({"of", "for", "and", "&", "on"})
 NAME_PARTICLES = frozenset("de da di van von der den bin al el le la du dos ibn".split())

@@ -2,7 +2,7 @@
 
 Two taggers share one interface: ``rules`` (the default: gazetteers, cue words and
 context; nothing to download) and ``spacy`` (optional; needs spaCy and an installed
-English pipeline). ``analyse`` adds the resolved date mentions from ``index.dates``,
+English pipeline). ``analyse`` adds the resolved date mentions from ``index.analysis.dates``,
 so the DATE spans and the date list always agree.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-from index.dates import extract_dates
+from index.analysis.dates import extract_dates
 from index.errors import NewsreaderError
 from index.models import Analysis, DateMention, EntitySpan
 
@@ -37,11 +37,11 @@ def get_tagger(name: str = "rules") -> Tagger:
         raise NewsreaderError(f"Unknown entity tagger {name!r}; choose one of: rules, spacy.")
     if name not in _CACHE:
         if name == "spacy":
-            from index.entities.spacy_backend import SpacyTagger
+            from index.analysis.entities.spacy_backend import SpacyTagger
 
             _CACHE[name] = SpacyTagger()
         else:
-            from index.entities.rules import RulesTagger
+            from index.analysis.entities.rules import RulesTagger
 
             _CACHE[name] = RulesTagger()
     return _CACHE[name]
@@ -68,7 +68,7 @@ def _with_dates(spans: list[EntitySpan], mentions: list[DateMention]) -> list[En
 
     A date beats a NUMBER or a tagger's own DATE; against a name the longer span wins.
     """
-    from index.entities.spans import merge_spans
+    from index.analysis.entities.spans import merge_spans
 
     dates = _date_spans(mentions)
     named = [s for s in spans if s.label not in {"NUMBER", "DATE"}]

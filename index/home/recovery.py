@@ -23,9 +23,11 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
-from index.library import INDEX_NAME, Library, document
+from index.home.library import Library
+from index.home.store import Store
 from index.paths import LibraryPaths
-from index.store import Store
+from index.search.schema import document
+from index.search.storage import INDEX_NAME
 
 REBUILD_BATCH = 500
 MAX_FOLDERS_NAMED = 8
@@ -224,7 +226,7 @@ def _added_folders(database: Path) -> list[str]:
 def _carry_bookmarks(database: Path, fresh: Path, report: RecoveryReport) -> None:
     """Copy the bookmarks that can still be read from the backup into the fresh database."""
     try:
-        from index.bookmarks import BookmarkStore
+        from index.bookmarks.store import BookmarkStore
     except ImportError:
         return
     try:

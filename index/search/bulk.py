@@ -40,7 +40,7 @@ from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from index.plan import Blended, DayRange, FastPhrase, in_order
+from index.search.plan import Blended, DayRange, FastPhrase, in_order
 
 Scores = dict[int, float]
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from whoosh.util.numeric import byte_to_length
 
-from index import bulk
 from index.models import Analysis, Related
-from index.schema import ENTITY_FIELDS, entity_key
+from index.search import bulk
+from index.search.schema import ENTITY_FIELDS, entity_key
 
 KEY_TERMS = 30
 REASON_TERMS = 40
@@ -148,7 +148,7 @@ def _candidates(
 
     Each shared term adds its idf, saturated by its frequency in the article
     (BM25's tf part, half length-normalised). The posting lists are read a block
-    at a time (:func:`index.bulk.postings`) into a dict: Whoosh's collector over
+    at a time (:func:`index.search.bulk.postings`) into a dict: Whoosh's collector over
     an Or query costs a few Python calls per posting, which made related items
     cost 200 ms an article at 20,000 articles.
     """

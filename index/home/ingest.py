@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from index.errors import SourceError
-from index.library import Library
+from index.home.library import Library
+from index.home.store import FileRecord
 from index.models import Analysis, Article, Progress
 from index.sources import discover, read_path
-from index.store import FileRecord
 
 BATCH_ARTICLES = 10_000
 """Articles per commit. Each commit is a Whoosh segment: 10,000 keeps a
@@ -98,7 +98,7 @@ def _init_worker(tagger: str | None) -> None:
 def _analyse(article: Article, tagger: str | None) -> Analysis:
     if tagger is None:
         return Analysis()
-    from index.entities import analyse, get_tagger
+    from index.analysis.entities import analyse, get_tagger
 
     return analyse(article.body, reference_date(article), tagger=get_tagger(tagger))
 
