@@ -1,8 +1,9 @@
-"""The Textual app: receives its services, applies the user's config, shows the main screen.
+"""The Textual app: receives its library home, applies the user's config, shows the main screen.
 
-``run_app(services, paths)`` is what ``newsreader [PATH...]`` calls. The app
-never touches the library from the UI thread: screens start workers that go
-through ``Backend`` (one library thread) and post messages back.
+``run_app(home, paths)`` is what ``newsreader [PATH...]`` calls. The app
+never touches the library from the UI thread: each screen is handed the
+``LibraryClient`` (one library thread) and starts workers that call it and
+post messages back.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from pathlib import Path
 
 from textual.app import App
 
+from index.home import LibraryHome
 from reader import keys
-from reader.backend import Backend
+from reader.client import LibraryClient
 from reader.config import Config, load_config
-from reader.context import Services
 from reader.heap import release_heap
 
 REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -49,20 +50,17 @@ class NewsReaderApp(App[int]):
 
     def __init__(
         self,
-        services: Services,
+        home: LibraryHome,
         paths: Sequence[str] = (),
         *,
         config: Config | None = None,
     ) -> None:
         super().__init__()
-        self.services = services
+        self.paths = home.paths
+        self.client = LibraryClient(home)
         self.paths_to_add = list(paths)
-        self.config = config if config is not None else load_config(services.paths.config)
-        self.backend = Backend()
+        self.config = config if config is not None else load_config(home.paths.config)
         self.keymap = self._checked_keymap(self.config.keys)
-
-    def seed_paths(self) -> list[Path]:
-        return seed_paths()
 
     def _checked_keymap(self, wanted: dict[str, str]) -> dict[str, str]:
         known = keys.known_ids()
@@ -74,7 +72,7 @@ class NewsReaderApp(App[int]):
                 keys=self.config.keys,
                 problems=(
                     *self.config.problems,
-                    f"{self.services.paths.config}: unknown key binding id(s) "
+                    f"{self.paths.config}: unknown key binding id(s) "
                     f"{', '.join(unknown)} (see ? for the ids)",
                 ),
             )
@@ -87,7 +85,10 @@ class NewsReaderApp(App[int]):
         self._apply_theme()
         for problem in self.config.problems:
             self.notify(problem, title="config.toml", severity="warning", timeout=12)
-        self.push_screen(MainScreen())
+        main = MainScreen(
+            self.client, self.config, paths_to_add=self.paths_to_add, seed_paths=seed_paths()
+        )
+        self.push_screen(main)
 
     def _apply_theme(self) -> None:
         theme = self.config.theme
@@ -98,7 +99,7 @@ class NewsReaderApp(App[int]):
         else:
             choices = ", ".join(sorted(self.available_themes))
             self.notify(
-                f"{self.services.paths.config}: unknown theme {theme!r}; one of: {choices}",
+                f"{self.paths.config}: unknown theme {theme!r}; one of: {choices}",
                 title="config.toml",
                 severity="warning",
                 timeout=12,
@@ -112,23 +113,23 @@ class NewsReaderApp(App[int]):
 
     def action_bookmarks(self) -> None:
         from reader.screens.bookmarks import BookmarksScreen
+        from reader.screens.main import MainScreen
 
         if isinstance(self.screen, BookmarksScreen):
             return
         main = self.screen
 
         def opened(passage: tuple[str, int, int] | None) -> None:
-            if passage is not None and hasattr(main, "open_passage"):
+            if passage is not None and isinstance(main, MainScreen):
                 main.open_passage(*passage)
 
-        self.push_screen(BookmarksScreen(), opened)
+        self.push_screen(BookmarksScreen(self.client), opened)
 
     def on_unmount(self) -> None:
         """Close the library on the thread that opened it (SQLite insists), then that thread."""
         try:
-            self.backend.call(self.services.close)
+            self.client.close()
         finally:
-            self.backend.close()
             release_heap()
 
 
@@ -144,10 +145,10 @@ def _start_resource_tracker() -> None:
     resource_tracker.ensure_running()
 
 
-def run_app(services: Services, paths: Sequence[str]) -> int:
+def run_app(home: LibraryHome, paths: Sequence[str]) -> int:
     """Run the reader until the user quits; the exit status for the shell."""
     if paths:
         _start_resource_tracker()
-    app = NewsReaderApp(services, paths)
+    app = NewsReaderApp(home, paths)
     app.run()
     return int(app.return_code or 0)

@@ -1,6 +1,6 @@
 """Command line: ``newsreader [--home DIR] [PATH...]`` opens the app; subcommands run headless.
 
-Parse arguments, build the services once, then hand them to the app or to a
+Parse arguments, open the library home once, then hand it to the app or to a
 command. User errors end in one line on stderr and exit status 1 (2 for usage
 errors and bad queries); never a traceback.
 """
@@ -13,11 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from index.errors import LibraryBusyError, NewsreaderError, QueryError
-from index.home.safewrite import storage_error
+from index.home import LibraryHome, storage_error
 from index.paths import ENV_HOME, resolve_home
 from reader import output
 from reader.commands import COMMANDS
-from reader.context import Services
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -89,11 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     else:
         args = build_app_parser().parse_args(argv)
-    services = Services(resolve_home(args.home), tagger=None if args.ner == "off" else args.ner)
+    home = LibraryHome(resolve_home(args.home), tagger=None if args.ner == "off" else args.ner)
     try:
         if getattr(args, "run", None) is not None:
-            return int(args.run(args, services))
-        return _run_app(args, services)
+            return int(args.run(args, home))
+        return _run_app(args, home)
     except QueryError as error:
         output.error(f"bad query: {error}")
         return EXIT_USAGE
@@ -104,10 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         output.error(str(error))
         return EXIT_ERROR
     except sqlite3.Error as error:
-        output.error(_database_problem(error, services))
+        output.error(_database_problem(error, home))
         return EXIT_ERROR
     except OSError as error:
-        full = storage_error(error, f"the library in {services.paths.home}")
+        full = storage_error(error, f"the library in {home.paths.home}")
         if full is None:
             raise
         output.error(str(full))
@@ -118,12 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     finally:
-        services.close()
+        home.close()
 
 
-def _database_problem(error: sqlite3.Error, services: Services) -> str:
+def _database_problem(error: sqlite3.Error, home: LibraryHome) -> str:
     """One line for a SQLite failure met after the database opened (full disk, damage)."""
-    path = services.paths.database
+    path = home.paths.database
     full = storage_error(error, f"the library database {path}")
     if full is not None:
         return str(full)
@@ -135,7 +134,7 @@ def _database_problem(error: sqlite3.Error, services: Services) -> str:
     )
 
 
-def _run_app(args: argparse.Namespace, services: Services) -> int:
+def _run_app(args: argparse.Namespace, home: LibraryHome) -> int:
     from reader.app import run_app
 
-    return run_app(services, args.paths)
+    return run_app(home, args.paths)

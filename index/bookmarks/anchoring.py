@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Literal
+
+from index.models import Article, Bookmark, BookmarkStatus
 
 CONTEXT_CHARS = 32
 """Characters of prefix and suffix context kept with a quote."""
@@ -287,3 +289,31 @@ def _myers(pattern: str, text: str, *, anchored: bool) -> Iterator[tuple[int, in
         pv = mh | (~(xv | ph) & mask)
         mv = ph & xv
         yield j, score
+
+
+def place(bookmark: Bookmark, article: Article) -> Bookmark:
+    """The bookmark as found in the article's current text (or orphaned, anchor unchanged)."""
+    anchor = Anchor(bookmark.quote, bookmark.prefix, bookmark.suffix, bookmark.start, bookmark.end)
+    match = locate(anchor, article.body)
+    if match is None:
+        return replace(bookmark, status="orphaned", article_title=article.title)
+    fresh = make_anchor(article.body, match.start, match.end)
+    return replace(
+        bookmark,
+        quote=fresh.quote,
+        prefix=fresh.prefix,
+        suffix=fresh.suffix,
+        start=fresh.start,
+        end=fresh.end,
+        content_hash=article.content_hash,
+        status=status_after(bookmark.status, match),
+        article_title=article.title,
+    )
+
+
+def status_after(previous: BookmarkStatus, match: Match) -> BookmarkStatus:
+    """Exactly where it was keeps a bookmark's status (an orphan found again in place is
+    anchored); found elsewhere or with different text makes it moved."""
+    if match.kind == "exact":
+        return "anchored" if previous == "orphaned" else previous
+    return "moved"

@@ -16,105 +16,53 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from index.bookmarks import formats as bookmark_formats
-from index.bookmarks.anchoring import Anchor, Match, find_quote, locate, make_anchor, trim
+from index.bookmarks.anchoring import find_quote, make_anchor, place, trim
+from index.bookmarks.database import (
+    COLUMNS,
+    INSERT,
+    bookmark_from_row,
+    clean_tags,
+    connect,
+    insert_values,
+    list_filter,
+    new_id,
+    now,
+)
 from index.codec import iso, parse_datetime
 from index.errors import NewsreaderError, StorageError
 from index.models import Article, Bookmark, BookmarkStatus
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS bookmarks (
-    id TEXT PRIMARY KEY,
-    article_id TEXT NOT NULL,
-    quote TEXT NOT NULL,
-    prefix TEXT NOT NULL DEFAULT '',
-    suffix TEXT NOT NULL DEFAULT '',
-    start_offset INTEGER NOT NULL,
-    end_offset INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    checked_hash TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'anchored'
-        CHECK (status IN ('anchored', 'moved', 'orphaned')),
-    article_title TEXT NOT NULL DEFAULT '',
-    article_url TEXT NOT NULL DEFAULT '',
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS bookmarks_article ON bookmarks(article_id);
-CREATE TABLE IF NOT EXISTS bookmark_tags (
-    bookmark_id TEXT NOT NULL REFERENCES bookmarks(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    tag TEXT NOT NULL,
-    PRIMARY KEY (bookmark_id, position)
-);
-CREATE INDEX IF NOT EXISTS bookmark_tags_tag ON bookmark_tags(tag COLLATE NOCASE);
-"""
 
-_COLUMNS = (
-    "b.id, b.article_id, b.quote, b.prefix, b.suffix, b.start_offset, b.end_offset,"
-    " b.content_hash, b.note, b.created, b.updated, b.status, b.article_title"
-)
+class ArticleTexts(Protocol):
+    """What the bookmark store needs to know of the library's articles (the home's
+    article store provides it): their current versions, texts, and ids by URL."""
+
+    def content_hashes(self, ids: Sequence[str]) -> dict[str, str]: ...
+
+    def article_text(self, article_id: str) -> Article | None: ...
+
+    def id_for_url(self, url: str) -> str | None: ...
+
 
 Bookmarks = list[Bookmark]
 """A list of bookmarks (named because ``BookmarkStore.list`` shadows ``list`` in the class)."""
 TagCounts = list[tuple[str, int]]
 
 
-def now() -> datetime:
-    """The current time, UTC, as stored on bookmarks."""
-    return datetime.now(UTC)
-
-
-def new_id() -> str:
-    """A short random bookmark id (48 bits: plenty for one person's library)."""
-    return uuid.uuid4().hex[:12]
-
-
-def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Tags stripped of space and a leading '#', empty ones dropped, duplicates (any case) once."""
-    seen: set[str] = set()
-    kept: list[str] = []
-    for raw in tags:
-        tag = raw.strip().lstrip("#").strip()
-        if tag and tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            kept.append(tag)
-    return tuple(kept)
-
-
-def _connect(path: Path | str) -> sqlite3.Connection:
-    try:
-        conn = sqlite3.connect(
-            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
-        )
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.executescript(_SCHEMA)
-    except sqlite3.DatabaseError as error:
-        raise StorageError(
-            f"cannot open the bookmarks in {path}: {error}. "
-            f"Run `newsreader recover` to back the database up and start a fresh one."
-        ) from error
-    return conn
-
-
 class BookmarkStore:
     """Passage bookmarks: add, list, edit, re-anchor, export and import."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, articles: ArticleTexts | None = None) -> None:
         self._path = str(path)
+        self._articles = articles
         self._lock = threading.RLock()
-        self._conn = _connect(path)
+        self._conn = connect(path)
 
     def close(self) -> None:
         with self._lock:
@@ -196,29 +144,7 @@ class BookmarkStore:
     def _insert(
         self, conn: sqlite3.Connection, bookmark: Bookmark, *, url: str, checked: str
     ) -> None:
-        conn.execute(
-            "INSERT OR REPLACE INTO bookmarks (id, article_id, quote, prefix, suffix,"
-            " start_offset, end_offset, content_hash, checked_hash, note, status,"
-            " article_title, article_url, created, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                bookmark.id,
-                bookmark.article_id,
-                bookmark.quote,
-                bookmark.prefix,
-                bookmark.suffix,
-                bookmark.start,
-                bookmark.end,
-                bookmark.content_hash,
-                checked,
-                bookmark.note,
-                bookmark.status,
-                bookmark.article_title,
-                url,
-                iso(bookmark.created or now()),
-                iso(bookmark.updated or bookmark.created or now()),
-            ),
-        )
+        conn.execute(INSERT, insert_values(bookmark, url=url, checked=checked))
         self._set_tags(conn, bookmark.id, bookmark.tags)
 
     @staticmethod
@@ -259,29 +185,8 @@ class BookmarkStore:
     ) -> Bookmarks:
         """Bookmarks, newest first. ``tag`` matches one tag (any case); ``text`` is a
         case-insensitive substring of the quote, note, article title or a tag."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if tag:
-            clauses.append(
-                "b.id IN (SELECT bookmark_id FROM bookmark_tags WHERE tag = ? COLLATE NOCASE)"
-            )
-            params.append(clean_tags([tag])[0] if clean_tags([tag]) else tag)
-        if text:
-            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clauses.append(
-                "(b.quote LIKE ? ESCAPE '\\' OR b.note LIKE ? ESCAPE '\\'"
-                " OR b.article_title LIKE ? ESCAPE '\\' OR b.id IN (SELECT bookmark_id"
-                " FROM bookmark_tags WHERE tag LIKE ? ESCAPE '\\'))"
-            )
-            params.extend([like] * 4)
-        if article_id is not None:
-            clauses.append("b.article_id = ?")
-            params.append(article_id)
-        if status is not None:
-            clauses.append("b.status = ?")
-            params.append(status)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self._select(where + " ORDER BY b.created DESC, b.id", tuple(params))
+        where, params = list_filter(tag=tag, text=text, article_id=article_id, status=status)
+        return self._select(where + " ORDER BY b.created DESC, b.id", params)
 
     def for_article(self, article_id: str) -> Bookmarks:
         """An article's bookmarks in reading order (for marking them in the article view)."""
@@ -309,10 +214,10 @@ class BookmarkStore:
 
     def _select(self, where: str, params: tuple[Any, ...]) -> Bookmarks:
         with self._lock:
-            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM bookmarks b {where}", params)
+            rows = self._conn.execute(f"SELECT {COLUMNS} FROM bookmarks b {where}", params)
             rows_list = rows.fetchall()
             tags = self._tags_of([row[0] for row in rows_list])
-        return [_bookmark(row, tags.get(row[0], ())) for row in rows_list]
+        return [bookmark_from_row(row, tags.get(row[0], ())) for row in rows_list]
 
     def _tags_of(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         found: dict[str, list[str]] = {}
@@ -376,14 +281,16 @@ class BookmarkStore:
         tried again whenever the article changes). Returns the bookmarks checked.
         """
         version = article.content_hash
-        query = f"SELECT {_COLUMNS} FROM bookmarks b WHERE b.article_id = ? AND b.checked_hash != ?"
+        query = f"SELECT {COLUMNS} FROM bookmarks b WHERE b.article_id = ? AND b.checked_hash != ?"
         with self._lock:
             if self._conn.execute(query, (article.id, version)).fetchone() is None:
                 return []
             with self._write() as conn:
                 rows = conn.execute(query, (article.id, version)).fetchall()
                 tags = self._tags_of([row[0] for row in rows])
-                placed = [_placed(_bookmark(row, tags.get(row[0], ())), article) for row in rows]
+                placed = [
+                    place(bookmark_from_row(row, tags.get(row[0], ())), article) for row in rows
+                ]
                 for bookmark in placed:
                     self._store_anchor(conn, bookmark, version, url=article.url or None)
         return placed
@@ -412,42 +319,45 @@ class BookmarkStore:
         )
 
     def sync(self) -> int:
-        """Bring every bookmark in line with the articles table of the same database.
+        """Bring every bookmark in line with the library's articles.
 
         A bookmark whose article is no longer in the library is marked orphaned
         (its quote kept); one whose article is there but changed since it was last
-        checked is re-anchored. Cheap when nothing changed (one join). Returns how
-        many bookmarks were updated.
+        checked is re-anchored. Cheap when nothing changed (one look-up of the
+        bookmarked articles' versions). Returns how many bookmarks were updated.
+        Without the library's articles (a backup being read), nothing is checked.
         """
+        if self._articles is None:
+            return 0
         with self._lock:
-            if not self._has_articles():
-                return 0
-            gone = self._conn.execute(
-                "SELECT b.id FROM bookmarks b LEFT JOIN articles a ON a.id = b.article_id"
-                " WHERE a.id IS NULL AND (b.status != 'orphaned' OR b.checked_hash != '')"
+            rows = self._conn.execute(
+                "SELECT id, article_id, status, checked_hash FROM bookmarks"
             ).fetchall()
+            versions = self._articles.content_hashes(sorted({row[1] for row in rows}))
+            gone = [
+                (bookmark_id,)
+                for bookmark_id, article_id, status, checked in rows
+                if article_id not in versions and (status != "orphaned" or checked != "")
+            ]
             if gone:
                 with self._write() as conn:
                     conn.executemany(
                         "UPDATE bookmarks SET status = 'orphaned', checked_hash = '' WHERE id = ?",
                         gone,
                     )
-            changed = self._conn.execute(
-                "SELECT DISTINCT a.id, a.title, a.body, a.url FROM bookmarks b"
-                " JOIN articles a ON a.id = b.article_id WHERE b.checked_hash != a.content_hash"
-            ).fetchall()
+            changed = sorted(
+                {
+                    article_id
+                    for _, article_id, _, checked in rows
+                    if article_id in versions and versions[article_id] != checked
+                }
+            )
             updated = len(gone)
-            for article_id, title, body, url in changed:
-                updated += len(
-                    self.reanchor(Article(id=article_id, title=title, body=body, url=url))
-                )
+            for article_id in changed:
+                article = self._articles.article_text(article_id)
+                if article is not None:
+                    updated += len(self.reanchor(article))
         return updated
-
-    def _has_articles(self) -> bool:
-        row = self._conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
-        ).fetchone()
-        return row is not None
 
     # Export and import ------------------------------------------------------
 
@@ -478,12 +388,7 @@ class BookmarkStore:
         return written
 
     def _article_for_url(self, url: str) -> str | None:
-        with self._lock:
-            if not self._has_articles():
-                return None
-            row = self._conn.execute("SELECT id FROM articles WHERE url = ? LIMIT 1", (url,))
-            found = row.fetchone()
-        return str(found[0]) if found else None
+        return self._articles.id_for_url(url) if self._articles is not None else None
 
     @staticmethod
     def _newer_or_equal_here(conn: sqlite3.Connection, bookmark: Bookmark) -> bool:
@@ -493,52 +398,3 @@ class BookmarkStore:
         here = parse_datetime(row[0])
         theirs = bookmark.updated or bookmark.created
         return here is not None and (theirs is None or here >= theirs)
-
-
-def _bookmark(row: tuple[Any, ...], tags: tuple[str, ...]) -> Bookmark:
-    (id_, article_id, quote, prefix, suffix, start, end, version, note, created, updated,
-     status, title) = row  # fmt: skip
-    return Bookmark(
-        id=id_,
-        article_id=article_id,
-        quote=quote,
-        prefix=prefix,
-        suffix=suffix,
-        start=int(start),
-        end=int(end),
-        content_hash=version,
-        note=note,
-        tags=tags,
-        created=parse_datetime(created),
-        updated=parse_datetime(updated),
-        status=status,
-        article_title=title,
-    )
-
-
-def _placed(bookmark: Bookmark, article: Article) -> Bookmark:
-    """The bookmark as found in the article's current text (or orphaned, anchor unchanged)."""
-    anchor = Anchor(bookmark.quote, bookmark.prefix, bookmark.suffix, bookmark.start, bookmark.end)
-    match = locate(anchor, article.body)
-    if match is None:
-        return replace(bookmark, status="orphaned", article_title=article.title)
-    fresh = make_anchor(article.body, match.start, match.end)
-    return replace(
-        bookmark,
-        quote=fresh.quote,
-        prefix=fresh.prefix,
-        suffix=fresh.suffix,
-        start=fresh.start,
-        end=fresh.end,
-        content_hash=article.content_hash,
-        status=_status_after(bookmark.status, match),
-        article_title=article.title,
-    )
-
-
-def _status_after(previous: BookmarkStatus, match: Match) -> BookmarkStatus:
-    """Exactly where it was keeps a bookmark's status (an orphan found again in place is
-    anchored); found elsewhere or with different text makes it moved."""
-    if match.kind == "exact":
-        return "anchored" if previous == "orphaned" else previous
-    return "moved"

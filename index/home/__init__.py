@@ -3,6 +3,28 @@
 ``library`` commits the Whoosh index and the SQLite ``store`` together,
 ``ingest`` adds files, ``recovery`` repairs a damaged home, ``locking`` and
 ``safewrite`` keep writers apart and leave no half-written file, and
-``service`` (``LibraryHome``) is the one owner of what "add", "the bookmarks
-of an article" and "recover" mean: the CLI and the reader call it.
+``service`` (:class:`LibraryHome`) is the one owner of what "add", "the
+bookmarks of an article" and "recover" mean: the CLI and the reader call it.
+
+This package's names below are the home's public face for the UI.
 """
+
+from __future__ import annotations
+
+from index.home.ingest import IngestReport
+from index.home.library import SortOrder
+from index.home.recovery import RecoveryReport
+from index.home.safewrite import storage_error
+from index.home.service import ArticleBookmarks, LibraryHome, StaleTextError
+from index.home.store import StoredArticle
+
+__all__ = [
+    "ArticleBookmarks",
+    "IngestReport",
+    "LibraryHome",
+    "RecoveryReport",
+    "SortOrder",
+    "StaleTextError",
+    "StoredArticle",
+    "storage_error",
+]

@@ -49,7 +49,7 @@ WINDOW_PER_WORKER = 32
 for the workers to keep analysing while the main process commits a batch."""
 
 ProgressCallback = Callable[[Progress], None]
-ChangeCallback = Callable[[Article], None]
+ChangeCallback = Callable[[Article], object]
 
 
 @dataclass

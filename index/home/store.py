@@ -210,6 +210,19 @@ class Store:
     def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
         return self._column_by_id("content_hash", ids)
 
+    def article_text(self, article_id: str) -> Article | None:
+        """An article without its analysis (what a bookmark is anchored in)."""
+        stored = self.article(article_id)
+        return stored.article if stored is not None else None
+
+    def id_for_url(self, url: str) -> str | None:
+        """The id of an article with this URL, if the library has one."""
+        if not url:
+            return None
+        row = self._conn.execute("SELECT id FROM articles WHERE url = ? LIMIT 1", (url,))
+        found = row.fetchone()
+        return str(found[0]) if found else None
+
     def article_count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 

@@ -1,4 +1,4 @@
-"""Headless commands. Each module has NAME, HELP, ``configure(parser)`` and ``run(args, services)``.
+"""Headless commands. Each module has NAME, HELP, ``configure(parser)`` and ``run(args, home)``.
 
 A command's module docstring is its long help (``newsreader CMD --help``).
 """
@@ -9,8 +9,8 @@ import argparse
 from types import ModuleType
 from typing import Protocol
 
-from reader.commands import add, search, show, stats
-from reader.context import Services
+from index.home import LibraryHome
+from reader.commands import add, bookmarks, recover, related, search, show, stats
 
 
 class Command(Protocol):
@@ -19,27 +19,7 @@ class Command(Protocol):
 
     def configure(self, parser: argparse.ArgumentParser) -> None: ...
 
-    def run(self, args: argparse.Namespace, services: Services) -> int: ...
+    def run(self, args: argparse.Namespace, home: LibraryHome) -> int: ...
 
 
-def _optional(name: str) -> list[ModuleType]:
-    """Commands whose module may not be present yet in a partial checkout."""
-    import importlib
-
-    try:
-        return [importlib.import_module(f"reader.commands.{name}")]
-    except ModuleNotFoundError as error:
-        if error.name == f"reader.commands.{name}":
-            return []
-        raise
-
-
-COMMANDS: list[ModuleType] = [
-    add,
-    search,
-    show,
-    *_optional("related"),
-    *_optional("bookmarks"),
-    stats,
-    *_optional("recover"),
-]
+COMMANDS: list[ModuleType] = [add, search, show, related, bookmarks, stats, recover]

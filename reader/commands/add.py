@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from functools import partial
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from index.home.ingest import IngestReport, ingest
-from index.models import Article
+from index.home import IngestReport, LibraryHome
 from index.models import Progress as Step
 from reader import output
-from reader.context import Services
 
 NAME = "add"
 HELP = "add files or folders to the library"
@@ -35,13 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
-    lock = services.write_lock()
-    lock.acquire(on_wait=_say_waiting)
-    try:
-        report = _ingest(args, services)
-    finally:
-        lock.release()
+def run(args: argparse.Namespace, home: LibraryHome) -> int:
+    report = _ingest(args, home)
     for skip in report.skipped:
         output.warn(str(skip))
     if args.json:
@@ -56,16 +48,8 @@ def _say_waiting(holder: int | None) -> None:
     output.stderr.print(f"the library is busy: another newsreader{who} is writing; waiting…")
 
 
-def _ingest(args: argparse.Namespace, services: Services) -> IngestReport:
-    run = partial(
-        ingest,
-        services.library,
-        args.paths,
-        prune=args.prune,
-        tagger=services.tagger,
-        jobs=args.jobs,
-        on_changed=_reanchorer(services),
-    )
+def _ingest(args: argparse.Namespace, home: LibraryHome) -> IngestReport:
+    run = partial(home.add, args.paths, prune=args.prune, jobs=args.jobs, on_wait=_say_waiting)
     if not sys.stderr.isatty():
         return run()
     columns = (
@@ -82,16 +66,6 @@ def _ingest(args: argparse.Namespace, services: Services) -> IngestReport:
             bar.update(task, completed=progress.done, total=progress.total)
 
         return run(on_progress=step)
-
-
-def _reanchorer(services: Services) -> Callable[[Article], None]:
-    """Re-anchor the bookmarks of articles whose text changed."""
-    store = services.bookmarks
-
-    def reanchor(article: Article) -> None:
-        store.reanchor(article)
-
-    return reanchor
 
 
 def _summary(report: IngestReport) -> None:

@@ -25,12 +25,11 @@ from typing import Any
 
 from rich.markup import escape
 
-from index.bookmarks.store import BookmarkStore
 from index.codec import iso
 from index.errors import NewsreaderError
+from index.home import LibraryHome
 from index.models import Bookmark
 from reader import output
-from reader.context import Services
 
 NAME = "bookmarks"
 HELP = "list, add, delete, export and import passage bookmarks"
@@ -70,8 +69,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     imports.set_defaults(action_run=_import)
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
-    return int(args.action_run(args, services))
+def run(args: argparse.Namespace, home: LibraryHome) -> int:
+    return int(args.action_run(args, home))
 
 
 def bookmark_to_dict(bookmark: Bookmark) -> dict[str, Any]:
@@ -91,14 +90,8 @@ def bookmark_to_dict(bookmark: Bookmark) -> dict[str, Any]:
     }
 
 
-def _synced(services: Services) -> BookmarkStore:
-    store = services.bookmarks
-    store.sync()
-    return store
-
-
-def _list(args: argparse.Namespace, services: Services) -> int:
-    found = _synced(services).list(tag=args.tag, text=args.text, status=args.status)
+def _list(args: argparse.Namespace, home: LibraryHome) -> int:
+    found = home.list_bookmarks(tag=args.tag, text=args.text, status=args.status)
     if args.json:
         output.print_json([bookmark_to_dict(b) for b in found])
         return 0
@@ -122,13 +115,8 @@ def _print(bookmark: Bookmark) -> None:
         console.print("  " + " ".join(f"#{escape(t)}" for t in bookmark.tags), highlight=False)
 
 
-def _add(args: argparse.Namespace, services: Services) -> int:
-    stored = services.library.article(args.article_id)
-    if stored is None:
-        raise NewsreaderError(f"no article with id {args.article_id!r} (ids are shown by search)")
-    bookmark = services.bookmarks.add_quote(
-        stored.article, args.quote, note=args.note, tags=args.tag
-    )
+def _add(args: argparse.Namespace, home: LibraryHome) -> int:
+    bookmark = home.add_bookmark_quote(args.article_id, args.quote, note=args.note, tags=args.tag)
     if args.json:
         output.print_json(bookmark_to_dict(bookmark))
     else:
@@ -136,23 +124,22 @@ def _add(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
-def _delete(args: argparse.Namespace, services: Services) -> int:
-    store = services.bookmarks
-    bookmark = store.resolve(args.bookmark_id)
-    store.delete(bookmark.id)
+def _delete(args: argparse.Namespace, home: LibraryHome) -> int:
+    bookmark = home.bookmark(args.bookmark_id)
+    home.delete_bookmark(bookmark.id)
     output.stderr.print(f"deleted bookmark {bookmark.id}", highlight=False)
     return 0
 
 
-def _export(args: argparse.Namespace, services: Services) -> int:
-    store = _synced(services)
-    if args.format == "json":
-        text = json.dumps(store.export_json(), ensure_ascii=False, indent=2) + "\n"
+def _export(args: argparse.Namespace, home: LibraryHome) -> int:
+    exported, count = home.export_bookmarks(args.format)
+    if isinstance(exported, str):
+        text = exported
     else:
-        text = store.export_markdown()
+        text = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
     if args.output:
         _write_atomically(Path(args.output), text)
-        output.stderr.print(f"exported {store.count()} bookmarks to {args.output}", highlight=False)
+        output.stderr.print(f"exported {count} bookmarks to {args.output}", highlight=False)
     else:
         sys.stdout.write(text)
     return 0
@@ -174,7 +161,7 @@ def _write_atomically(path: Path, text: str) -> None:
         raise NewsreaderError(f"cannot write {path}: {error.strerror or error}") from error
 
 
-def _import(args: argparse.Namespace, services: Services) -> int:
+def _import(args: argparse.Namespace, home: LibraryHome) -> int:
     path = Path(args.file)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -182,7 +169,6 @@ def _import(args: argparse.Namespace, services: Services) -> int:
         raise NewsreaderError(f"cannot read {path}: {error.strerror or error}") from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise NewsreaderError(f"{path} is not JSON: {error}") from error
-    written = services.bookmarks.import_json(data)
-    services.bookmarks.sync()
+    written = home.import_bookmarks(data)
     output.stderr.print(f"imported {written} bookmarks from {path}", highlight=False)
     return 0

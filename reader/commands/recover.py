@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import shlex
 
-from index.home.recovery import RecoveryReport, recover
+from index.home import LibraryHome, RecoveryReport
 from reader import output
-from reader.context import Services
 
 NAME = "recover"
 HELP = "back up a damaged library and start a fresh one (or rebuild its search index)"
@@ -24,13 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print what was done as JSON")
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
-    lock = services.write_lock()
-    lock.acquire(timeout=0)
-    try:
-        report = recover(services.paths)
-    finally:
-        lock.release()
+def run(args: argparse.Namespace, home: LibraryHome) -> int:
+    report = home.recover()
     if args.json:
         output.print_json(_as_dict(report))
     else:

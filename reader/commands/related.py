@@ -9,8 +9,8 @@ from rich.markup import escape
 
 from index.codec import iso
 from index.errors import NewsreaderError
+from index.home import LibraryHome
 from reader import output
-from reader.context import Services
 
 NAME = "related"
 HELP = "articles related to an article, with reasons"
@@ -22,8 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print as JSON")
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
-    library = services.library
+def run(args: argparse.Namespace, home: LibraryHome) -> int:
+    library = home.library
     if library.article(args.id) is None:
         raise NewsreaderError(f"no article with id {args.id!r} (ids are shown by search)")
     items = library.related(args.id, limit=max(1, args.limit))

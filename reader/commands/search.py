@@ -13,8 +13,8 @@ import argparse
 from rich.markup import escape
 
 from index.codec import iso
+from index.home import LibraryHome
 from reader import output
-from reader.context import Services
 
 NAME = "search"
 HELP = "search the library"
@@ -29,9 +29,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print hits as JSON")
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
+def run(args: argparse.Namespace, home: LibraryHome) -> int:
     text = " ".join(args.query)
-    result = services.library.search(text, limit=args.limit, sort=args.sort)
+    result = home.search(text, limit=args.limit, sort=args.sort)
     if args.json:
         output.print_json(
             {

@@ -9,8 +9,8 @@ from rich.markup import escape
 
 from index.codec import article_to_dict, date_to_dict, entity_to_dict, iso
 from index.errors import NewsreaderError
+from index.home import LibraryHome
 from reader import output
-from reader.context import Services
 
 NAME = "show"
 HELP = "show an article"
@@ -21,8 +21,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the article as JSON")
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
-    stored = services.library.article(args.id)
+def run(args: argparse.Namespace, home: LibraryHome) -> int:
+    stored = home.article(args.id)
     if stored is None:
         raise NewsreaderError(f"no article with id {args.id!r} (ids are shown by search)")
     article, analysis = stored.article, stored.analysis

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from index.home import LibraryHome
 from reader import output
-from reader.context import Services
 
 NAME = "stats"
 HELP = "library size and location"
@@ -16,9 +16,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print as JSON")
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
-    library = services.library
-    paths = services.paths
+def run(args: argparse.Namespace, home: LibraryHome) -> int:
+    library = home.library
+    paths = home.paths
     index_bytes = sum(
         entry.stat().st_size for entry in os.scandir(paths.index_dir) if entry.is_file()
     )

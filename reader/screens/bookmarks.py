@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from index.errors import NewsreaderError
 from index.models import Bookmark
 from reader import keys
+from reader.client import LibraryClient
 from reader.render import format_date
 
 QUOTE_CHARS = 240
@@ -66,8 +67,9 @@ class BookmarksScreen(Screen[Passage | None]):
 
     BINDINGS = keys.BOOKMARKS
 
-    def __init__(self) -> None:
+    def __init__(self, client: LibraryClient) -> None:
         super().__init__()
+        self.client = client
         self.bookmarks: list[Bookmark] = []
         self.filter_text = ""
         self._debounce: Timer | None = None
@@ -96,8 +98,7 @@ class BookmarksScreen(Screen[Passage | None]):
     @work(thread=True, exclusive=True, group="bookmarks-list", exit_on_error=False)
     def _load(self, filter_text: str) -> None:
         tag, text = parse_filter(filter_text)
-        services = self.app.services  # type: ignore[attr-defined]
-        found = self.app.backend.call(lambda: services.bookmarks.list(tag=tag, text=text))  # type: ignore[attr-defined]
+        found = self.client.list_bookmarks(tag=tag, text=text)
         if not get_current_worker().is_cancelled:
             self.post_message(BookmarksLoaded(filter_text, found))
 
@@ -201,16 +202,11 @@ class BookmarksScreen(Screen[Passage | None]):
         tags: list[str] | None = None,
         delete: bool = False,
     ) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
-
-        def change() -> None:
-            if delete:
-                services.bookmarks.delete(bookmark_id)
-            else:
-                services.bookmarks.update(bookmark_id, note=note, tags=tags)
-
         try:
-            self.app.backend.call(change)  # type: ignore[attr-defined]
+            if delete:
+                self.client.delete_bookmark(bookmark_id)
+            else:
+                self.client.update_bookmark(bookmark_id, note=note or "", tags=tags or [])
         except NewsreaderError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
         self.app.call_from_thread(self.reload)

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 _Result = TypeVar("_Result")
-CANCEL = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+CANCEL: list[BindingType] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 _RANGE = re.compile(r"^\s*(\S+)\s*(?:\.\.|to|–|-\s)\s*(\S+)\s*$")
 
 

@@ -2,13 +2,15 @@
 
 The screen owns the reading state (query, sort, open article, history) and
 turns the panes' messages into library calls; every call runs in a worker
-(``reader.screens.jobs``) that posts its result back as a message, and a
+(``reader.workers``) that posts its result back as a message, and a
 result that no longer matches the current query or article is dropped.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,13 +20,16 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
+from index.home import SortOrder
 from index.search.schema import ENTITY_FIELDS
-from reader import keys
+from reader import keys, workers
+from reader.client import LibraryClient
+from reader.config import Config
 from reader.heap import settle_heap
-from reader.screens import jobs
-from reader.screens.messages import (
+from reader.messages import (
     ArticleLoaded,
     ArticleMissing,
+    BookmarkSaved,
     BookmarksFound,
     CountLoaded,
     HitsFound,
@@ -62,17 +67,28 @@ def entity_query(label: str, canonical: str) -> str:
     return f'"{name}"'
 
 
-class MainScreen(jobs.Jobs, Screen[None]):
+class MainScreen(workers.LibraryWorkers, Screen[None]):
     """Panes for finding and reading articles."""
 
     BINDINGS = keys.MAIN
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        client: LibraryClient,
+        config: Config,
+        *,
+        paths_to_add: Sequence[str] = (),
+        seed_paths: Sequence[Path] = (),
+    ) -> None:
         super().__init__()
+        self.client = client
+        self.config = config
+        self.paths_to_add = list(paths_to_add)
+        self.seed_paths = list(seed_paths)
         self.query_text = ""
-        self.sort = "relevance"
+        self.sort: SortOrder = "relevance"
         self.terms: tuple[str, ...] = ()
-        self.limit = jobs.SEARCH_PAGE
+        self.limit = workers.SEARCH_PAGE
         self._extending = False
         self.history: list[tuple[str, float]] = []
         self._debounce: Timer | None = None
@@ -105,7 +121,7 @@ class MainScreen(jobs.Jobs, Screen[None]):
         self.query_one("#ingest").display = False
         self.query_one(SearchBar).set_error(None)
         self.query_one(RelatedList).show_message("open an article")
-        self.query_one("#sidebar").display = self.app_config.sidebar
+        self.query_one("#sidebar").display = self.config.sidebar
         self.query_one(ArticleList).focus()
         settle_heap()
         self.start()
@@ -158,8 +174,8 @@ class MainScreen(jobs.Jobs, Screen[None]):
     @on(ArticleList.NeedMore)
     def _more_rows(self, message: ArticleList.NeedMore) -> None:
         if self.query_text:
-            if self.limit < jobs.MAX_HITS:
-                self.limit = min(jobs.MAX_HITS, self.limit + jobs.SEARCH_PAGE)
+            if self.limit < workers.MAX_HITS:
+                self.limit = min(workers.MAX_HITS, self.limit + workers.SEARCH_PAGE)
                 self._extending = True
                 self.search(self.query_text, self.sort, self.limit)
         else:
@@ -187,7 +203,7 @@ class MainScreen(jobs.Jobs, Screen[None]):
         if text == self.query_text and not force:
             return
         self.query_text = text
-        self.limit = jobs.SEARCH_PAGE
+        self.limit = workers.SEARCH_PAGE
         self._extending = False
         if not text:
             self.terms = ()
@@ -204,10 +220,10 @@ class MainScreen(jobs.Jobs, Screen[None]):
         result = message.result
         bar = self.query_one(SearchBar)
         bar.set_error(None)
-        shown = "newest" if self.sort == "date" else "relevance"
+        order = "newest" if self.sort == "date" else "relevance"
         noun = "hit" if result.total == 1 else "hits"
         bound = "" if result.exact else "up to "
-        bar.set_status(f"{bound}{result.total:,} {noun} · {shown}")
+        bar.set_status(f"{bound}{result.total:,} {noun} · {order}")
         article_list = self.query_one(ArticleList)
         shown = [hit.id for hit in article_list.hits]
         if self._extending and shown == [hit.id for hit in result.hits[: len(shown)]]:
@@ -314,19 +330,33 @@ class MainScreen(jobs.Jobs, Screen[None]):
     def on_related_loaded(self, message: RelatedLoaded) -> None:
         if message.article_id != self.current_id:
             return
-        related = self.query_one(RelatedList)
-        if message.items is None:
-            related.show_message("related articles are not available")
-        else:
-            related.show(message.items)
+        self.query_one(RelatedList).show(message.items)
 
     def on_hits_found(self, message: HitsFound) -> None:
         if message.article_id == self.article.article_id:
             self.article.set_hits(message.hits)
 
     def on_bookmarks_found(self, message: BookmarksFound) -> None:
-        if message.article_id == self.article.article_id:
+        stored = self.article.stored
+        if stored is None or message.article_id != stored.article.id:
+            return
+        if message.content_hash != stored.article.content_hash:
+            self._reload_article()  # the text changed on disk: offsets are for the new one
+        else:
             self.article.set_bookmarks(message.bookmarks)
+
+    def on_bookmark_saved(self, message: BookmarkSaved) -> None:
+        if message.error is None:
+            self.notify("Bookmarked", timeout=2)
+            return
+        self.notify(message.error, title="Not bookmarked", severity="error", timeout=8)
+        if message.stale and message.article_id == self.article.article_id:
+            self._reload_article()
+
+    def _reload_article(self) -> None:
+        if self.article.article_id is not None:
+            article_id = self.article.article_id
+            self.open_article(article_id, remember=False, scroll_y=self.article.scroll_y)
 
     @on(ArticleView.BookmarkRequested)
     def _bookmark(self, message: ArticleView.BookmarkRequested) -> None:
@@ -336,10 +366,12 @@ class MainScreen(jobs.Jobs, Screen[None]):
         if stored is None:
             return
         quote = stored.article.body[message.start : message.end]
+        version = stored.article.content_hash
 
         def save(result: tuple[str, list[str]] | None) -> None:
             if result is not None:
-                self.add_bookmark(message.article_id, message.start, message.end, *result)
+                passage = (message.start, message.end)
+                self.add_bookmark(message.article_id, version, passage, *result)
 
         self.app.push_screen(BookmarkDialog(quote), save)
 

@@ -186,7 +186,7 @@ def test_sync_orphans_bookmarks_of_articles_gone_from_the_library(tmp_path: Path
     library = Library.open(paths)
     item = article()
     library.put([(item, Analysis())])
-    store = BookmarkStore(paths.database)
+    store = BookmarkStore(paths.database, library.store)
     made = bookmark_passage(store, item, PASSAGE)
     assert store.sync() == 0
     library.remove([item.id])
@@ -212,10 +212,10 @@ def test_bookmarks_are_keyed_by_article_id_across_reindexing(tmp_path: Path) -> 
         made = bookmark_passage(store, article(), PASSAGE)
     library.remove([f"x{i}" for i in range(5)])
     library.put([(article(title="Gaza talks, updated"), Analysis())])
-    library.close()
-    with BookmarkStore(paths.database) as store:
+    with BookmarkStore(paths.database, library.store) as store:
         store.sync()
         found = store.get(made.id)
+    library.close()
     assert found is not None
     assert (found.status, found.quote, found.article_title) == (
         "anchored",
@@ -301,7 +301,7 @@ def test_import_takes_a_foreign_annotation_once(tmp_path: Path) -> None:
     paths = resolve_home(tmp_path / "home")
     library = Library.open(paths)
     library.put([(article(), Analysis())])
-    store = BookmarkStore(paths.database)
+    store = BookmarkStore(paths.database, library.store)
     assert store.import_json(FOREIGN) == 1
     assert store.import_json([FOREIGN]) == 0
     [made] = store.list()

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from index.home import LibraryHome
 from index.home.ingest import ingest
 from index.paths import LibraryPaths
 from reader.app import NewsReaderApp
-from reader.context import Services
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -58,7 +58,7 @@ def build_library(home: Path) -> Path:
     extra.mkdir(parents=True, exist_ok=True)
     for name, text in EXTRA.items():
         (extra / name).write_text(text, encoding="utf-8")
-    services = Services(LibraryPaths(home))
+    services = LibraryHome(LibraryPaths(home))
     try:
         report = ingest(services.library, [SEEDS, extra], tagger="rules", jobs=1)
         assert report.added == 7, report
@@ -86,7 +86,7 @@ def home(built_home: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def make_app(home: Path) -> Callable[..., NewsReaderApp]:
     def make(*paths: str, library: Path | None = None) -> NewsReaderApp:
-        return NewsReaderApp(Services(LibraryPaths(library or home)), list(paths))
+        return NewsReaderApp(LibraryHome(LibraryPaths(library or home)), list(paths))
 
     return make
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from conftest import ready, seed_id, wait_for
 
 from index.analysis.passages import sentences
+from index.home import LibraryHome
 from index.paths import LibraryPaths
-from reader.context import Services
 from reader.screens.bookmarks import BookmarksScreen, parse_filter
 from reader.screens.dialogs import BookmarkDialog, ConfirmDialog
 from reader.widgets.article_view import ArticleView
@@ -28,7 +28,7 @@ async def _open_deadline_sentence(pilot) -> None:  # type: ignore[no-untyped-def
 
 
 def _stored(home):  # type: ignore[no-untyped-def]
-    services = Services(LibraryPaths(home))
+    services = LibraryHome(LibraryPaths(home))
     try:
         return services.bookmarks.list()
     finally:
@@ -134,7 +134,7 @@ async def test_a_long_article_is_laid_out_in_chunks_and_a_far_passage_is_reached
     count = LAYOUT_CHUNK * 4
     body = "\n\n".join(f"Paragraph number {i} says little. It ends here." for i in range(count))
     (folder / "long.md").write_text(f"---\ntitle: Long\ndate: 2024-01-01\n---\n\n{body}\n")
-    services = Services(LibraryPaths(tmp_path / "lib"))
+    services = LibraryHome(LibraryPaths(tmp_path / "lib"))
     ingest(services.library, [folder], jobs=1)
     services.close()
     app = make_app(library=tmp_path / "lib")

@@ -11,7 +11,7 @@ from index.analysis.passages import paragraphs, sentences
 from index.models import Analysis, DateMention, EntitySpan, Hit
 from reader import keys
 from reader.config import load_config
-from reader.hits import article_hits, free_words, phrases
+from index.search.spans import article_hits, free_words, phrases
 from reader.render import Marks, paragraph_content, snippet_content
 from reader.screens.dialogs import date_clause, split_tags
 from reader.screens.main import entity_query

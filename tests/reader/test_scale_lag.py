@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import wait_for
 
+from index.home import LibraryHome
 from index.paths import LibraryPaths
 from reader.app import NewsReaderApp
-from reader.context import Services
 from reader.widgets.article_list import ArticleList
 from reader.widgets.search_bar import QueryInput
 
@@ -63,7 +63,7 @@ class LagProbe:
 
 async def test_typing_and_scrolling_at_scale_never_block_the_ui() -> None:
     assert HOME is not None
-    app = NewsReaderApp(Services(LibraryPaths(Path(HOME))), [])
+    app = NewsReaderApp(LibraryHome(LibraryPaths(Path(HOME))), [])
     async with app.run_test(size=(120, 36)) as pilot:
         article_list = app.screen.query_one(ArticleList)
         await wait_for(pilot, lambda: article_list.option_count > 0, seconds=60)

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from conftest import ready, seed_id, wait_for
 
+from index.home import LibraryHome
 from index.paths import LibraryPaths
 from reader.app import NewsReaderApp
 from reader.config import Config
-from reader.context import Services
 
 
 def _app(home: Path) -> NewsReaderApp:
-    return NewsReaderApp(Services(LibraryPaths(home)), [], config=Config())
+    return NewsReaderApp(LibraryHome(LibraryPaths(home)), [], config=Config())
 
 
 async def _open_seed(pilot) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """Where a query hits an article body: phrases as whole spans, other terms word by word.
 
-The core gives the query's analysed terms; ``index.search.snippets.term_spans`` finds
+The query's analysed terms come from the parsed query; ``snippets.term_spans`` finds
 them in a body. A quoted phrase ("13 November") should light up where the
 phrase is, not at every "November", so phrases are found as phrases and their
 words are not highlighted on their own.

@@ -1,9 +1,10 @@
 """The main screen's workers: every library call, off the UI thread.
 
 Each method starts a thread worker (exclusive within its group, so a newer
-request cancels an older one) that calls the library through the app's
-``Backend`` and posts the answer to the screen as a message. A cancelled
-worker posts nothing; the screen also drops answers that are no longer current.
+request cancels an older one) that makes one call through the screen's
+``LibraryClient`` and posts the answer to the screen as one message. A
+cancelled worker posts nothing; the screen also drops answers that are no
+longer current (the stale-answer rule).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from textual import work
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from index.errors import NewsreaderError, QueryError
-from index.models import Hit, Progress, SearchResult
-from reader.hits import article_hits
-from reader.screens.messages import (
+from index.home import SortOrder, StaleTextError
+from index.models import Progress, SearchResult
+from reader.client import LibraryClient
+from reader.messages import (
     ArticleLoaded,
     ArticleMissing,
+    BookmarkSaved,
     BookmarksFound,
     CountLoaded,
     HitsFound,
@@ -32,10 +35,6 @@ from reader.screens.messages import (
     SearchDone,
     SearchFailed,
 )
-
-if TYPE_CHECKING:
-    from index.home.library import Library
-    from reader.app import NewsReaderApp
 
 PAGE = 100
 """Rows per page of the newest-first list."""
@@ -50,11 +49,14 @@ def _cancelled() -> bool:
     return get_current_worker().is_cancelled
 
 
-class Jobs:
+class LibraryWorkers:
     """Mixin for the main screen: starts workers that post messages to it."""
 
+    client: LibraryClient
+    paths_to_add: list[str]
+    seed_paths: list[Path]
+
     if TYPE_CHECKING:
-        app: NewsReaderApp
 
         def post_message(self, message: Any) -> bool: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
@@ -66,35 +68,20 @@ class Jobs:
             text = str(error) if isinstance(error, NewsreaderError) else repr(error)
             self.notify(text, title="Library error", severity="error", timeout=10)
 
-    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Call ``library.<name>`` on the library thread."""
-        services = self.app.services
-
-        def call() -> Any:
-            library: Library = services.library
-            return getattr(library, name)(*args, **kwargs)
-
-        return self.app.backend.call(call)
-
-    @property
-    def app_config(self) -> Any:
-        return self.app.config
-
     def start(self) -> None:
         self._startup()
 
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
     def _startup(self) -> None:
-        paths = list(self.app.paths_to_add)
         try:
-            count = self._call("count")
+            count = self.client.count()
         except NewsreaderError as error:
             self.post_message(IngestDone(None, str(error), ()))
             return
-        if paths:
-            self._ingest(paths, show=True)
+        if self.paths_to_add:
+            self._ingest(list(self.paths_to_add), show=True)
         elif count == 0:
-            self._ingest([str(path) for path in self.app.seed_paths()], show=False)
+            self._ingest([str(path) for path in self.seed_paths], show=False)
         else:
             self.post_message(CountLoaded(count))
             self._page(0)
@@ -107,14 +94,14 @@ class Jobs:
         self._page(offset)
 
     def _page(self, offset: int) -> None:
-        hits = self._call("recent", limit=PAGE, offset=offset)
+        hits = self.client.recent(limit=PAGE, offset=offset)
         if not _cancelled():
             self.post_message(PageLoaded(hits, offset, more=len(hits) == PAGE))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def search(self, query: str, sort: str, limit: int) -> None:
+    def search(self, query: str, sort: SortOrder, limit: int) -> None:
         try:
-            result = self._call("search", query, limit=limit, sort=sort)
+            result = self.client.search(query, limit=limit, sort=sort)
         except QueryError as error:
             if not _cancelled():
                 self.post_message(SearchFailed(query, str(error)))
@@ -129,13 +116,11 @@ class Jobs:
         """Mark hits in snippets the core returned without spans (same rules as the article)."""
         if all(hit.spans or not hit.snippet for hit in result.hits):
             return result
-        analyzer = self._call("body_analyzer")
         hits = tuple(
             hit
             if hit.spans or not hit.snippet
             else replace(
-                hit,
-                spans=tuple(article_hits(hit.snippet, result.query, result.terms, analyzer)),
+                hit, spans=tuple(self.client.hits_in(hit.snippet, result.query, result.terms))
             )
             for hit in result.hits
         )
@@ -150,114 +135,79 @@ class Jobs:
         scroll_y: float | None,
         passage: tuple[int, int] | None,
     ) -> None:
-        stored = self._call("article", article_id)
-        if stored is None:
+        found = self.client.reading(article_id)
+        if found is None:
             self.post_message(ArticleMissing(article_id))
             return
+        stored, bookmarks = found
         hits = self._spans(stored.article.body, terms, query)
-        bookmarks = self._bookmarks(article_id)
         if not _cancelled():
-            self.post_message(ArticleLoaded(stored, hits, scroll_y, passage, bookmarks))
+            self.post_message(ArticleLoaded(stored, hits, scroll_y, passage, bookmarks.ranges))
 
     def _spans(self, body: str, terms: Sequence[str], query: str) -> list[tuple[int, int]]:
         if not query.strip():
             return []
-        analyzer = self._call("body_analyzer")
-        return article_hits(body, query, terms, analyzer)
-
-    def _bookmarks(self, article_id: str) -> list[tuple[int, int]]:
-        services = self.app.services
-        try:
-            found = self.app.backend.call(lambda: services.bookmarks.for_article(article_id))
-        except (ImportError, NewsreaderError):
-            return []
-        return [(b.start, b.end) for b in found if b.status != "orphaned"]
+        return self.client.hits_in(body, query, terms)
 
     @work(thread=True, exclusive=True, group="hits", exit_on_error=False)
     def rehighlight(self, article_id: str, terms: Sequence[str], query: str) -> None:
-        stored = self._call("article", article_id)
+        stored = self.client.article(article_id)
         if stored is not None and not _cancelled():
             spans = self._spans(stored.article.body, terms, query)
             self.post_message(HitsFound(article_id, spans))
 
     @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
     def reload_bookmarks(self, article_id: str) -> None:
-        self.post_message(BookmarksFound(article_id, self._bookmarks(article_id)))
+        self._post_bookmarks(article_id)
+
+    def _post_bookmarks(self, article_id: str) -> None:
+        checked = self.client.bookmarks_in(article_id)
+        self.post_message(BookmarksFound(article_id, checked.content_hash, checked.ranges))
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def load_related(self, article_id: str) -> None:
-        try:
-            items = self._call("related", article_id, limit=RELATED_LIMIT)
-        except AttributeError:  # a core without related items yet
-            items = None
+        items = self.client.related(article_id, limit=RELATED_LIMIT)
         if not _cancelled():
             self.post_message(RelatedLoaded(article_id, items))
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def count(self) -> None:
-        self.post_message(CountLoaded(self._call("count")))
+        self.post_message(CountLoaded(self.client.count()))
 
     def _ingest(self, paths: list[str], *, show: bool) -> None:
-        """Add ``paths`` under the write lock (held only while adding); runs in a worker."""
-        from index.home.ingest import ingest
-
-        services = self.app.services
+        """Add ``paths`` (the home takes the write lock while adding); runs in a worker."""
         self.post_message(IngestProgress(Progress(0, None, "waiting for the library lock")))
-        lock = services.write_lock()
         try:
-            lock.acquire()
-            try:
-                report = self.app.backend.call(
-                    lambda: ingest(
-                        services.library,
-                        paths,
-                        tagger=services.tagger,
-                        on_progress=lambda p: self.post_message(IngestProgress(p)),
-                    )
-                )
-            finally:
-                lock.release()
-            shown = self._added_hits(paths) if show else []
+            report = self.client.add(paths, on_progress=self._progress)
+            shown = self.client.articles_from(paths, limit=SHOWN_AFTER_ADD) if show else []
         except NewsreaderError as error:
             self.post_message(IngestDone(None, str(error), ()))
             return
         self.post_message(IngestDone(report, None, shown))
 
-    def _added_hits(self, paths: list[str]) -> list[Hit]:
-        """The articles read from ``paths`` (to show them right after adding)."""
-        roots = [str(Path(path).expanduser().resolve()) for path in paths]
-        services = self.app.services
-
-        def collect() -> list[Hit]:
-            library = services.library
-            ids: list[str] = []
-            for record in library.store.files():
-                if any(record.path == root or record.path.startswith(root + "/") for root in roots):
-                    ids.extend(record.article_ids)
-            found = (library.article(i) for i in ids[:SHOWN_AFTER_ADD])
-            hits = [Hit.listed(stored.article) for stored in found if stored is not None]
-            return sorted(
-                hits, key=lambda h: h.published.isoformat() if h.published else "", reverse=True
-            )
-
-        return self.app.backend.call(collect)
+    def _progress(self, progress: Progress) -> None:
+        self.post_message(IngestProgress(progress))
 
     @work(thread=True, group="bookmarks", exit_on_error=False)
     def add_bookmark(
-        self, article_id: str, start: int, end: int, note: str, tags: list[str]
+        self,
+        article_id: str,
+        content_hash: str,
+        passage: tuple[int, int],
+        note: str,
+        tags: list[str],
     ) -> None:
-        services = self.app.services
-
-        def add() -> None:
-            stored = services.library.article(article_id)
-            if stored is None:
-                raise NewsreaderError(f"article {article_id} is no longer in the library")
-            services.bookmarks.add(stored.article, start, end, note=note, tags=tags)
-
+        """Bookmark a passage measured on the text with ``content_hash``; if the stored
+        article is another version now, say so and reload it instead."""
         try:
-            self.app.backend.call(add)
-        except NewsreaderError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.client.add_bookmark(
+                article_id, *passage, content_hash=content_hash, note=note, tags=tags
+            )
+        except StaleTextError as error:
+            self.post_message(BookmarkSaved(article_id, str(error), stale=True))
             return
-        self.app.call_from_thread(self.notify, "Bookmarked", timeout=2)
-        self.post_message(BookmarksFound(article_id, self._bookmarks(article_id)))
+        except NewsreaderError as error:
+            self.post_message(BookmarkSaved(article_id, str(error)))
+            return
+        self.post_message(BookmarkSaved(article_id))
+        self._post_bookmarks(article_id)
