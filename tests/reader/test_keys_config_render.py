@@ -9,9 +9,9 @@ from conftest import ready, wait_for
 
 from index.analysis.passages import paragraphs, sentences
 from index.models import Analysis, DateMention, EntitySpan, Hit
+from index.search.spans import article_hits, free_words, phrases
 from reader import keys
 from reader.config import load_config
-from index.search.spans import article_hits, free_words, phrases
 from reader.render import Marks, paragraph_content, snippet_content
 from reader.screens.dialogs import date_clause, split_tags
 from reader.screens.main import entity_query
