@@ -28,7 +28,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from index.search.plan import Blended, DayRange, FastPhrase, in_order
+from index.search.nodes import Blended, DayRange, FastPhrase, in_order
 from index.search.postings import field_lengths, norms, position_decoder, postings_of
 
 Scores = dict[int, float]

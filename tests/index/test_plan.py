@@ -18,7 +18,8 @@ from whoosh import query as wq
 from index.home.library import Library
 from index.models import Analysis, Article, stable_id
 from index.search import bulk, postings
-from index.search.plan import FastPhrase, TopHits, plan
+from index.search.nodes import FastPhrase, TopHits
+from index.search.plan import plan
 
 WORDS = "gaza market election tariff rally court budget storm harbour senate vote cabinet".split()
 
