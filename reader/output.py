@@ -10,9 +10,6 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from index.codec import iso
-from index.models import Hit
-
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 
@@ -30,19 +27,9 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    return {
-        "id": hit.id,
-        "rank": hit.rank + 1,
-        "title": hit.title,
-        "published": iso(hit.published),
-        "source": hit.source,
-        "path": hit.path,
-        "url": hit.url,
-        "score": round(hit.score, 4),
-        "snippet": hit.snippet,
-        "spans": [list(span) for span in hit.spans],
-    }
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 bookmark``, ``2 bookmarks``, ``1,000 articles``."""
+    return f"{count:,} {noun if count == 1 else (plural or noun + 's')}"
 
 
 def error(message: str) -> None:

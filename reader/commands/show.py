@@ -7,10 +7,10 @@ from collections import Counter
 
 from rich.markup import escape
 
-from index.codec import article_to_dict, date_to_dict, entity_to_dict, iso
+from index.codec import iso
 from index.errors import NewsreaderError
 from index.home import LibraryHome
-from reader import output
+from reader import output, shapes
 
 NAME = "show"
 HELP = "show an article"
@@ -27,13 +27,7 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
         raise NewsreaderError(f"no article with id {args.id!r} (ids are shown by search)")
     article, analysis = stored.article, stored.analysis
     if args.json:
-        output.print_json(
-            {
-                **article_to_dict(article),
-                "entities": [entity_to_dict(span) for span in analysis.entities],
-                "dates": [date_to_dict(mention) for mention in analysis.dates],
-            }
-        )
+        output.print_json(shapes.article(stored))
         return 0
     console = output.stdout
     console.print(f"[bold]{escape(article.title)}[/]", highlight=False)
