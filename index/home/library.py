@@ -155,7 +155,8 @@ class Library:
                 rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
                 exact = results.has_exact_length() or len(rows) < limit
                 total = _total(results, len(rows), limit)
-            rows = _first_of_each_id(rows)
+            unique = _first_of_each_id(rows)
+            total, rows = max(len(unique), int(total) - (len(rows) - len(unique))), unique
             terms = query_terms(fast, searcher.reader())
             bodies = self._store.bodies([f["id"] for f, _, _ in rows]) if snippets else {}
         analyzer = self._index.schema["body"].analyzer
@@ -342,14 +343,14 @@ class Library:
 
 
 def _first_of_each_id(rows: list[tuple[Any, Any, int]]) -> list[tuple[Any, Any, int]]:
-    """Hits with each article once: a library written before one id was one document
-    (until ``add`` or ``recover`` repairs it) can hold two documents for an id."""
+    """Hits with each article once, ranked again: a library written before one id was one
+    document (until ``add`` or ``recover`` repairs it) can hold two documents for an id."""
     seen: set[str] = set()
-    kept = []
-    for row in rows:
-        if row[0]["id"] not in seen:
-            seen.add(row[0]["id"])
-            kept.append(row)
+    kept: list[tuple[Any, Any, int]] = []
+    for fields, score, _ in rows:
+        if fields["id"] not in seen:
+            seen.add(fields["id"])
+            kept.append((fields, score, len(kept)))
     return kept
 
 

@@ -73,8 +73,10 @@ def stored_texts(paths: LibraryPaths) -> dict[str, tuple[str, str]]:
 def test_search_shows_each_article_once_before_any_repair(broken: LibraryPaths) -> None:
     library = Library.open(broken)
     try:
-        ids = [hit.id for hit in library.search("harbour", limit=50).hits]
-        assert len(ids) == len(set(ids)) == 6
+        result = library.search("harbour", limit=50)
+        ids = [hit.id for hit in result.hits]
+        assert len(ids) == len(set(ids)) == result.total == 6
+        assert [hit.rank for hit in result.hits] == list(range(6))
     finally:
         library.close()
 
