@@ -22,8 +22,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rich.markup import escape
-
 from index.errors import NewsreaderError
 from index.home import LibraryHome
 from index.models import Bookmark
@@ -87,13 +85,13 @@ def _print(bookmark: Bookmark) -> None:
     console = output.stdout
     when = bookmark.created.strftime("%Y-%m-%d") if bookmark.created else ""
     status = "" if bookmark.status == "anchored" else f" [yellow]{bookmark.status}[/]"
-    title = escape(bookmark.article_title or bookmark.article_id)
+    title = output.text(bookmark.article_title or bookmark.article_id)
     console.print(f"[bold]{bookmark.id}[/] [dim]{when}[/] {title}{status}", highlight=False)
-    console.print(f"  “{escape(' '.join(bookmark.quote.split()))}”", highlight=False)
+    console.print(f"  “{output.text(' '.join(bookmark.quote.split()))}”", highlight=False)
     if bookmark.note:
-        console.print(f"  [italic]{escape(bookmark.note)}[/]", highlight=False)
+        console.print(f"  [italic]{output.text(bookmark.note)}[/]", highlight=False)
     if bookmark.tags:
-        console.print("  " + " ".join(f"#{escape(t)}" for t in bookmark.tags), highlight=False)
+        console.print("  " + " ".join(f"#{output.text(t)}" for t in bookmark.tags), highlight=False)
 
 
 def _add(args: argparse.Namespace, home: LibraryHome) -> int:

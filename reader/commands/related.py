@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import argparse
 
-from rich.markup import escape
-
-from index.codec import iso
 from index.errors import NewsreaderError
 from index.home import LibraryHome
 from reader import output, shapes
@@ -30,10 +27,8 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
         output.print_json([shapes.related(item) for item in items])
         return 0
     for item in items:
-        date = (iso(item.published) or "")[:10]
         output.stdout.print(
-            f"[bold]{escape(item.title)}[/]  [dim]{escape(item.source)} · {date} · {item.id}[/]",
-            highlight=False,
+            output.heading(item.title, item.source, item.published, item.id), highlight=False
         )
-        output.stdout.print(f"  [dim]{escape(item.reason)}[/]", highlight=False)
+        output.stdout.print(f"  [dim]{output.text(item.reason)}[/]", highlight=False)
     return 0

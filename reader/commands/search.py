@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import argparse
 
-from rich.markup import escape
-
-from index.codec import iso
 from index.home import MAX_LIMIT, LibraryHome
 from reader import output, shapes
 
@@ -44,10 +41,8 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
         output.stdout.print(f"no articles match {text!r}", highlight=False)
         return 0
     for hit in result.hits:
-        date = (iso(hit.published) or "")[:10]
         output.stdout.print(
-            f"[bold]{escape(hit.title)}[/]  [dim]{escape(hit.source)} · {date} · {hit.id}[/]",
-            highlight=False,
+            output.heading(hit.title, hit.source, hit.published, hit.id), highlight=False
         )
         output.stdout.print(f"  {output.marked(hit.snippet, hit.spans)}", highlight=False)
     shown = len(result.hits)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from rich.markup import escape
-
 from index.codec import iso
 from index.errors import NewsreaderError
 from index.home import LibraryHome
@@ -30,18 +28,18 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
         output.print_json(shapes.article(stored))
         return 0
     console = output.stdout
-    console.print(f"[bold]{escape(article.title)}[/]", highlight=False)
+    console.print(f"[bold]{output.text(article.title)}[/]", highlight=False)
     byline = " · ".join(
         part
         for part in (article.source, article.author, (iso(article.published) or "")[:10])
         if part
     )
-    console.print(f"[dim]{escape(byline)}[/]", highlight=False)
+    console.print(f"[dim]{output.text(byline)}[/]", highlight=False)
     console.print()
     console.print(article.body, markup=False, highlight=False)
     if analysis.entities:
         counts = Counter((span.label, span.canonical) for span in analysis.entities)
         console.print()
         for (label, name), count in sorted(counts.items()):
-            console.print(f"[dim]{label:<7}[/] {escape(name)} ×{count}", highlight=False)
+            console.print(f"[dim]{label:<7}[/] {output.text(name)} ×{count}", highlight=False)
     return 0
