@@ -362,7 +362,7 @@ def test_atom_feed_prefers_content(tmp_path: Path) -> None:
     assert entry.body == "Full text.\n\nMore."
     assert entry.author == "Ann"
     assert entry.published == datetime(2024, 2, 3, 4, 5, 6)
-    assert entry.id == stable_id("tag:example.org,2024:1")
+    assert entry.id == stable_id("guid\nAtom Site\ntag:example.org,2024:1")  # within its feed
 
 
 def test_gzipped_feed_and_json_lines(tmp_path: Path) -> None:
