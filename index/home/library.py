@@ -155,6 +155,8 @@ class Library:
                 rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
                 exact = results.has_exact_length() or len(rows) < limit
                 total = _total(results, len(rows), limit)
+            unique = _first_of_each_id(rows)
+            total, rows = max(len(unique), int(total) - (len(rows) - len(unique))), unique
             terms = query_terms(fast, searcher.reader())
             bodies = self._store.bodies([f["id"] for f, _, _ in rows]) if snippets else {}
         analyzer = self._index.schema["body"].analyzer
@@ -245,7 +247,8 @@ class Library:
         *,
         is_new: Callable[[str], bool] | None = None,
     ) -> int:
-        """Add or replace articles in one batch: index and store commit together.
+        """Add or replace articles in one batch: index and store commit together; returns
+        how many articles (distinct ids) were written.
 
         ``items`` is consumed lazily, each article indexed as it comes: an
         ingest streams its analysed articles in, so indexing overlaps with the
@@ -253,34 +256,65 @@ class Library:
         ``is_new(id)`` says an article is certainly not in the index yet: it is
         added without the look-up for an older copy in every segment, which at
         100,000 articles cost CPU and paged the whole term index into memory.
+
+        One id is one document: Whoosh's ``update_document`` replaces only
+        committed copies, so an id given twice in one batch would be indexed
+        twice. A repeat is held back instead, and the batch is committed with
+        the first copy; the later copies are then put as updates of it (the
+        later copy wins). A verbatim repeat is dropped.
         """
-        batch: list[tuple[Article, Analysis]] = []
+        later: dict[str, tuple[Article, Analysis]] = {}
+        written = self._put_batch(items, is_new, later)
+        while later:
+            again, later = list(later.values()), {}
+            written |= self._put_batch(again, None, later)
+        return len(written)
+
+    def _put_batch(
+        self,
+        items: Iterable[tuple[Article, Analysis]],
+        is_new: Callable[[str], bool] | None,
+        later: dict[str, tuple[Article, Analysis]],
+    ) -> set[str]:
+        """One commit of ``items``; a repeated id goes to ``later`` (unless verbatim)."""
+        batch: dict[str, tuple[Article, Analysis]] = {}
         with self._lock:
             writer = self.writer()
             known = set(writer.schema.names())
             try:
                 for article, analysis in items:
+                    first = batch.get(article.id)
+                    if first is not None:
+                        if first != (article, analysis):
+                            later[article.id] = (article, analysis)
+                        continue
                     doc = document(article, analysis)
                     fields = {k: v for k, v in doc.items() if k in known}
                     if is_new is not None and is_new(article.id):
                         writer.add_document(**fields)
                     else:
                         writer.update_document(**fields)
-                    batch.append((article, analysis))
+                    batch[article.id] = (article, analysis)
                 if not batch:
                     writer.cancel()
-                    return 0
+                    return set()
                 with self._store.transaction():
-                    for article, analysis in batch:
+                    for article, analysis in batch.values():
                         self._store.put_article(article, analysis)
                     writer.commit(mergetype=bounded_merge)
             except BaseException as error:
                 self._failed_write(writer, error)
                 raise
-        return len(batch)
+        return set(batch)
 
-    def remove(self, ids: Sequence[str]) -> int:
+    def remove(self, ids: Sequence[str], *, also: Callable[[Store], object] | None = None) -> int:
+        """Delete articles from index and store; ``also(store)`` runs in the same store
+        transaction (an ingest's file records and carriers, so that what a file carries
+        and what the library holds never disagree after a kill)."""
         if not ids:
+            if also is not None:
+                with self._lock, self._store.transaction():
+                    also(self._store)
             return 0
         with self._lock:
             writer = self.writer()
@@ -289,6 +323,8 @@ class Library:
                     writer.delete_by_term("id", article_id)
                 with self._store.transaction():
                     self._store.delete_articles(ids)
+                    if also is not None:
+                        also(self._store)
                     writer.commit()
             except BaseException as error:
                 self._failed_write(writer, error)
@@ -304,6 +340,18 @@ class Library:
         full = storage_error(error, where)
         if full is not None:
             raise full from error
+
+
+def _first_of_each_id(rows: list[tuple[Any, Any, int]]) -> list[tuple[Any, Any, int]]:
+    """Hits with each article once, ranked again: a library written before one id was one
+    document (until ``add`` or ``recover`` repairs it) can hold two documents for an id."""
+    seen: set[str] = set()
+    kept: list[tuple[Any, Any, int]] = []
+    for fields, score, _ in rows:
+        if fields["id"] not in seen:
+            seen.add(fields["id"])
+            kept.append((fields, score, len(kept)))
+    return kept
 
 
 def _total(results: Any, shown: int, limit: int) -> int:
