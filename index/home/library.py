@@ -27,10 +27,10 @@ from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 from index.search import bulk
 from index.search.plan import TopHits, plan
-from index.search.query import QueryReader, query_terms
+from index.search.query import QueryReader
 from index.search.related import related as find_related
 from index.search.schema import build_schema, document
-from index.search.snippets import snippet
+from index.search.spans import HitFinder, hit_words
 from index.search.storage import (
     INDEX_NAME,
     WRITER_MB,
@@ -154,13 +154,15 @@ class Library:
                 rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
                 exact = results.has_exact_length() or len(rows) < limit
                 total = _total(results, len(rows), limit)
-            terms = query_terms(fast, searcher.reader())
-            bodies = self._store.bodies([f["id"] for f, _, _ in rows]) if snippets else {}
-        analyzer = self._index.schema["body"].analyzer
+            words = hit_words(fast, searcher.reader())
+            texts = (
+                self._texts([f["id"] for f, _, _ in rows], words.needs_analysis) if snippets else {}
+            )
+        finder = HitFinder(words, self._index.schema)
         hits = []
         for fields, score, rank in rows:
-            body = bodies.get(fields["id"], "")
-            text_, spans = snippet(body, terms, analyzer) if snippets else ("", ())
+            body, analysis = texts.get(fields["id"], ("", None))
+            text_, spans = finder.snippet(body, analysis) if snippets else ("", ())
             hits.append(
                 Hit(
                     id=fields["id"],
@@ -179,9 +181,35 @@ class Library:
             query=text,
             hits=tuple(hits),
             total=int(total),
-            terms=tuple(sorted(terms)),
+            terms=tuple(sorted(words.terms)),
             exact=exact,
         )
+
+    def _texts(self, ids: list[str], with_analysis: bool) -> dict[str, tuple[str, Analysis | None]]:
+        """Bodies for snippets, with their analyses when the query asks for entities or
+        mentioned dates (the snippet then shows the mention)."""
+        if not with_analysis:
+            return {i: (body, None) for i, body in self._store.bodies(ids).items()}
+        found = (self._store.article(i) for i in ids)
+        return {s.article.id: (s.article.body, s.analysis) for s in found if s is not None}
+
+    def hit_spans(
+        self, body: str, text: str, analysis: Analysis | None = None
+    ) -> list[tuple[int, int]]:
+        """Where the query ``text`` hits ``body``, by the rules of the search's snippets
+        (``index.search.spans``): phrases whole, words one by one, entity and
+        ``mentioned:`` clauses at their mentions in ``analysis``. A query that does not
+        parse hits nothing (the search has said why)."""
+        if not text.strip():
+            return []
+        try:
+            parsed = self._queries.parse(text)
+        except QueryError:
+            return []
+        with self._lock:
+            searcher = self.searcher()
+            words = hit_words(plan(parsed, searcher.schema, searcher), searcher.reader())
+        return HitFinder(words, self._index.schema).spans(body, analysis)
 
     def recent(self, *, limit: int = 100, offset: int = 0) -> list[Hit]:
         """Articles newest first, without a query (the list pane's default).
@@ -209,9 +237,6 @@ class Library:
                 bodies=self._store.bodies,
                 title=stored.article.title,
             )
-
-    def body_analyzer(self) -> Any:
-        return self._index.schema["body"].analyzer
 
     # Writing ----------------------------------------------------------------
 

@@ -9,9 +9,7 @@ unreadable dates instead of silently searching for something else.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
@@ -63,20 +61,24 @@ class _DateValues:
     def __init__(self, today: date) -> None:
         self.today = today
         self.unread: list[str] = []
+        self.clauses: list[tuple[str, str]] = []
+        """Each date clause: the value as typed and the clause as rewritten."""
 
     def rewrite(self, text: str) -> str:
         return _DATE_VALUE.sub(self._clause, text)
 
     def _clause(self, match: re.Match[str]) -> str:
-        field, value = match.group(1), match.group(2)
+        field, typed = match.group(1), match.group(2)
+        value = typed
         if value.startswith('"'):
-            inner = value.strip('"')
-            period = self._period(inner)
+            period = self._period(value.strip('"'))
             if period is not None:
-                return f"{field}:[{_compact(period[0])} TO {_compact(period[1])}]"
+                value = f"[{_compact(period[0])} TO {_compact(period[1])}]"
         elif value.startswith(("[", "{")):
             value = self._range(value)
-        return f"{field}:{_ISO_DATE.sub(_compact_iso, value)}"
+        clause = f"{field}:{_ISO_DATE.sub(_compact_iso, value)}"
+        self.clauses.append((typed.strip('[]{}"'), clause))
+        return clause
 
     def _range(self, value: str) -> str:
         opening, closing = value[0], value[-1] if value[-1] in "]}" else ""
@@ -139,6 +141,16 @@ class QueryReader:
         )
         return parser
 
+    def _bad_date(self, dates: _DateValues, now: datetime) -> str | None:
+        """The date clause Whoosh fails on by itself (it raises on some odd ranges, such as
+        ``[- TO]``, instead of reporting them), as typed; ``None`` if none does."""
+        for typed, rewritten in dates.clauses:
+            try:
+                self._parser([], now).parse(rewritten)
+            except Exception:
+                return typed
+        return None
+
     def parse(self, text: str) -> wq.Query:
         """The Whoosh query for ``text``; raises QueryError with a one-line reason."""
         if len(text) > MAX_QUERY_CHARS:
@@ -157,8 +169,9 @@ class QueryReader:
         try:
             parsed = self._parser(errors, now).parse(normalised)
         except Exception as error:  # Whoosh raises many kinds on odd input
-            if dates.unread:
-                raise dates.error(dates.unread[0]) from error
+            culprit = dates.unread[0] if dates.unread else self._bad_date(dates, now)
+            if culprit is not None:
+                raise dates.error(culprit) from error
             raise QueryError(f"cannot read the query: {error}") from error
         if errors:
             raise dates.error(errors[0])
@@ -200,50 +213,3 @@ def _anchor_fuzzy(query: wq.Query) -> wq.Query:
             sub.prefixlength = min(prefix, len(sub.text))
             sub.maxdist = max(0, min(sub.maxdist, MAX_FUZZY_DISTANCE))
     return query
-
-
-MAX_EXPANSIONS = 200
-"""Highlight at most this many index terms for one prefix or fuzzy term."""
-
-
-def _positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
-    """The leaves of a query that a hit must or may match (not those under NOT)."""
-    if isinstance(query, wq.Not):
-        return
-    if isinstance(query, wq.AndNot):
-        yield from _positive_leaves(query.a)
-        return
-    if query.is_leaf() or isinstance(query, wq.Phrase):
-        yield query
-        return
-    for child in query.children():
-        yield from _positive_leaves(child)
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def query_terms(query: wq.Query, reader: Any) -> frozenset[str]:
-    """The text terms a query matches in title/body, prefixes and fuzzy terms expanded.
-
-    Whoosh's own ``existing_terms`` loses every field but the first (its loop variable
-    shadows the field name), so the leaves are walked here.
-    """
-    terms: set[str] = set()
-    for leaf in _positive_leaves(query):
-        if getattr(leaf, "fieldname", None) not in TEXT_FIELDS:
-            continue
-        if isinstance(leaf, wq.Phrase):
-            terms.update(_text(word) for word in leaf.words)
-            continue
-        try:
-            expanded = leaf.expanded_terms(reader)
-            for count, (_, value) in enumerate(expanded):
-                if count >= MAX_EXPANSIONS:
-                    break
-                terms.add(_text(value))
-        except Exception:  # a leaf Whoosh cannot expand: highlight its own text
-            if hasattr(leaf, "text"):
-                terms.add(_text(leaf.text))
-    return frozenset(terms)
