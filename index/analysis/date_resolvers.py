@@ -34,7 +34,8 @@ _COUNT_BEFORE = re.compile(
 _SINCE_BEFORE = re.compile(r"\b[Ss]ince\s+(?:the\s+)?$")
 _FUTURE_CUE = re.compile(
     r"\b(?:will|won't|shall|would|'ll|’ll|is due|are due|due to|is set to|are set to|is expected"
-    r"|are expected|plans? to|scheduled|going to|to be held|next)\b"
+    r"|are expected|plans? to|scheduled|going to|to be held|next|(?:is|are) to(?=\s+[a-z])"
+    r"|to be(?=\s+(?:\w+ly\s+)?\w+(?:ed|en)\b))\b"
 )
 _PAST_CUE = re.compile(
     r"\b(?:said|told|met|was|were|had|did|went|came|took|made|gave|saw|left|held|began|spoke"
@@ -44,9 +45,17 @@ _PAST_CUE = re.compile(
 )
 _NOT_PAST = frozenset(
     "need speed seed feed shed hundred indeed proceed succeed exceed breed united greed bleed"
-    " ahmed mohammed mohamed muhammed".split()
+    " ahmed mohammed mohamed muhammed dubbed called named based entitled titled located owned"
+    " aimed related".split()
 )
-"""Words ending in -ed that are no past tense: they say nothing of when."""
+"""Words ending in -ed that are no past tense (or mostly stand as adjectives, "a group
+called X"): they say nothing of when."""
+_AUXILIARY_BEFORE = re.compile(
+    r"(?:\b(?:be|been|being|is|are|am|was|were|'s|’s|have|has|had)\s+"
+    r"(?:(?:not|also|still|now|then|\w+ly)\s+)?|-)$"
+)
+"""A participle after these ("will be held", "would have created") or in a compound
+("long-awaited") is no tense of its own: the auxiliary, or the cue before it, decides."""
 
 Resolver = Callable[[re.Match[str], date | None, str], "DateMention | None"]
 
@@ -253,6 +262,7 @@ def _tense(text: str, start: int, end: int, *, last: bool) -> bool | None:
         found.end()
         for found in _PAST_CUE.finditer(text, start, end)
         if found.group().lower() not in _NOT_PAST
+        and not _AUXILIARY_BEFORE.search(text, max(start, found.start() - 20), found.start())
     ]
     if not futures and not pasts:
         return None

@@ -159,6 +159,13 @@ def test_invalid_calendar_dates_are_dropped() -> None:
         ("He is expected to arrive on Wednesday.", date(2024, 11, 13)),
         ("Voting will take place on Tuesday, officials said.", date(2024, 11, 12)),
         ("The leaders met and will sign the deal on Friday.", date(2024, 11, 15)),
+        ("The law, which came into force on Friday, is strict.", date(2024, 11, 8)),
+        # a participle after an auxiliary or in a compound has no tense of its own
+        ("Meetings will be held on Wednesday.", date(2024, 11, 13)),
+        ("The report is expected to be published on Thursday.", date(2024, 11, 14)),
+        ("He will make his long-awaited return on Saturday.", date(2024, 11, 16)),
+        ("A win would have created a new landscape for Sunday.", date(2024, 11, 17)),
+        ("She is to launch her own party on Wednesday.", date(2024, 11, 13)),
         # with no verb before it, the first one after it
         ("On Thursday, leaders will meet in Doha.", date(2024, 11, 14)),
         ("On Saturday, a Qatari official said talks were off.", date(2024, 11, 9)),
