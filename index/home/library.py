@@ -62,6 +62,7 @@ class Library:
         self._queries = QueryReader(self._index.schema, now=now)
         self._searcher: Searcher | None = None
         self._swept = False
+        self._shown: tuple[str, dict[str, tuple[str, tuple[tuple[int, int], ...]]]] = ("", {})
 
     @classmethod
     def open(cls, paths: LibraryPaths, **kwargs: Any) -> Library:
@@ -108,6 +109,7 @@ class Library:
                 try:
                     self._index = self._index.refresh()
                     self._searcher = self._index.searcher()
+                    self._shown = ("", {})
                     remember_term_statistics(self._searcher.reader())
                 except Exception as error:  # truncated or missing segment files
                     raise StorageError(_damaged_index(error)) from error
@@ -155,14 +157,15 @@ class Library:
                 exact = results.has_exact_length() or len(rows) < limit
                 total = _total(results, len(rows), limit)
             words = hit_words(fast, searcher.reader())
-            texts = (
-                self._texts([f["id"] for f, _, _ in rows], words.needs_analysis) if snippets else {}
-            )
+            shown = self._shown_for(text)
+            new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
+            texts = self._texts(new_ids, words.needs_analysis)
         finder = HitFinder(words, self._index.schema)
         hits = []
         for fields, score, rank in rows:
-            body, analysis = texts.get(fields["id"], ("", None))
-            text_, spans = finder.snippet(body, analysis) if snippets else ("", ())
+            if snippets and fields["id"] not in shown:
+                shown[fields["id"]] = finder.snippet(*texts.get(fields["id"], ("", None)))
+            text_, spans = shown[fields["id"]] if snippets else ("", ())
             hits.append(
                 Hit(
                     id=fields["id"],
@@ -184,6 +187,18 @@ class Library:
             terms=tuple(sorted(words.terms)),
             exact=exact,
         )
+
+    def _shown_for(self, text: str) -> dict[str, tuple[str, tuple[tuple[int, int], ...]]]:
+        """The snippets already made for the query ``text`` since the index last changed.
+
+        The reader asks again for the same query with a larger limit as the list scrolls
+        (40, 80, ... 1,000 hits): only the new hits' snippets are made. That matters most
+        for entity and ``mentioned:`` queries, whose snippets read each hit's stored
+        analysis (about half a millisecond per hit at 20,000 articles).
+        """
+        if self._shown[0] != text:
+            self._shown = (text, {})
+        return self._shown[1]
 
     def _texts(self, ids: list[str], with_analysis: bool) -> dict[str, tuple[str, Analysis | None]]:
         """Bodies for snippets, with their analyses when the query asks for entities or

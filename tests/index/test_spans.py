@@ -142,3 +142,16 @@ def test_prefixes_and_fuzzy_terms_are_expanded_in_the_index(library: Library) ->
 def test_a_query_that_does_not_parse_hits_nothing(library: Library) -> None:
     assert library.hit_spans(BODY, "colour:red") == []
     assert library.hit_spans(BODY, "   ") == []
+
+
+def test_snippets_are_made_again_when_the_article_changes() -> None:
+    library = Library.in_memory(now=NOW)
+    article = Article(id="a", title="t", body="Old words about Gaza aid.")
+    library.put([(article, Analysis())])
+    assert library.search("gaza").hits[0].snippet == "Old words about Gaza aid."
+    changed = Article(id="a", title="t", body="New words about Gaza and more.")
+    library.put([(changed, Analysis())])
+    (hit,) = library.search("gaza").hits
+    assert hit.snippet == "New words about Gaza and more."
+    assert [hit.snippet[s:e] for s, e in hit.spans] == ["Gaza"]
+    assert library.search("gaza", limit=40).hits[0].snippet == hit.snippet
