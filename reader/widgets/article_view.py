@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from index.analysis import passages
-from index.home.store import StoredArticle
+from index.home import StoredArticle
 from index.models import Analysis, DateMention, EntitySpan
 from reader import keys
 from reader.render import Marks, Range, byline, paragraph_content

@@ -14,7 +14,7 @@ from index.analysis.entities.gazetteer import STRONG, Gazetteer
 from index.models import EntityLabel
 
 if TYPE_CHECKING:
-    from index.analysis.entities.rules import Found
+    from index.analysis.entities.spans import Found
 
 Aliases = dict[str, tuple[EntityLabel, str]]
 

@@ -13,8 +13,6 @@ takes its "the" ("the Bank of England"), a one-word one does not ("the BBC").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from index.analysis.entities.aliases import Aliases, build_aliases
 from index.analysis.entities.context import label_by_context
 from index.analysis.entities.gazetteer import STRONG, WEAK, Entry, Gazetteer, gazetteer
@@ -28,26 +26,12 @@ from index.analysis.entities.matchers import (
     is_cap,
 )
 from index.analysis.entities.numbers import find_numbers
-from index.analysis.entities.spans import drop_overlaps, merge_spans
+from index.analysis.entities.spans import Found, drop_overlaps, merge_spans
 from index.models import EntityLabel, EntitySpan
 
 _POSSESSIVE = ("'s", "’s")
 _HONORIFICS_IN_SPAN = frozenset({"Ms", "Mrs", "Miss", "Prof", "Lady"})
 """OntoNotes-style spans keep these in a person's span ("Ms Hewitt") but not "Mr"."""
-
-
-@dataclass(slots=True)
-class Found:
-    """An entity found by the first pass, in token indices ``[first, last)``."""
-
-    first: int
-    last: int
-    label: EntityLabel
-    canonical: str
-    strength: int
-    rule: str
-    lead: int = 0
-    """Tokens before ``first`` that belong to the span but not to the name ("Ms")."""
 
 
 def _plural(word: str) -> bool:

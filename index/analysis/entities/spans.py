@@ -1,10 +1,26 @@
-"""Span bookkeeping shared by the taggers: sorting, overlap removal, merging."""
+"""Span bookkeeping shared by the taggers: what a first pass found, sorting, overlap removal,
+merging."""
 
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 
-from index.models import EntitySpan
+from index.models import EntityLabel, EntitySpan
+
+
+@dataclass(slots=True)
+class Found:
+    """An entity found by the first pass, in token indices ``[first, last)``."""
+
+    first: int
+    last: int
+    label: EntityLabel
+    canonical: str
+    strength: int
+    rule: str
+    lead: int = 0
+    """Tokens before ``first`` that belong to the span but not to the name ("Ms")."""
 
 
 def drop_overlaps(spans: list[EntitySpan]) -> list[EntitySpan]:
