@@ -65,6 +65,15 @@ class BookmarksLoaded(Message):
 class BookmarksScreen(Screen[Passage | None]):
     """All bookmarks, newest first."""
 
+    DEFAULT_CSS = """
+    BookmarksScreen {
+        & #bookmarks-title { height: 1; padding: 0 1; background: $boost; }
+        & #bookmarks-filter { height: 1; border: none; padding: 0 1; }
+        & #bookmarks-list { height: 1fr; border: round $panel; }
+        & #bookmarks-list:focus { border: round $accent; }
+    }
+    """
+
     BINDINGS = keys.BOOKMARKS
 
     def __init__(self, client: LibraryClient) -> None:

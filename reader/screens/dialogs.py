@@ -31,7 +31,30 @@ def date_clause(text: str, *, mentioned: bool) -> str:
     return f"{field}:{text}" if " " not in text else f"{field}:[{text}]"
 
 
-class _FormDialog(ModalScreen[_Result]):
+class Dialog(ModalScreen[_Result]):
+    """A small box in the middle of the screen: a title, the fields, the buttons."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+        & .dialog {
+            width: 70;
+            max-width: 95%;
+            height: auto;
+            border: thick $accent;
+            background: $surface;
+            padding: 1 2;
+        }
+        & .dialog-title { text-style: bold; margin-bottom: 1; }
+        & .dialog-quote { margin-bottom: 1; max-height: 8; }
+        & .dialog Input, & .dialog Checkbox { margin-bottom: 1; }
+        & .dialog-buttons { height: auto; align-horizontal: right; }
+        & .dialog-buttons Button { margin-left: 2; }
+    }
+    """
+
+
+class _FormDialog(Dialog[_Result]):
     """A form with Save/OK (``#ok``) and Cancel buttons; subclasses say what ``_done`` returns."""
 
     BINDINGS = CANCEL
@@ -118,7 +141,7 @@ class BookmarkDialog(_FormDialog[tuple[str, list[str]] | None]):
         self.dismiss((note, tags))
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """Yes or no; Enter/y confirms, Esc/n cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -57,6 +57,20 @@ def help_content(keymap: dict[str, str]) -> Content:
 class HelpScreen(ModalScreen[None]):
     """Keys and colours; Esc, q or ? closes it."""
 
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        & #help-body {
+            width: 90;
+            max-width: 95%;
+            height: 90%;
+            border: thick $accent;
+            background: $surface;
+            padding: 1 2;
+        }
+    }
+    """
+
     BINDINGS = keys.HELP
 
     def __init__(self, keymap: dict[str, str]) -> None:

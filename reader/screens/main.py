@@ -14,11 +14,12 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.events import Resize
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Footer, Header, Input
 
 from index.home import SortOrder
 from index.search.schema import ENTITY_FIELDS
@@ -41,10 +42,13 @@ from reader.messages import (
     SearchFailed,
 )
 from reader.widgets.article_list import ArticleList
+from reader.widgets.article_options import ArticleOptions
 from reader.widgets.article_view import ArticleView
 from reader.widgets.entities import EntityList
+from reader.widgets.ingest_bar import IngestBar
 from reader.widgets.related import RelatedList
 from reader.widgets.search_bar import QueryInput, SearchBar
+from reader.widgets.sidebar import Sidebar
 
 ISO_DATE = re.compile(r"\d{4}(-\d\d(-\d\d)?)?")
 DEBOUNCE_SECONDS = 0.15
@@ -68,9 +72,22 @@ def entity_query(label: str, canonical: str) -> str:
 
 
 class MainScreen(workers.LibraryWorkers, Screen[None]):
-    """Panes for finding and reading articles."""
+    """Panes for finding and reading articles.
+
+    The reading state the reader changes with a key lives here as ``var``s
+    whose watchers apply it (``sort``, ``sidebar``) or that are bound into the
+    pane that shows it (``highlight`` into the article view).
+    """
 
     BINDINGS = keys.MAIN
+    """``reader.keys.MAIN``: search, sort, date filter, hits, back, pane focus, sidebar."""
+
+    sort: var[SortOrder] = var[SortOrder]("relevance", init=False)
+    """How searches are ranked (``s``); the list without a query is always newest first."""
+    sidebar: var[bool] = var(True)
+    """Whether the related and entities panes are shown (``p``)."""
+    highlight: var[bool] = var(True)
+    """Entity colours and resolved dates in the article (``H``)."""
 
     def __init__(
         self,
@@ -86,7 +103,6 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         self.paths_to_add = list(paths_to_add)
         self.seed_paths = list(seed_paths)
         self.query_text = ""
-        self.sort: SortOrder = "relevance"
         self.terms: tuple[str, ...] = ()
         self.limit = workers.SEARCH_PAGE
         self._extending = False
@@ -100,28 +116,19 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
-        with Horizontal(id="ingest"):
-            yield Label("Indexing…", id="ingest-label")
-            yield ProgressBar(id="ingest-bar", show_eta=False)
+        yield IngestBar(id="ingest")
         yield SearchBar(id="search")
         with Horizontal(id="panes"):
             yield ArticleList(id="list")
             with Horizontal(id="reading"):
-                yield ArticleView(id="article")
-                with Vertical(id="sidebar"):
-                    with Vertical(id="related-box"):
-                        yield Static("RELATED", classes="pane-title")
-                        yield RelatedList(id="related")
-                    with Vertical(id="entities-box"):
-                        yield Static("ENTITIES", classes="pane-title")
-                        yield EntityList(id="entities")
+                yield ArticleView(id="article").data_bind(MainScreen.highlight)
+                yield Sidebar(id="sidebar")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#ingest").display = False
         self.query_one(SearchBar).set_error(None)
         self.query_one(RelatedList).show_message("open an article")
-        self.query_one("#sidebar").display = self.config.sidebar
+        self.sidebar = self.config.sidebar
         self.query_one(ArticleList).focus()
         settle_heap()
         self.start()
@@ -132,13 +139,15 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
+    def watch_sidebar(self, shown: bool) -> None:
+        self.query_one(Sidebar).display = shown
+
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
-        sidebar.display = not sidebar.display
+        self.sidebar = not self.sidebar
 
     def action_focus_pane(self, name: str) -> None:
         if name in ("entities", "related"):
-            self.query_one("#sidebar").display = True
+            self.sidebar = True
         self.set_focus(self.query_one(PANES[name]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -181,9 +190,8 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         else:
             self.load_page(message.loaded)
 
-    @on(ArticleList.Opened)
-    @on(RelatedList.Opened)
-    def _open(self, message: ArticleList.Opened | RelatedList.Opened) -> None:
+    @on(ArticleOptions.Chosen)
+    def _open(self, message: ArticleOptions.Chosen) -> None:
         self.open_article(message.article_id)
 
     # Search --------------------------------------------------------------------------
@@ -256,6 +264,8 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
 
     def action_toggle_sort(self) -> None:
         self.sort = "date" if self.sort == "relevance" else "relevance"
+
+    def watch_sort(self) -> None:
         if self.query_text:
             self.set_query(self.query_text, force=True)
         else:
@@ -402,8 +412,7 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         view.action_bookmark()
 
     def action_toggle_highlight(self) -> None:
-        view = self.article
-        view.set_highlight(not view.marks.highlight)
+        self.highlight = not self.highlight
 
     def action_back(self) -> None:
         if not self.history:
@@ -434,21 +443,12 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
 
     def on_ingest_progress(self, message: IngestProgress) -> None:
         self._ingesting = True
-        box = self.query_one("#ingest")
-        box.display = True
-        progress = message.progress
-        bar = self.query_one(ProgressBar)
-        bar.update(total=progress.total, progress=progress.done)
-        counts = progress.counts
-        self.query_one("#ingest-label", Label).update(
-            f"Indexing {progress.done:,}/{progress.total or 0:,} files · "
-            f"{counts.get('added', 0):,} added"
-        )
+        self.query_one(IngestBar).show_progress(message.progress)
 
     def on_ingest_done(self, message: IngestDone) -> None:
         self._ingesting = False
         self._known_count = None
-        self.query_one("#ingest").display = False
+        self.query_one(IngestBar).finish()
         if message.error:
             self.notify(message.error, title="Indexing failed", severity="error", timeout=10)
         elif message.report is not None:

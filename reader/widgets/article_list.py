@@ -8,15 +8,16 @@ library never becomes 100,000 of anything.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from index.models import Hit
 from reader import keys
 from reader.render import format_date, snippet_content
+from reader.widgets.article_options import ArticleOptions
 
 SNIPPET_LINES = 3
 """A snippet is cut to about this many lines of the list's width."""
@@ -36,24 +37,36 @@ def hit_prompt(hit: Hit, snippet_chars: int = 150) -> Content:
     return Content("\n").join(lines)
 
 
-class ArticleList(OptionList):
-    """Articles as a virtual list; asks for more rows as the reader nears the end."""
+class ArticleList(ArticleOptions):
+    """Articles as a virtual list; asks for more rows as the reader nears the end.
+
+    Posts ``ArticleOptions.Chosen`` for Enter or a click, ``NeedMore`` near the end.
+    """
+
+    DEFAULT_CSS = """
+    ArticleList {
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-muted;
+        padding: 0;
+        &:focus { border: round $accent; }
+    }
+    """
 
     BINDINGS = keys.LIST
+    """``reader.keys.LIST``: ``j``/``k`` move, ``g``/``G`` to the first and the last row."""
 
-    class Opened(Message):
-        """The reader chose an article (Enter or click)."""
-
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
-
+    @dataclass
     class NeedMore(Message):
         """The highlight is near the end of the loaded rows and more exist."""
 
-        def __init__(self, loaded: int) -> None:
-            super().__init__()
-            self.loaded = loaded
+        article_list: ArticleList
+        loaded: int
+        """How many rows are loaded (where the next page starts)."""
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -118,9 +131,4 @@ class ArticleList(OptionList):
         loaded = len(self.hits)
         if highlighted >= loaded - PREFETCH and self._asked_at != loaded:
             self._asked_at = loaded
-            self.post_message(self.NeedMore(loaded))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Opened(event.option.id))
+            self.post_message(self.NeedMore(self, loaded))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -17,20 +19,55 @@ class QueryInput(Input):
     """The query field; Esc (or down) hands focus back to the list."""
 
     BINDINGS = keys.SEARCH
+    """``reader.keys.SEARCH``: Esc or down back to the list."""
 
+    @dataclass
     class Leave(Message):
         """The reader is done typing: Esc or down (to the list), Enter (open the top hit)."""
 
-        def __init__(self, *, open_top: bool = False) -> None:
-            super().__init__()
-            self.open_top = open_top
+        query_input: QueryInput
+        open_top: bool = False
+        """Open the first hit (Enter), rather than only go back to the list."""
+
+        @property
+        def control(self) -> QueryInput:
+            return self.query_input
 
     def action_leave(self) -> None:
-        self.post_message(self.Leave())
+        self.post_message(self.Leave(self))
 
 
 class SearchBar(Vertical):
     """Input + status on one line; an error line below it, shown only for a bad query."""
+
+    DEFAULT_CSS = """
+    SearchBar {
+        height: auto;
+        padding: 0 1;
+        background: $boost;
+    }
+    SearchBar #search-row { height: 1; }
+    SearchBar #search-prompt { width: 2; color: $text-accent; text-style: bold; }
+    SearchBar #search-input {
+        width: 1fr;
+        height: 1;
+        border: none;
+        padding: 0;
+        background: transparent;
+        &:focus { background: $surface; }
+    }
+    SearchBar #search-status {
+        width: auto;
+        min-width: 16;
+        padding: 0 0 0 1;
+        text-align: right;
+    }
+    SearchBar #search-error {
+        height: auto;
+        padding: 0 1;
+        color: $text-error;
+    }
+    """
 
     _status = ""
     _error: str | None = ""
@@ -61,4 +98,4 @@ class SearchBar(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(QueryInput.Leave(open_top=True))
+        self.post_message(QueryInput.Leave(self.input, open_top=True))
