@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
@@ -59,6 +60,16 @@ NARROW_WIDTH = 100
 PANES = {"list": "#list", "article": "#article", "entities": "#entities", "related": "#related"}
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where the reader was, as ``Backspace`` restores it: the query (and so the list) and
+    the article, scrolled as it was."""
+
+    query: str
+    article_id: str
+    scroll_y: float
+
+
 def entity_query(label: str, canonical: str) -> str:
     """The query that finds an entity: its field and canonical name, a resolved date as a
     mentioned date, else the phrase."""
@@ -106,7 +117,7 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         self.terms: tuple[str, ...] = ()
         self.limit = workers.SEARCH_PAGE
         self._extending = False
-        self.history: list[tuple[str, float]] = []
+        self.history: list[Place] = []
         self._debounce: Timer | None = None
         self._open_first = True
         self._open_top = False
@@ -157,9 +168,12 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         return True
 
     def action_focus_search(self) -> None:
+        """Focus the query, all of it selected: what is typed next replaces it."""
         # set_focus at once (Widget.focus is deferred): keys typed right after "/"
         # are already queued and must reach the input, not the screen's bindings.
-        self.set_focus(self.query_one(QueryInput))
+        query_input = self.query_one(QueryInput)
+        self.set_focus(query_input)
+        query_input.select_all()
 
     # The list ------------------------------------------------------------------------
 
@@ -168,7 +182,7 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
             return
         article_list = self.query_one(ArticleList)
         if message.offset == 0:
-            article_list.show(message.hits, more=message.more)
+            article_list.show(message.hits, more=message.more, keep=self.current_id)
             self.query_one(SearchBar).set_status("newest first")
         else:
             article_list.extend(message.hits, more=message.more)
@@ -182,17 +196,18 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
 
     @on(ArticleList.NeedMore)
     def _more_rows(self, message: ArticleList.NeedMore) -> None:
-        if self.query_text:
-            if self.limit < workers.MAX_HITS:
-                self.limit = min(workers.MAX_HITS, self.limit + workers.SEARCH_PAGE)
-                self._extending = True
-                self.search(self.query_text, self.sort, self.limit)
-        else:
-            self.load_page(message.loaded)
+        """The next page; all the rest at once when the reader asked for the end (``G``)."""
+        if not self.query_text:
+            self.load_page(message.loaded, to_end=message.to_end)
+        elif self.limit < workers.MAX_HITS:
+            step = workers.MAX_HITS if message.to_end else self.limit + workers.SEARCH_PAGE
+            self.limit = min(workers.MAX_HITS, step)
+            self._extending = True
+            self.search(self.query_text, self.sort, self.limit)
 
     @on(ArticleOptions.Chosen)
     def _open(self, message: ArticleOptions.Chosen) -> None:
-        self.open_article(message.article_id)
+        self.open_article(message.article_id, focus=True)
 
     # Search --------------------------------------------------------------------------
 
@@ -237,12 +252,12 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         if self._extending and shown == [hit.id for hit in result.hits[: len(shown)]]:
             article_list.extend(result.hits[len(shown) :], more=message.more)
         else:
-            article_list.show(result.hits, more=message.more)
+            article_list.show(result.hits, more=message.more, keep=self.current_id)
         self._extending = False
         self.terms = result.terms
         if self._open_top and result.hits:
             self._open_top = False
-            self.open_article(result.hits[0].id)
+            self.open_article(result.hits[0].id, focus=True)
         else:
             self._rehighlight()
 
@@ -260,7 +275,7 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
             self._open_top = message.open_top
             self._search_now()
         elif message.open_top and article_list.current_id is not None:
-            self.open_article(article_list.current_id)
+            self.open_article(article_list.current_id, focus=True)
 
     def action_toggle_sort(self) -> None:
         self.sort = "date" if self.sort == "relevance" else "relevance"
@@ -289,8 +304,8 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         if message.add:
             self._add_filter(clause)
             return
-        query_input = self.query_one(QueryInput)
-        query_input.value = clause
+        self._remember()
+        self.query_one(QueryInput).value = clause
         self.set_query(clause)
         self.query_one(ArticleList).focus()
 
@@ -307,17 +322,24 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         remember: bool = True,
         scroll_y: float | None = None,
         passage: tuple[int, int] | None = None,
+        focus: bool = False,
     ) -> None:
-        view = self.article
-        if remember and view.article_id is not None and view.article_id != article_id:
-            self.history.append((view.article_id, view.scroll_y))
+        """Load and show an article (``remember``: Backspace comes back to this place)."""
+        if remember and self.article.article_id not in (None, article_id):
+            self._remember()
         self.current_id = article_id
         self.load_article(article_id, self.terms, self.query_text, scroll_y, passage)
+        if focus:
+            self.set_focus(self.article)
+
+    def _remember(self) -> None:
+        view = self.article
+        if view.article_id is not None:
+            self.history.append(Place(self.query_text, view.article_id, view.scroll_y))
 
     def open_passage(self, article_id: str, start: int, end: int) -> None:
         """Open an article with the passage ``[start, end)`` selected and in view."""
-        self.open_article(article_id, passage=(start, end))
-        self.set_focus(self.article)
+        self.open_article(article_id, passage=(start, end), focus=True)
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if message.stored.article.id != self.current_id:
@@ -418,8 +440,11 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         if not self.history:
             self.notify("Nothing to go back to", timeout=2)
             return
-        article_id, scroll_y = self.history.pop()
-        self.open_article(article_id, remember=False, scroll_y=scroll_y)
+        place = self.history.pop()
+        if place.query != self.query_text:
+            self.query_one(QueryInput).value = place.query
+            self.set_query(place.query)
+        self.open_article(place.article_id, remember=False, scroll_y=place.scroll_y)
 
     # Library-wide ---------------------------------------------------------------------
 

@@ -63,6 +63,8 @@ class ArticleList(ArticleOptions):
         article_list: ArticleList
         loaded: int
         """How many rows are loaded (where the next page starts)."""
+        to_end: bool = False
+        """The reader asked for the last row (``G``): the more rows at once, the better."""
 
         @property
         def control(self) -> ArticleList:
@@ -74,10 +76,13 @@ class ArticleList(ArticleOptions):
         self.more = False
         self._asked_at = -1
         self._built_for = 0
+        self._to_end = False
 
-    def show(self, hits: Sequence[Hit], *, more: bool = False) -> None:
-        """Replace the rows, keeping the highlight on the same article when it is still there."""
-        current = self.current_id
+    def show(self, hits: Sequence[Hit], *, more: bool = False, keep: str | None = None) -> None:
+        """Replace the rows, keeping the highlight on article ``keep`` (else on the same
+        article) when it is still there."""
+        current = keep or self.current_id
+        self._to_end = False
         self.hits = list(hits)
         self.more = more
         self._asked_at = -1
@@ -91,9 +96,14 @@ class ArticleList(ArticleOptions):
         """Append a page of rows (skipping any already shown)."""
         known = {hit.id for hit in self.hits}
         fresh = [hit for hit in hits if hit.id not in known]
+        at_end = self.highlighted == len(self.hits) - 1
         self.hits.extend(fresh)
         self.more = more
         self.add_options(self._make_options(fresh))
+        if self._to_end and at_end:
+            self.action_last()
+        else:
+            self._to_end = False
 
     def _snippet_chars(self) -> int:
         width = self.scrollable_content_region.width
@@ -124,6 +134,11 @@ class ArticleList(ArticleOptions):
                 self.highlighted = index
                 return
 
+    def action_last(self) -> None:
+        """To the last row: the last loaded one, and on through the pages that follow."""
+        self._to_end = self.more
+        super().action_last()
+
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
         if highlighted is None or not self.more:
@@ -131,4 +146,4 @@ class ArticleList(ArticleOptions):
         loaded = len(self.hits)
         if highlighted >= loaded - PREFETCH and self._asked_at != loaded:
             self._asked_at = loaded
-            self.post_message(self.NeedMore(self, loaded))
+            self.post_message(self.NeedMore(self, loaded, to_end=self._to_end))

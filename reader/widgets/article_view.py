@@ -30,7 +30,7 @@ class ArticleView(ArticleBody, can_focus=True):
 
     BINDINGS = keys.ARTICLE
     """The keys of ``reader.keys.ARTICLE``: sentence and paragraph moves (``j``/``k``,
-    ``J``/``K``), paging, ``g``/``G`` to the top and the end, ``v`` to select,
+    ``J``/``K``), paging, ``g``/``G`` to the first and the last sentence, ``v`` to select,
     ``b`` to bookmark."""
 
     @dataclass
@@ -132,14 +132,15 @@ class ArticleView(ArticleBody, can_focus=True):
         block = self._lines.first_paragraph_from(int(self.scroll_y))
         return self._cursor.at(self._lines.starts[block]) or 0
 
-    def _move_cursor(self, target: int) -> None:
+    def _move_cursor(self, target: int, *, scroll: bool = True) -> None:
         if not self._cursor:
             return
         before = self._touched()
         self.marks.selection = None
         self._cursor.cursor = self._cursor.clamp(target)
         self._refresh_paragraphs(before | self._touched())
-        self._scroll_to_offset(self._cursor.sentences[self._cursor.cursor][0])
+        if scroll:
+            self._scroll_to_offset(self._cursor.sentences[self._cursor.cursor][0])
 
     def _step(self, step: int) -> None:
         if self._cursor.cursor is None:
@@ -201,9 +202,13 @@ class ArticleView(ArticleBody, can_focus=True):
         self.scroll_page_up(animate=False)
 
     def action_first(self) -> None:
+        """To the top, the cursor on the first sentence (so ``v``/``b`` start there)."""
+        self._move_cursor(0, scroll=False)
         self.scroll_home(animate=False)
 
     def action_last(self) -> None:
+        """To the end, the cursor on the last sentence."""
+        self._move_cursor(self._cursor.last, scroll=False)
         self.scroll_end(animate=False)
 
     def on_click(self, event: Click) -> None:
