@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from textual.content import Content, Span
 
-from index.models import ENTITY_LABELS, Analysis, DateMention, Hit
+from index.models import ENTITY_LABELS, Analysis, DateMention, DateOrigin, Hit
 
 LABEL_STYLES: dict[str, str] = {
     "PERSON": "bold #d787ff",
@@ -42,8 +42,19 @@ BOOKMARK_STYLE = "underline"
 Range = tuple[int, int]
 
 
+FILE_DATE = "file date"
+"""Said after a date read from the file's mtime: the article states none of its own."""
+
+
 def format_date(value: datetime | date | None) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else ""
+
+
+def published_label(value: datetime | None, origin: DateOrigin) -> str:
+    """An article's date as the list and the byline show it: ``2024-11-11``, or
+    ``2026-11-30 · file date`` when only the file's time gave it."""
+    text = format_date(value)
+    return f"{text} · {FILE_DATE}" if text and origin == "file" else text
 
 
 def date_note(mention: DateMention) -> str:
@@ -138,6 +149,8 @@ def snippet_content(hit: Hit) -> Content:
     return Content(hit.snippet, spans=spans)
 
 
-def byline(source: str, author: str, published: datetime | None) -> str:
-    parts = [part for part in (source, author, format_date(published)) if part]
+def byline(
+    source: str, author: str, published: datetime | None, origin: DateOrigin = "none"
+) -> str:
+    parts = [part for part in (source, author, published_label(published, origin)) if part]
     return " · ".join(parts)

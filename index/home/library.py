@@ -156,7 +156,9 @@ class Library:
                 exact = results.has_exact_length() or len(rows) < limit
                 total = _total(results, len(rows), limit)
             terms = query_terms(fast, searcher.reader())
-            bodies = self._store.bodies([f["id"] for f, _, _ in rows]) if snippets else {}
+            ids = [f["id"] for f, _, _ in rows]
+            bodies = self._store.bodies(ids) if snippets else {}
+            origins = self._store.date_origins(ids)
         analyzer = self._index.schema["body"].analyzer
         hits = []
         for fields, score, rank in rows:
@@ -174,6 +176,7 @@ class Library:
                     snippet=text_,
                     spans=spans,
                     rank=rank,
+                    date_origin=origins.get(fields["id"], "none"),
                 )
             )
         return SearchResult(

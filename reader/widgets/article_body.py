@@ -104,7 +104,10 @@ class ArticleBody(ScrollView):
         article = self.stored.article
         head = [
             Content.styled(article.title, "bold"),
-            Content.styled(byline(article.source, article.author, article.published), "dim"),
+            Content.styled(
+                byline(article.source, article.author, article.published, article.date_origin),
+                "dim",
+            ),
         ]
         width = self._lines.width + GUTTER
         return [s for c in head for s in self._strips(c, width)] + [Strip.blank(0)]

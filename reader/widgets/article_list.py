@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from index.models import Hit
 from reader import keys
-from reader.render import format_date, snippet_content
+from reader.render import published_label, snippet_content
 from reader.widgets.article_options import ArticleOptions
 
 SNIPPET_LINES = 3
@@ -27,7 +27,8 @@ PREFETCH = 25
 
 def hit_prompt(hit: Hit, snippet_chars: int = 150) -> Content:
     """Title, then "source · date", then the snippet (when the list shows search hits)."""
-    meta = " · ".join(part for part in (hit.source, format_date(hit.published)) if part)
+    dated = published_label(hit.published, hit.date_origin)
+    meta = " · ".join(part for part in (hit.source, dated) if part)
     lines = [Content.styled(hit.title or "(untitled)", "bold"), Content.styled(meta, "dim")]
     if hit.snippet:
         snippet = snippet_content(hit)
