@@ -19,6 +19,7 @@ from reader import keys
 from reader.client import LibraryClient
 from reader.config import Config, load_config
 from reader.heap import release_heap
+from reader.render import entity_variables, muted_variables
 
 REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -61,6 +62,23 @@ class NewsReaderApp(App[int]):
         self.paths_to_add = list(paths)
         self.config = config if config is not None else load_config(home.paths.config)
         self.keymap = self._checked_keymap(self.config.keys)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The entity colours for the theme in use (a dark or a light set); a theme of the
+        user's may set ``entity-person`` and the rest itself."""
+        return {
+            **super().get_theme_variable_defaults(),
+            **entity_variables(self.current_theme.dark),
+        }
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables and ``$reader-muted``: ``$text-muted`` made opaque on the
+        theme's background (panes without a background of their own drew the translucent
+        one at full strength)."""
+        variables = super().get_css_variables()
+        variables.update(muted_variables(variables["background"]))
+        self.theme_variables = variables
+        return variables
 
     def _checked_keymap(self, wanted: dict[str, str]) -> dict[str, str]:
         known = keys.known_ids()

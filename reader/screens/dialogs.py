@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from reader.render import MUTED
+
 _Result = TypeVar("_Result")
 CANCEL: list[BindingType] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 _RANGE = re.compile(r"^\s*(\S+)\s*(?:\.\.|to|–|-\s)\s*(\S+)\s*$")
@@ -82,7 +84,7 @@ class DateFilterDialog(_FormDialog[str | None]):
                 Content.styled(
                     "2024-11-10 · 2024-11 · 2024 · 2024-11-01..2024-11-30 · yesterday · "
                     "'last week'",
-                    "dim",
+                    MUTED,
                 )
             )
             yield Input(placeholder="date or range", id="date-input")

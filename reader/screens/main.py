@@ -99,6 +99,8 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
     """Whether the related and entities panes are shown (``p``)."""
     highlight: var[bool] = var(True)
     """Entity colours and resolved dates in the article (``H``)."""
+    compact: var[bool] = var(False)
+    """One line per article in the list (``c``)."""
 
     def __init__(
         self,
@@ -130,7 +132,7 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         yield IngestBar(id="ingest")
         yield SearchBar(id="search")
         with Horizontal(id="panes"):
-            yield ArticleList(id="list")
+            yield ArticleList(id="list").data_bind(MainScreen.compact)
             with Horizontal(id="reading"):
                 yield ArticleView(id="article").data_bind(MainScreen.highlight)
                 yield Sidebar(id="sidebar")
@@ -155,6 +157,9 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar = not self.sidebar
+
+    def action_toggle_compact(self) -> None:
+        self.compact = not self.compact
 
     def action_focus_pane(self, name: str) -> None:
         if name in ("entities", "related"):

@@ -16,12 +16,13 @@ from textual.geometry import Region, Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.theme import Theme
 from textual.visual import Visual
 
 from index.analysis import passages
 from index.home import StoredArticle
 from index.models import Analysis, DateMention, EntitySpan
-from reader.render import Marks, Range, byline, paragraph_content
+from reader.render import MUTED, Marks, Range, byline, paragraph_content
 from reader.widgets.article_lines import ArticleLines
 
 LAYOUT_CHUNK = 60
@@ -56,6 +57,15 @@ class ArticleBody(ScrollView):
         self._lines = ArticleLines("", [])
         self._generation = 0
         self._deferred: tuple[int, bool] | None = None
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Re-render what is laid out: its strips hold the old theme's colours."""
+        if self.stored is not None and self._lines.width:
+            self._lines.head = self._render_head()
+            self._refresh_paragraphs()
 
     @property
     def article_id(self) -> str | None:
@@ -106,7 +116,7 @@ class ArticleBody(ScrollView):
             Content.styled(article.title, "bold"),
             Content.styled(
                 byline(article.source, article.author, article.published, article.date_origin),
-                "dim",
+                MUTED,
             ),
         ]
         width = self._lines.width + GUTTER

@@ -12,30 +12,48 @@ from dataclasses import dataclass
 
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets.option_list import Option
 
 from index.models import Hit
 from reader import keys
-from reader.render import published_label, snippet_content
+from reader.render import MUTED, published_label, snippet_content
 from reader.widgets.article_options import ArticleOptions
 
 SNIPPET_LINES = 3
 """A snippet is cut to about this many lines of the list's width."""
+MIN_TITLE_CELLS = 28
+"""A compact row keeps at least this much of the title, dropping the source if need be."""
 PREFETCH = 25
 """Ask for the next page when the highlight is this close to the end of the loaded rows."""
 
 
+def _meta(hit: Hit) -> str:
+    dated = published_label(hit.published, hit.date_origin)
+    return " · ".join(part for part in (hit.source, dated) if part)
+
+
 def hit_prompt(hit: Hit, snippet_chars: int = 150) -> Content:
     """Title, then "source · date", then the snippet (when the list shows search hits)."""
-    dated = published_label(hit.published, hit.date_origin)
-    meta = " · ".join(part for part in (hit.source, dated) if part)
-    lines = [Content.styled(hit.title or "(untitled)", "bold"), Content.styled(meta, "dim")]
+    lines = [Content.styled(hit.title or "(untitled)", "bold"), Content.styled(_meta(hit), MUTED)]
     if hit.snippet:
         snippet = snippet_content(hit)
         if len(snippet) > snippet_chars:
             snippet = snippet[:snippet_chars].rstrip() + "…"
         lines.append(snippet.stylize("italic"))
     return Content("\n").join(lines)
+
+
+def compact_prompt(hit: Hit, width: int) -> Content:
+    """One line of ``width`` cells: the title, cut to fit, and "source · date" at the right."""
+    meta = Content.styled(_meta(hit), MUTED)
+    room = width - meta.cell_length - 1
+    if room < MIN_TITLE_CELLS:
+        meta = Content.styled(published_label(hit.published, hit.date_origin), MUTED)
+        room = width - meta.cell_length - 1
+    title = Content.styled(hit.title or "(untitled)", "bold").truncate(max(1, room), ellipsis=True)
+    gap = Content(" " * max(1, width - title.cell_length - meta.cell_length))
+    return Content("").join([title, gap, meta]).truncate(width, ellipsis=True)
 
 
 class ArticleList(ArticleOptions):
@@ -56,6 +74,9 @@ class ArticleList(ArticleOptions):
 
     BINDINGS = keys.LIST
     """``reader.keys.LIST``: ``j``/``k`` move, ``g``/``G`` to the first and the last row."""
+
+    compact: var[bool] = var(False, init=False)
+    """One line per article (title, source · date), no snippet: the screen's ``c``."""
 
     @dataclass
     class NeedMore(Message):
@@ -106,19 +127,32 @@ class ArticleList(ArticleOptions):
         else:
             self._to_end = False
 
-    def _snippet_chars(self) -> int:
+    def _cut(self) -> int:
+        """What rows are cut to for the list's width: a compact row's cells, else a
+        snippet's characters."""
         width = self.scrollable_content_region.width
+        if self.compact:
+            return max(MIN_TITLE_CELLS, width - 2) if width > 0 else 60
         return 150 if width <= 0 else max(40, SNIPPET_LINES * (width - 1) - 10)
 
     def _make_options(self, hits: Sequence[Hit]) -> list[Option]:
-        self._built_for = self._snippet_chars()
-        return [Option(hit_prompt(hit, self._built_for), id=hit.id) for hit in hits]
+        self._built_for = cut = self._cut()
+        if self.compact:
+            return [Option(compact_prompt(hit, cut), id=hit.id) for hit in hits]
+        return [Option(hit_prompt(hit, cut), id=hit.id) for hit in hits]
 
     def on_resize(self) -> None:
-        """Re-cut snippets to the new width (prompts are cheap; the list is at most a page or
+        """Re-cut rows to the new width (prompts are cheap; the list is at most a page or
         a thousand hits)."""
-        if not any(hit.snippet for hit in self.hits) or self._snippet_chars() == self._built_for:
-            return
+        cut_to_width = self.compact or any(hit.snippet for hit in self.hits)
+        if cut_to_width and self._cut() != self._built_for:
+            self._rebuild()
+
+    def watch_compact(self) -> None:
+        if self.is_mounted:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         highlighted = self.highlighted
         self.clear_options()
         self.add_options(self._make_options(self.hits))

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from index.models import ENTITY_LABELS, Analysis
 from reader import keys
-from reader.render import LABEL_NAMES, LABEL_STYLES
+from reader.render import LABEL_NAMES, LABEL_STYLES, MUTED
 
 
 def grouped(analysis: Analysis) -> dict[str, Counter[str]]:
@@ -64,14 +64,14 @@ class EntityList(OptionList):
         for label, names in grouped(analysis).items():
             header = Content.assemble(
                 (f"{LABEL_NAMES[label].upper()} ", LABEL_STYLES[label]),
-                (str(sum(names.values())), "dim"),
+                (str(sum(names.values())), MUTED),
             )
             options.append(Option(header, disabled=True))
             for name, count in names.most_common():
-                prompt = Content.assemble(("  " + name, LABEL_STYLES[label]), (f" ×{count}", "dim"))
+                prompt = Content.assemble(("  " + name, LABEL_STYLES[label]), (f" ×{count}", MUTED))
                 options.append(Option(prompt, id=f"{label}\t{name}"))
         if not options:
-            options.append(Option(Content.styled("no entities", "dim"), disabled=True))
+            options.append(Option(Content.styled("no entities", MUTED), disabled=True))
         self.add_options(options)
         self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
 

@@ -9,7 +9,7 @@ from textual.widgets.option_list import Option
 
 from index.models import Related
 from reader import keys
-from reader.render import format_date
+from reader.render import MUTED, format_date
 from reader.widgets.article_options import ArticleOptions
 
 
@@ -17,9 +17,9 @@ def related_prompt(item: Related) -> Content:
     meta = " · ".join(part for part in (item.source, format_date(item.published)) if part)
     lines = [Content.styled(item.title or "(untitled)", "bold")]
     if item.reason:
-        lines.append(Content.styled(item.reason, "italic $text-muted"))
+        lines.append(Content.styled(item.reason, f"italic {MUTED}"))
     if meta:
-        lines.append(Content.styled(meta, "dim"))
+        lines.append(Content.styled(meta, MUTED))
     return Content("\n").join(lines)
 
 
@@ -40,7 +40,7 @@ class RelatedList(ArticleOptions):
 
     def show_message(self, text: str) -> None:
         self.clear_options()
-        self.add_option(Option(Content.styled(text, "dim"), disabled=True))
+        self.add_option(Option(Content.styled(text, MUTED), disabled=True))
 
     def show(self, items: Sequence[Related]) -> None:
         if not items:

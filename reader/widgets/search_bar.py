@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from reader import keys
+from reader.render import MUTED
 
 PLACEHOLDER = 'search: gaza AND aid · person:"antony blinken" · published:2024-11 · gaz*'
 
@@ -38,7 +39,8 @@ class QueryInput(Input):
 
 
 class SearchBar(Vertical):
-    """Input + status on one line; an error line below it, shown only for a bad query."""
+    """Input + status on one line; below it, only for a bad query, a one-line error drawn
+    over the panes' top edge (an overlay), so that nothing moves."""
 
     DEFAULT_CSS = """
     SearchBar {
@@ -63,9 +65,13 @@ class SearchBar(Vertical):
         text-align: right;
     }
     SearchBar #search-error {
-        height: auto;
+        height: 1;
         padding: 0 1;
         color: $text-error;
+        background: $boost;
+        overlay: screen;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -86,7 +92,7 @@ class SearchBar(Vertical):
     def set_status(self, text: str) -> None:
         if text != self._status:  # an unchanged status costs no re-layout
             self._status = text
-            self.query_one("#search-status", Static).update(Content.styled(text, "dim"))
+            self.query_one("#search-status", Static).update(Content.styled(text, MUTED))
 
     def set_error(self, error: str | None) -> None:
         if error == self._error:
