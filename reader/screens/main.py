@@ -26,7 +26,6 @@ from index.home import SortOrder
 from index.search.schema import ENTITY_FIELDS
 from reader import keys, workers
 from reader.client import LibraryClient
-from reader.config import Config
 from reader.heap import settle_heap
 from reader.messages import (
     ArticleLoaded,
@@ -42,6 +41,7 @@ from reader.messages import (
     SearchDone,
     SearchFailed,
 )
+from reader.state import ReaderState
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_options import ArticleOptions
 from reader.widgets.article_view import ArticleView
@@ -101,31 +101,35 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
     """Entity colours and resolved dates in the article (``H``)."""
     compact: var[bool] = var(False)
     """One line per article in the list (``c``)."""
+    query_text: var[str] = var("", init=False)
+    """The query the list shows the hits of ("": the newest-first list)."""
+    current_id: var[str | None] = var[str | None](None, init=False)
+    """The article open (or being opened)."""
 
     def __init__(
         self,
         client: LibraryClient,
-        config: Config,
+        start: ReaderState,
         *,
         paths_to_add: Sequence[str] = (),
         seed_paths: Sequence[Path] = (),
     ) -> None:
         super().__init__()
         self.client = client
-        self.config = config
+        self.start_state = start
+        self.set_reactive(MainScreen.sort, start.sort)
         self.paths_to_add = list(paths_to_add)
         self.seed_paths = list(seed_paths)
-        self.query_text = ""
         self.terms: tuple[str, ...] = ()
         self.limit = workers.SEARCH_PAGE
         self._extending = False
         self.history: list[Place] = []
         self._debounce: Timer | None = None
         self._open_first = True
+        self._restoring: str | None = None
         self._open_top = False
         self._ingesting = False
         self._known_count: int | None = None
-        self.current_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -141,8 +145,10 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(SearchBar).set_error(None)
         self.query_one(RelatedList).show_message("open an article")
-        self.sidebar = self.config.sidebar
+        self.sidebar = self.start_state.sidebar
+        self.compact = self.start_state.compact
         self.query_one(ArticleList).focus()
+        self._restore(self.start_state)
         settle_heap()
         self.start()
         self.set_interval(POLL_SECONDS, self._poll_library)
@@ -192,6 +198,17 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         else:
             article_list.extend(message.hits, more=message.more)
         self._maybe_open_first()
+
+    def _restore(self, state: ReaderState) -> None:
+        """Reopen the last query and article; a query set now makes the first page (loaded
+        next) give way to its hits."""
+        if state.query:
+            self.query_one(QueryInput).value = state.query
+            self.set_query(state.query)
+        if state.article_id:
+            self._open_first = False
+            self._restoring = state.article_id
+            self.open_article(state.article_id, remember=False)
 
     def _maybe_open_first(self) -> None:
         article_list = self.query_one(ArticleList)
@@ -265,6 +282,7 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
             self.open_article(result.hits[0].id, focus=True)
         else:
             self._rehighlight()
+            self._maybe_open_first()
 
     def on_search_failed(self, message: SearchFailed) -> None:
         if message.query != self.query_text:
@@ -362,6 +380,11 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         self.load_related(message.stored.article.id)
 
     def on_article_missing(self, message: ArticleMissing) -> None:
+        if message.article_id == self._restoring:  # gone since last time: open the first
+            self._restoring = None
+            self._open_first = True
+            self._maybe_open_first()
+            return
         self.notify(f"Article {message.article_id} is no longer in the library", severity="error")
 
     def on_related_loaded(self, message: RelatedLoaded) -> None:
