@@ -4,13 +4,14 @@ The screen owns the reading state (query, sort, open article, history) and
 turns the panes' messages into library calls; every call runs in a worker
 (``reader.workers``) that posts its result back as a message, and a
 result that no longer matches the current query or article is dropped.
+The article's side lives in ``reading`` (``ReadingScreen``); this module
+adds searching, the list, the layout and the library-wide events.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
@@ -18,7 +19,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.reactive import var
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
@@ -28,19 +28,15 @@ from reader import keys, workers
 from reader.client import LibraryClient
 from reader.heap import settle_heap
 from reader.messages import (
-    ArticleLoaded,
     ArticleMissing,
-    BookmarkSaved,
-    BookmarksFound,
     CountLoaded,
-    HitsFound,
     IngestDone,
     IngestProgress,
     PageLoaded,
-    RelatedLoaded,
     SearchDone,
     SearchFailed,
 )
+from reader.screens.reading import ReadingScreen
 from reader.state import ReaderState
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_options import ArticleOptions
@@ -60,16 +56,6 @@ NARROW_WIDTH = 100
 PANES = {"list": "#list", "article": "#article", "entities": "#entities", "related": "#related"}
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where the reader was, as ``Backspace`` restores it: the query (and so the list) and
-    the article, scrolled as it was."""
-
-    query: str
-    article_id: str
-    scroll_y: float
-
-
 def entity_query(label: str, canonical: str) -> str:
     """The query that finds an entity: its field and canonical name, a resolved date as a
     mentioned date, else the phrase."""
@@ -82,7 +68,7 @@ def entity_query(label: str, canonical: str) -> str:
     return f'"{name}"'
 
 
-class MainScreen(workers.LibraryWorkers, Screen[None]):
+class MainScreen(ReadingScreen):
     """Panes for finding and reading articles.
 
     The reading state the reader changes with a key lives here as ``var``s
@@ -97,14 +83,8 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
     """How searches are ranked (``s``); the list without a query is always newest first."""
     sidebar: var[bool] = var(True)
     """Whether the related and entities panes are shown (``p``)."""
-    highlight: var[bool] = var(True)
-    """Entity colours and resolved dates in the article (``H``)."""
     compact: var[bool] = var(False)
     """One line per article in the list (``c``)."""
-    query_text: var[str] = var("", init=False)
-    """The query the list shows the hits of ("": the newest-first list)."""
-    current_id: var[str | None] = var[str | None](None, init=False)
-    """The article open (or being opened)."""
 
     def __init__(
         self,
@@ -120,10 +100,8 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         self.set_reactive(MainScreen.sort, start.sort)
         self.paths_to_add = list(paths_to_add)
         self.seed_paths = list(seed_paths)
-        self.terms: tuple[str, ...] = ()
         self.limit = workers.SEARCH_PAGE
         self._extending = False
-        self.history: list[Place] = []
         self._debounce: Timer | None = None
         self._open_first = True
         self._restoring: str | None = None
@@ -138,7 +116,7 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         with Horizontal(id="panes"):
             yield ArticleList(id="list").data_bind(MainScreen.compact)
             with Horizontal(id="reading"):
-                yield ArticleView(id="article").data_bind(MainScreen.highlight)
+                yield ArticleView(id="article").data_bind(ReadingScreen.highlight)
                 yield Sidebar(id="sidebar")
         yield Footer()
 
@@ -334,51 +312,6 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
 
     # The article ---------------------------------------------------------------------
 
-    @property
-    def article(self) -> ArticleView:
-        return self.query_one(ArticleView)
-
-    def open_article(
-        self,
-        article_id: str,
-        *,
-        remember: bool = True,
-        scroll_y: float | None = None,
-        passage: tuple[int, int] | None = None,
-        focus: bool = False,
-    ) -> None:
-        """Load and show an article (``remember``: Backspace comes back to this place)."""
-        if remember and self.article.article_id not in (None, article_id):
-            self._remember()
-        self.current_id = article_id
-        self.load_article(article_id, self.terms, self.query_text, scroll_y, passage)
-        if focus:
-            self.set_focus(self.article)
-
-    def _remember(self) -> None:
-        view = self.article
-        if view.article_id is not None:
-            self.history.append(Place(self.query_text, view.article_id, view.scroll_y))
-
-    def open_passage(self, article_id: str, start: int, end: int) -> None:
-        """Open an article with the passage ``[start, end)`` selected and in view."""
-        self.open_article(article_id, passage=(start, end), focus=True)
-
-    def on_article_loaded(self, message: ArticleLoaded) -> None:
-        if message.stored.article.id != self.current_id:
-            return
-        self.article.show(
-            message.stored,
-            message.hits,
-            scroll_y=message.scroll_y,
-            passage=message.passage,
-            bookmarks=message.bookmarks,
-        )
-        self.query_one(EntityList).show(message.stored.analysis)
-        self.query_one(RelatedList).show_message("finding related articles…")
-        self.query_one(ArticleList).select_id(message.stored.article.id)
-        self.load_related(message.stored.article.id)
-
     def on_article_missing(self, message: ArticleMissing) -> None:
         if message.article_id == self._restoring:  # gone since last time: open the first
             self._restoring = None
@@ -386,83 +319,6 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
             self._maybe_open_first()
             return
         self.notify(f"Article {message.article_id} is no longer in the library", severity="error")
-
-    def on_related_loaded(self, message: RelatedLoaded) -> None:
-        if message.article_id != self.current_id:
-            return
-        self.query_one(RelatedList).show(message.items)
-
-    def on_hits_found(self, message: HitsFound) -> None:
-        if message.article_id == self.article.article_id:
-            self.article.set_hits(message.hits)
-
-    def on_bookmarks_found(self, message: BookmarksFound) -> None:
-        stored = self.article.stored
-        if stored is None or message.article_id != stored.article.id:
-            return
-        if message.content_hash != stored.article.content_hash:
-            self._reload_article()  # the text changed on disk: offsets are for the new one
-        else:
-            self.article.set_bookmarks(message.bookmarks)
-
-    def on_bookmark_saved(self, message: BookmarkSaved) -> None:
-        if message.error is None:
-            self.notify("Bookmarked", timeout=2)
-            return
-        self.notify(message.error, title="Not bookmarked", severity="error", timeout=8)
-        if message.stale and message.article_id == self.article.article_id:
-            self._reload_article()
-
-    def _reload_article(self) -> None:
-        if self.article.article_id is not None:
-            article_id = self.article.article_id
-            self.open_article(article_id, remember=False, scroll_y=self.article.scroll_y)
-
-    @on(ArticleView.BookmarkRequested)
-    def _bookmark(self, message: ArticleView.BookmarkRequested) -> None:
-        from reader.screens.dialogs import BookmarkDialog
-
-        stored = self.article.stored
-        if stored is None:
-            return
-        quote = stored.article.body[message.start : message.end]
-        version = stored.article.content_hash
-
-        def save(result: tuple[str, list[str]] | None) -> None:
-            if result is not None:
-                passage = (message.start, message.end)
-                self.add_bookmark(message.article_id, version, passage, *result)
-
-        self.app.push_screen(BookmarkDialog(quote), save)
-
-    def _rehighlight(self) -> None:
-        if self.article.article_id is not None:
-            self.rehighlight(self.article.article_id, self.terms, self.query_text)
-
-    def action_next_hit(self) -> None:
-        self._jump(1)
-
-    def action_previous_hit(self) -> None:
-        self._jump(-1)
-
-    def _jump(self, step: int) -> None:
-        index = self.article.jump_hit(step)
-        if index is None:
-            self.notify("No search hits in this article", timeout=2)
-        else:
-            self.query_one(SearchBar).set_status(f"hit {index + 1} of {self.article.hit_count}")
-
-    def action_bookmark(self) -> None:
-        """``b`` outside the article: bookmark the passage under its cursor, or go there."""
-        view = self.article
-        view.focus()
-        if view.passage() is None:
-            self.notify("Pick a sentence with j/k (v to select more), then press b", timeout=3)
-            return
-        view.action_bookmark()
-
-    def action_toggle_highlight(self) -> None:
-        self.highlight = not self.highlight
 
     def action_back(self) -> None:
         if not self.history:
