@@ -23,7 +23,7 @@ from index.errors import NewsreaderError
 from index.models import Bookmark
 from reader import keys
 from reader.client import LibraryClient
-from reader.render import MUTED, format_date
+from reader.render import MUTED, ROW_MUTED, format_date
 
 QUOTE_CHARS = 240
 Passage = tuple[str, int, int]
@@ -44,7 +44,7 @@ def bookmark_prompt(bookmark: Bookmark) -> Content:
     meta = f"{format_date(bookmark.created)}{status}"
     lines = [
         Content.assemble(
-            (bookmark.article_title or bookmark.article_id, "bold"), ("  " + meta, MUTED)
+            (bookmark.article_title or bookmark.article_id, "bold"), ("  " + meta, ROW_MUTED)
         ),
         Content.styled(f"“{quote}”", "italic"),
     ]

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from index.models import Hit
 from reader import keys
-from reader.render import MUTED, published_label, snippet_content
+from reader.render import ROW_MUTED, published_label, snippet_content
 from reader.widgets.article_options import ArticleOptions
 
 SNIPPET_LINES = 3
@@ -35,7 +35,8 @@ def _meta(hit: Hit) -> str:
 
 def hit_prompt(hit: Hit, snippet_chars: int = 150) -> Content:
     """Title, then "source · date", then the snippet (when the list shows search hits)."""
-    lines = [Content.styled(hit.title or "(untitled)", "bold"), Content.styled(_meta(hit), MUTED)]
+    title = Content.styled(hit.title or "(untitled)", "bold")
+    lines = [title, Content.styled(_meta(hit), ROW_MUTED)]
     if hit.snippet:
         snippet = snippet_content(hit)
         if len(snippet) > snippet_chars:
@@ -46,10 +47,10 @@ def hit_prompt(hit: Hit, snippet_chars: int = 150) -> Content:
 
 def compact_prompt(hit: Hit, width: int) -> Content:
     """One line of ``width`` cells: the title, cut to fit, and "source · date" at the right."""
-    meta = Content.styled(_meta(hit), MUTED)
+    meta = Content.styled(_meta(hit), ROW_MUTED)
     room = width - meta.cell_length - 1
     if room < MIN_TITLE_CELLS:
-        meta = Content.styled(published_label(hit.published, hit.date_origin), MUTED)
+        meta = Content.styled(published_label(hit.published, hit.date_origin), ROW_MUTED)
         room = width - meta.cell_length - 1
     title = Content.styled(hit.title or "(untitled)", "bold").truncate(max(1, room), ellipsis=True)
     gap = Content(" " * max(1, width - title.cell_length - meta.cell_length))
@@ -132,7 +133,7 @@ class ArticleList(ArticleOptions):
         snippet's characters."""
         width = self.scrollable_content_region.width
         if self.compact:
-            return max(MIN_TITLE_CELLS, width - 2) if width > 0 else 60
+            return max(MIN_TITLE_CELLS, width) if width > 0 else 60
         return 150 if width <= 0 else max(40, SNIPPET_LINES * (width - 1) - 10)
 
     def _make_options(self, hits: Sequence[Hit]) -> list[Option]:

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import ready, wait_for
 from textual.color import Color
+from textual.constants import DIM_FACTOR
 from textual.style import Style
 from textual.theme import BUILTIN_THEMES
+from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
 
 from index.home import LibraryHome
@@ -21,6 +23,7 @@ from reader.render import DATE_NOTE_STYLE, LABEL_STYLES, MUTED
 from reader.screens.help import help_content
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
+from reader.widgets.related import RelatedList
 
 SIZE = (120, 36)
 MIN_CONTRAST = 3.0
@@ -74,13 +77,27 @@ palette, with nothing to measure."""
 
 
 def _painted(style: Style, text: Color, background: Color) -> Color:
-    """The colour a style's text shows on ``background``: its own, the theme's text colour
-    if it has none, a contrasting one for ``auto``; faint (``dim``) halfway to the
-    background, as terminals draw it."""
+    """The colour a style's text shows on ``background``: its own, else the text colour it
+    is drawn over; faint (``dim``) blended towards the background as Textual draws it."""
     colour = text if style.foreground is None else background + style.foreground
-    if style.auto_color and style.foreground is not None:
-        colour = background + background.get_contrast_text(style.foreground.a)
-    return background.blend(colour, 0.5) if style.dim else colour
+    return background.blend(colour, DIM_FACTOR) if style.dim else colour
+
+
+def _rows_text(rows: OptionList, name: str) -> dict[str, float]:
+    """The lowest contrast of a list's plain (not bold) text as drawn, in its highlighted row
+    and in the others; faint text blended towards the row's background, as Textual does."""
+    found: dict[str, float] = {}
+    plain = rows.background_colors[1]
+    for y in range(rows.scrollable_content_region.height):
+        for segment in rows.render_line(y):
+            style = segment.style
+            if style is None or style.bold or not segment.text.strip() or style.color is None:
+                continue
+            ground, text = Color.from_rich_color(style.bgcolor), Color.from_rich_color(style.color)
+            shown = ground.blend(text, DIM_FACTOR) if style.dim else text
+            what = f"{name}, {'a' if ground == plain else 'the highlighted'} row"
+            found[what] = min(found.get(what, 21.0), contrast(shown, ground))
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +125,8 @@ def measured(
                         _painted(app.stylesheet.parse_style(text), text_colour, background),
                         background,
                     )
+                found[theme].update(_rows_text(app.screen.query_one(ArticleList), "list"))
+                found[theme].update(_rows_text(app.screen.query_one(RelatedList), "related"))
         return found
 
     return asyncio.run(run())
