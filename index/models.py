@@ -110,6 +110,8 @@ class Hit:
     spans: tuple[tuple[int, int], ...] = ()
     """Where the query terms are in ``snippet``."""
     rank: int = 0
+    date_origin: DateOrigin = "none"
+    """Where ``published`` came from (``"file"``: the file's mtime, not a stated date)."""
 
     @classmethod
     def listed(cls, item: Listed, *, rank: int = 0) -> Hit:
@@ -124,6 +126,7 @@ class Hit:
             score=0.0,
             snippet="",
             rank=rank,
+            date_origin=item.date_origin,
         )
 
 
@@ -142,6 +145,8 @@ class Listed(Protocol):
     def path(self) -> str: ...
     @property
     def url(self) -> str: ...
+    @property
+    def date_origin(self) -> DateOrigin: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,11 @@ class LibraryPaths:
         return self.home / "config.toml"
 
     @property
+    def state(self) -> Path:
+        """What the reader remembers between runs (theme, sort, last query...)."""
+        return self.home / "state.json"
+
+    @property
     def lock(self) -> Path:
         return self.home / "write.lock"
 

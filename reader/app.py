@@ -3,7 +3,8 @@
 ``run_app(home, paths)`` is what ``newsreader [PATH...]`` calls. The app
 never touches the library from the UI thread: each screen is handed the
 ``LibraryClient`` (one library thread) and starts workers that call it and
-post messages back.
+post messages back. The app also keeps the reading state (``reader.state``):
+it starts the main screen from it and watches the screen's state to save it.
 """
 
 from __future__ import annotations
@@ -11,16 +12,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
+from textual.theme import Theme
+from textual.timer import Timer
 
 from index.home import LibraryHome
 from reader import keys
 from reader.client import LibraryClient
 from reader.config import Config, load_config
 from reader.heap import release_heap
+from reader.render import entity_variables, muted_variables
+from reader.state import ReaderState, load_state, save_state
+
+if TYPE_CHECKING:
+    from reader.screens.main import MainScreen
 
 REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SAVE_DELAY = 0.5
+"""Seconds of quiet before a changed reading state is written (typing changes the query)."""
+KEPT = ("sort", "sidebar", "compact", "query_text", "current_id")
+"""The main screen's vars the state file keeps."""
 
 
 def seed_paths() -> list[Path]:
@@ -61,6 +74,27 @@ class NewsReaderApp(App[int]):
         self.paths_to_add = list(paths)
         self.config = config if config is not None else load_config(home.paths.config)
         self.keymap = self._checked_keymap(self.config.keys)
+        self.state, self._state_problem = load_state(home.paths.state)
+        self._main: MainScreen | None = None
+        self._save_timer: Timer | None = None
+        self._save_failed = False
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The entity colours for the theme in use (a dark or a light set); a theme of the
+        user's may set ``entity-person`` and the rest itself."""
+        return {
+            **super().get_theme_variable_defaults(),
+            **entity_variables(self.current_theme.dark),
+        }
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables and ``$reader-muted``: ``$text-muted`` made opaque on the
+        theme's background (panes without a background of their own drew the translucent
+        one at full strength)."""
+        variables = super().get_css_variables()
+        variables.update(muted_variables(variables["background"]))
+        self.theme_variables = variables
+        return variables
 
     def _checked_keymap(self, wanted: dict[str, str]) -> dict[str, str]:
         known = keys.known_ids()
@@ -85,14 +119,40 @@ class NewsReaderApp(App[int]):
         self._apply_theme()
         for problem in self.config.problems:
             self.notify(problem, title="config.toml", severity="warning", timeout=12)
+        if self._state_problem:
+            self.notify(self._state_problem, title="state.json", severity="warning", timeout=12)
         main = MainScreen(
-            self.client, self.config, paths_to_add=self.paths_to_add, seed_paths=seed_paths()
+            self.client,
+            self._start_state(),
+            paths_to_add=self.paths_to_add,
+            seed_paths=seed_paths(),
         )
         self.push_screen(main)
+        self._main = main
+        for name in KEPT:
+            self.watch(main, name, self._state_changed, init=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _start_state(self) -> ReaderState:
+        """Where the main screen starts: as it was left, but for what config.toml sets, and
+        without the old query and article when paths were given (they are shown)."""
+        state = self.state
+        sidebar = state.sidebar if self.config.sidebar is None else self.config.sidebar
+        fresh = bool(self.paths_to_add)
+        return ReaderState(
+            theme=self.theme,
+            sidebar=sidebar,
+            sort=state.sort,
+            compact=state.compact,
+            query="" if fresh else state.query,
+            article_id=None if fresh else state.article_id,
+        )
 
     def _apply_theme(self) -> None:
         theme = self.config.theme
         if theme is None:
+            if self.state.theme in self.available_themes:
+                self.theme = self.state.theme
             return
         if theme in self.available_themes:
             self.theme = theme
@@ -104,6 +164,47 @@ class NewsReaderApp(App[int]):
                 severity="warning",
                 timeout=12,
             )
+
+    # The reading state ------------------------------------------------------------
+
+    def _theme_changed(self, theme: Theme) -> None:
+        wanted = self.config.theme
+        if wanted is not None and theme.name != wanted:
+            self.notify(
+                f"config.toml sets theme = {wanted!r}: it applies again at the next start",
+                timeout=6,
+            )
+        self._state_changed()
+
+    def _state_changed(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_state)
+
+    def current_state(self) -> ReaderState:
+        main = self._main
+        if main is None:
+            return self.state
+        return ReaderState(
+            theme=self.theme,
+            sidebar=main.sidebar,
+            sort=main.sort,
+            compact=main.compact,
+            query=main.query_text,
+            article_id=main.current_id,
+        )
+
+    def _save_state(self) -> None:
+        """Write the state if it changed; a failure is said once, never raised."""
+        state = self.current_state()
+        if state == self.state:
+            return
+        problem = save_state(self.paths.state, state)
+        if problem is None:
+            self.state = state
+        elif not self._save_failed:
+            self._save_failed = True
+            self.notify(problem, title="state.json", severity="warning", timeout=8)
 
     def action_help(self) -> None:
         from reader.screens.help import HelpScreen
@@ -126,7 +227,11 @@ class NewsReaderApp(App[int]):
         self.push_screen(BookmarksScreen(self.client), opened)
 
     def on_unmount(self) -> None:
-        """Close the library on the thread that opened it (SQLite insists), then that thread."""
+        """Save the reading state; close the library on the thread that opened it (SQLite
+        insists), then that thread."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_state()
         try:
             self.client.close()
         finally:

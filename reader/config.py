@@ -1,5 +1,9 @@
 """The user's settings: ``config.toml`` in the library home, read once at start-up.
 
+The file is the user's: the reader never writes it. What the reader remembers
+by itself (``reader.state``) gives way to it: a theme or sidebar set here wins
+at every start.
+
 A missing file means defaults. A file that cannot be read or parsed also means
 defaults, plus a one-line problem the app shows as a notification naming the
 file, so a typo never keeps the reader from starting.
@@ -25,7 +29,8 @@ class Config:
     """Settings the app applies at start-up."""
 
     theme: str | None = None
-    sidebar: bool = True
+    sidebar: bool | None = None
+    """Shown or hidden at start; None: as it was left (``state.json``)."""
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, handed to ``App.set_keymap``."""
     problems: tuple[str, ...] = ()
@@ -53,10 +58,10 @@ def _from_table(path: Path, data: dict[str, Any]) -> Config:
     if theme is not None and not isinstance(theme, str):
         problems.append(f"{path}: theme must be a string; using the default theme")
         theme = None
-    sidebar = data.get("sidebar", True)
-    if not isinstance(sidebar, bool):
+    sidebar = data.get("sidebar")
+    if sidebar is not None and not isinstance(sidebar, bool):
         problems.append(f"{path}: sidebar must be true or false")
-        sidebar = True
+        sidebar = None
     keys = _keys(path, data.get("keys", {}), problems)
     return Config(theme=theme, sidebar=sidebar, keys=keys, problems=tuple(problems))
 

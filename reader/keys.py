@@ -25,8 +25,8 @@ MAIN: list[BindingType] = [
     # priority: handled by the app before the key reaches the focused pane, so that
     # keys typed right after "/" (already queued) land in the search input.
     Binding("slash", "focus_search", "Search", id="search.focus", priority=True),
-    Binding("s", "toggle_sort", "Sort", id="search.sort"),
-    Binding("d", "date_filter", "Date filter", id="search.date"),
+    Binding("s", "toggle_sort", "Sort", id="search.sort", show=False),
+    Binding("d", "date_filter", "Date filter", id="search.date", show=False),
     Binding("n", "next_hit", "Next hit", id="article.next_hit"),
     Binding("N", "previous_hit", "Prev hit", id="article.previous_hit", show=False),
     Binding("H", "toggle_highlight", "Highlight", id="article.highlight", show=False),
@@ -36,6 +36,7 @@ MAIN: list[BindingType] = [
     Binding("e", "focus_pane('entities')", "Entities", id="focus.entities"),
     Binding("r", "focus_pane('related')", "Related", id="focus.related"),
     Binding("p", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
+    Binding("c", "toggle_compact", "Compact list", id="view.compact", show=False),
     Binding("b", "bookmark", "Bookmark", id="main.bookmark", show=False),
 ]
 LIST: list[BindingType] = [
@@ -128,6 +129,12 @@ def known_ids() -> set[str]:
     return {binding.id for binding in all_bindings() if binding.id}
 
 
+def in_palette(binding: Binding) -> bool:
+    """The palette offers the reader's own commands: not Textual's widget bindings (scroll
+    left, page right, copy...) nor moving the cursor (``nav.*``), which no one looks up."""
+    return bool(binding.id) and binding.id in known_ids() and not binding.id.startswith("nav.")
+
+
 class BindingCommands(Provider):
     """The command palette's view of the key bindings active where it was opened."""
 
@@ -135,7 +142,7 @@ class BindingCommands(Provider):
         seen: set[tuple[int, str]] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.description or not active.enabled:
+            if not in_palette(binding) or not active.enabled:
                 continue
             marker = (id(active.node), binding.action)
             if marker in seen:

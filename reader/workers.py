@@ -38,6 +38,8 @@ from reader.messages import (
 
 PAGE = 100
 """Rows per page of the newest-first list."""
+PAGE_TO_END = 2000
+"""Rows per page while the list fills up to its end (``G``)."""
 SEARCH_PAGE = 40
 """Hits per search page: rows with snippets cost more to lay out, and typing must stay fluid."""
 MAX_HITS = 1000
@@ -86,17 +88,18 @@ class LibraryWorkers:
             self.post_message(CountLoaded(count))
             self._page(0)
 
-    def load_page(self, offset: int) -> None:
-        self._load_page(offset)
+    def load_page(self, offset: int, *, to_end: bool = False) -> None:
+        self._load_page(offset, PAGE_TO_END if to_end else PAGE)
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
-    def _load_page(self, offset: int) -> None:
-        self._page(offset)
+    def _load_page(self, offset: int, limit: int) -> None:
+        self._page(offset, limit)
 
-    def _page(self, offset: int) -> None:
-        hits = self.client.recent(limit=PAGE, offset=offset)
+    def _page(self, offset: int, limit: int | None = None) -> None:
+        limit = PAGE if limit is None else limit
+        hits = self.client.recent(limit=limit, offset=offset)
         if not _cancelled():
-            self.post_message(PageLoaded(hits, offset, more=len(hits) == PAGE))
+            self.post_message(PageLoaded(hits, offset, more=len(hits) == limit))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search(self, query: str, sort: SortOrder, limit: int) -> None:

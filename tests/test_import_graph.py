@@ -20,7 +20,7 @@ GROUND = {"index", "index.models", "index.errors", "index.paths", "index.codec",
 WINGS_BELOW = {
     # wing: the wings it may import (besides itself and the ground floor)
     "index.analysis": set(),
-    "index.search": set(),
+    "index.search": {"index.analysis"},  # relative dates in queries, passages
     "index.sources": set(),
     "index.bookmarks": set(),
     "index.feeds": {"index.sources", "index.analysis"},

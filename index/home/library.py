@@ -163,6 +163,7 @@ class Library:
             shown = self._shown_for(text)
             new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
             texts = self._texts(new_ids, words.needs_analysis)
+            origins = self._store.date_origins([f["id"] for f, _, _ in rows])
         finder = HitFinder(words, self._index.schema)
         hits = []
         for fields, score, rank in rows:
@@ -181,6 +182,7 @@ class Library:
                     snippet=text_,
                     spans=spans,
                     rank=rank,
+                    date_origin=origins.get(fields["id"], "none"),
                 )
             )
         return SearchResult(

@@ -16,11 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from index.codec import analysis_from_json, analysis_to_json, iso, parse_datetime
 from index.errors import StorageError
 from index.home.carriers import CARRIERS_SCHEMA, CHUNK, CarrierTable, carriers_from_files
-from index.models import Analysis, Article
+from index.models import Analysis, Article, DateOrigin
 
 SCHEMA_VERSION = 3
 """2: the articles_published index (for paging the article list by date).
@@ -77,6 +78,7 @@ class RecentRow:
     source: str
     path: str
     url: str
+    date_origin: DateOrigin = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,13 +208,13 @@ class Store(CarrierTable):
         costs a pass over every document.
         """
         rows = self._conn.execute(
-            "SELECT id, title, published, source, path, url FROM articles"
+            "SELECT id, title, published, source, path, url, date_origin FROM articles"
             " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
             (limit, offset),
         )
         return [
-            RecentRow(i, title, parse_datetime(published), source, path, url)
-            for i, title, published, source, path, url in rows.fetchall()
+            RecentRow(i, title, parse_datetime(published), source, path, url, origin)
+            for i, title, published, source, path, url, origin in rows.fetchall()
         ]
 
     def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
@@ -221,6 +223,10 @@ class Store(CarrierTable):
     def paths(self, ids: Sequence[str]) -> dict[str, str]:
         """The file each article's stored version was read from."""
         return self._column_by_id("path", ids)
+
+    def date_origins(self, ids: Sequence[str]) -> dict[str, DateOrigin]:
+        """Where each article's date came from (the search index does not hold it)."""
+        return cast("dict[str, DateOrigin]", self._column_by_id("date_origin", ids))
 
     def article_text(self, article_id: str) -> Article | None:
         """An article without its analysis (what a bookmark is anchored in)."""

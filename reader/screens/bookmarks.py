@@ -23,7 +23,7 @@ from index.errors import NewsreaderError
 from index.models import Bookmark
 from reader import keys
 from reader.client import LibraryClient
-from reader.render import format_date
+from reader.render import MUTED, ROW_MUTED, format_date
 
 QUOTE_CHARS = 240
 Passage = tuple[str, int, int]
@@ -44,7 +44,7 @@ def bookmark_prompt(bookmark: Bookmark) -> Content:
     meta = f"{format_date(bookmark.created)}{status}"
     lines = [
         Content.assemble(
-            (bookmark.article_title or bookmark.article_id, "bold"), ("  " + meta, "dim")
+            (bookmark.article_title or bookmark.article_id, "bold"), ("  " + meta, ROW_MUTED)
         ),
         Content.styled(f"“{quote}”", "italic"),
     ]
@@ -64,6 +64,15 @@ class BookmarksLoaded(Message):
 
 class BookmarksScreen(Screen[Passage | None]):
     """All bookmarks, newest first."""
+
+    DEFAULT_CSS = """
+    BookmarksScreen {
+        & #bookmarks-title { height: 1; padding: 0 1; background: $boost; }
+        & #bookmarks-filter { height: 1; border: none; padding: 0 1; }
+        & #bookmarks-list { height: 1fr; border: round $panel; }
+        & #bookmarks-list:focus { border: round $accent; }
+    }
+    """
 
     BINDINGS = keys.BOOKMARKS
 
@@ -112,13 +121,13 @@ class BookmarksScreen(Screen[Passage | None]):
             empty = "no bookmarks yet: in an article, j/k to a sentence, b to bookmark it"
             if self.filter_text:
                 empty = "no bookmark matches the filter"
-            listing.add_option(Option(Content.styled(empty, "dim"), disabled=True))
+            listing.add_option(Option(Content.styled(empty, MUTED), disabled=True))
         else:
             listing.add_options(Option(bookmark_prompt(b), id=b.id) for b in self.bookmarks)
             listing.highlighted = 0
         count = len(self.bookmarks)
         self.query_one("#bookmarks-title", Static).update(
-            Content.assemble(("Bookmarks", "bold"), (f"  {count:,} shown", "dim"))
+            Content.assemble(("Bookmarks", "bold"), (f"  {count:,} shown", MUTED))
         )
 
     @on(Input.Changed, "#bookmarks-filter")

@@ -13,12 +13,36 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from index.search.clauses import date_clause
+from reader.render import MUTED
 
 _Result = TypeVar("_Result")
 CANCEL: list[BindingType] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
 
-class _FormDialog(ModalScreen[_Result]):
+class Dialog(ModalScreen[_Result]):
+    """A small box in the middle of the screen: a title, the fields, the buttons."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+        & .dialog {
+            width: 70;
+            max-width: 95%;
+            height: auto;
+            border: thick $accent;
+            background: $surface;
+            padding: 1 2;
+        }
+        & .dialog-title { text-style: bold; margin-bottom: 1; }
+        & .dialog-quote { margin-bottom: 1; max-height: 8; }
+        & .dialog Input, & .dialog Checkbox { margin-bottom: 1; }
+        & .dialog-buttons { height: auto; align-horizontal: right; }
+        & .dialog-buttons Button { margin-left: 2; }
+    }
+    """
+
+
+class _FormDialog(Dialog[_Result]):
     """A form with Save/OK (``#ok``) and Cancel buttons; subclasses say what ``_done`` returns."""
 
     BINDINGS = CANCEL
@@ -46,7 +70,7 @@ class DateFilterDialog(_FormDialog[str | None]):
                 Content.styled(
                     "2024-11-10 · 2024-11 · 2024 · 2024-11-01..2024-11-30 · yesterday · "
                     "'last week'",
-                    "dim",
+                    MUTED,
                 )
             )
             yield Input(placeholder="date or range", id="date-input")
@@ -105,7 +129,7 @@ class BookmarkDialog(_FormDialog[tuple[str, list[str]] | None]):
         self.dismiss((note, tags))
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """Yes or no; Enter/y confirms, Esc/n cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

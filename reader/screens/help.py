@@ -10,9 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader import keys
-from reader.render import DATE_NOTE_STYLE, HIT_STYLE, legend
+from reader.render import DATE_NOTE_STYLE, HIT_STYLE, MUTED, legend
 
-KEY_WIDTH = 16
+GAP = 2
+"""Spaces at least between a binding's keys and its description."""
+MAX_KEY_WIDTH = 24
+"""The keys' column is as wide as the widest keys, up to this (a long remap only pushes its
+own description right)."""
 
 
 def help_content(keymap: dict[str, str]) -> Content:
@@ -29,33 +33,52 @@ def help_content(keymap: dict[str, str]) -> Content:
             " = its resolved date",
         ),
     ]
+
+    def shown(binding: Binding) -> str:
+        return keys.display_keys(keys.keys_for(binding, keymap))
+
+    width = min(MAX_KEY_WIDTH, max(len(shown(b)) for b in keys.all_bindings()) + GAP)
     for group in keys.GROUPS:
         lines += [Content(""), Content.styled(group.title, "bold $text-accent")]
         for binding in group.bindings:
             if not isinstance(binding, Binding):
                 continue
-            shown = keys.display_keys(keys.keys_for(binding, keymap))
+            text = shown(binding)
             lines.append(
                 Content.assemble(
-                    (f"  {shown:<{KEY_WIDTH}}", "bold"),
+                    ("  " + text + " " * max(GAP, width - len(text)), "bold"),
                     binding.description,
-                    (f"  [{binding.id}]", "dim") if binding.id else "",
+                    (f"  [{binding.id}]", MUTED) if binding.id else "",
                 )
             )
     lines += [
         Content(""),
         Content.styled(
             'Remap any key in config.toml in the library home:  [keys]  "search.focus" = "ctrl+f"',
-            "dim",
+            MUTED,
         ),
-        Content.styled("ctrl+p opens the command palette (every command here, and themes)", "dim"),
-        Content.styled("The mouse works too: click a pane, an article, an entity; scroll.", "dim"),
+        Content.styled("ctrl+p opens the command palette (every command here, and themes)", MUTED),
+        Content.styled("The mouse works too: click a pane, an article, an entity; scroll.", MUTED),
     ]
     return Content("\n").join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
     """Keys and colours; Esc, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        & #help-body {
+            width: 90;
+            max-width: 95%;
+            height: 90%;
+            border: thick $accent;
+            background: $surface;
+            padding: 1 2;
+        }
+    }
+    """
 
     BINDINGS = keys.HELP
 

@@ -4,6 +4,8 @@ The screen owns the reading state (query, sort, open article, history) and
 turns the panes' messages into library calls; every call runs in a worker
 (``reader.workers``) that posts its result back as a message, and a
 result that no longer matches the current query or article is dropped.
+The article's side lives in ``reading`` (``ReadingScreen``); this module
+adds searching, the list, the layout and the library-wide events.
 """
 
 from __future__ import annotations
@@ -13,37 +15,36 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.events import Resize
-from textual.screen import Screen
+from textual.reactive import var
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Footer, Header, Input
 
 from index.home import SortOrder
 from index.search.clauses import entity_query
 from reader import keys, workers
 from reader.client import LibraryClient
-from reader.config import Config
 from reader.heap import settle_heap
 from reader.messages import (
-    ArticleLoaded,
     ArticleMissing,
-    BookmarkSaved,
-    BookmarksFound,
     CountLoaded,
-    HitsFound,
     IngestDone,
     IngestProgress,
     PageLoaded,
-    RelatedLoaded,
     SearchDone,
     SearchFailed,
 )
+from reader.screens.reading import ReadingScreen
+from reader.state import ReaderState
 from reader.widgets.article_list import ArticleList
+from reader.widgets.article_options import ArticleOptions
 from reader.widgets.article_view import ArticleView
 from reader.widgets.entities import EntityList
+from reader.widgets.ingest_bar import IngestBar
 from reader.widgets.related import RelatedList
 from reader.widgets.search_bar import QueryInput, SearchBar
+from reader.widgets.sidebar import Sidebar
 
 DEBOUNCE_SECONDS = 0.15
 POLL_SECONDS = 5.0
@@ -53,62 +54,65 @@ NARROW_WIDTH = 100
 PANES = {"list": "#list", "article": "#article", "entities": "#entities", "related": "#related"}
 
 
-class MainScreen(workers.LibraryWorkers, Screen[None]):
-    """Panes for finding and reading articles."""
+class MainScreen(ReadingScreen):
+    """Panes for finding and reading articles.
+
+    The reading state the reader changes with a key lives here as ``var``s
+    whose watchers apply it (``sort``, ``sidebar``) or that are bound into the
+    pane that shows it (``highlight`` into the article view).
+    """
 
     BINDINGS = keys.MAIN
+    """``reader.keys.MAIN``: search, sort, date filter, hits, back, pane focus, sidebar."""
+
+    sort: var[SortOrder] = var[SortOrder]("relevance", init=False)
+    """How searches are ranked (``s``); the list without a query is always newest first."""
+    sidebar: var[bool] = var(True)
+    """Whether the related and entities panes are shown (``p``)."""
+    compact: var[bool] = var(False)
+    """One line per article in the list (``c``)."""
 
     def __init__(
         self,
         client: LibraryClient,
-        config: Config,
+        start: ReaderState,
         *,
         paths_to_add: Sequence[str] = (),
         seed_paths: Sequence[Path] = (),
     ) -> None:
         super().__init__()
         self.client = client
-        self.config = config
+        self.start_state = start
+        self.set_reactive(MainScreen.sort, start.sort)
         self.paths_to_add = list(paths_to_add)
         self.seed_paths = list(seed_paths)
-        self.query_text = ""
-        self.sort: SortOrder = "relevance"
-        self.terms: tuple[str, ...] = ()
         self.limit = workers.SEARCH_PAGE
         self._extending = False
-        self.history: list[tuple[str, float]] = []
         self._debounce: Timer | None = None
         self._open_first = True
+        self._restoring: str | None = None
         self._open_top = False
         self._ingesting = False
         self._known_count: int | None = None
-        self.current_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
-        with Horizontal(id="ingest"):
-            yield Label("Indexing…", id="ingest-label")
-            yield ProgressBar(id="ingest-bar", show_eta=False)
+        yield IngestBar(id="ingest")
         yield SearchBar(id="search")
         with Horizontal(id="panes"):
-            yield ArticleList(id="list")
+            yield ArticleList(id="list").data_bind(MainScreen.compact)
             with Horizontal(id="reading"):
-                yield ArticleView(id="article")
-                with Vertical(id="sidebar"):
-                    with Vertical(id="related-box"):
-                        yield Static("RELATED", classes="pane-title")
-                        yield RelatedList(id="related")
-                    with Vertical(id="entities-box"):
-                        yield Static("ENTITIES", classes="pane-title")
-                        yield EntityList(id="entities")
+                yield ArticleView(id="article").data_bind(ReadingScreen.highlight)
+                yield Sidebar(id="sidebar")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#ingest").display = False
         self.query_one(SearchBar).set_error(None)
         self.query_one(RelatedList).show_message("open an article")
-        self.query_one("#sidebar").display = self.config.sidebar
+        self.sidebar = self.start_state.sidebar
+        self.compact = self.start_state.compact
         self.query_one(ArticleList).focus()
+        self._restore(self.start_state)
         settle_heap()
         self.start()
         self.set_interval(POLL_SECONDS, self._poll_library)
@@ -118,13 +122,18 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
+    def watch_sidebar(self, shown: bool) -> None:
+        self.query_one(Sidebar).display = shown
+
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
-        sidebar.display = not sidebar.display
+        self.sidebar = not self.sidebar
+
+    def action_toggle_compact(self) -> None:
+        self.compact = not self.compact
 
     def action_focus_pane(self, name: str) -> None:
         if name in ("entities", "related"):
-            self.query_one("#sidebar").display = True
+            self.sidebar = True
         self.set_focus(self.query_one(PANES[name]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -134,9 +143,12 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         return True
 
     def action_focus_search(self) -> None:
+        """Focus the query, all of it selected: what is typed next replaces it."""
         # set_focus at once (Widget.focus is deferred): keys typed right after "/"
         # are already queued and must reach the input, not the screen's bindings.
-        self.set_focus(self.query_one(QueryInput))
+        query_input = self.query_one(QueryInput)
+        self.set_focus(query_input)
+        query_input.select_all()
 
     # The list ------------------------------------------------------------------------
 
@@ -145,11 +157,22 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
             return
         article_list = self.query_one(ArticleList)
         if message.offset == 0:
-            article_list.show(message.hits, more=message.more)
+            article_list.show(message.hits, more=message.more, keep=self.current_id)
             self.query_one(SearchBar).set_status("newest first")
         else:
             article_list.extend(message.hits, more=message.more)
         self._maybe_open_first()
+
+    def _restore(self, state: ReaderState) -> None:
+        """Reopen the last query and article; a query set now makes the first page (loaded
+        next) give way to its hits."""
+        if state.query:
+            self.query_one(QueryInput).value = state.query
+            self.set_query(state.query)
+        if state.article_id:
+            self._open_first = False
+            self._restoring = state.article_id
+            self.open_article(state.article_id, remember=False)
 
     def _maybe_open_first(self) -> None:
         article_list = self.query_one(ArticleList)
@@ -159,18 +182,18 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
 
     @on(ArticleList.NeedMore)
     def _more_rows(self, message: ArticleList.NeedMore) -> None:
-        if self.query_text:
-            if self.limit < workers.MAX_HITS:
-                self.limit = min(workers.MAX_HITS, self.limit + workers.SEARCH_PAGE)
-                self._extending = True
-                self.search(self.query_text, self.sort, self.limit)
-        else:
-            self.load_page(message.loaded)
+        """The next page; all the rest at once when the reader asked for the end (``G``)."""
+        if not self.query_text:
+            self.load_page(message.loaded, to_end=message.to_end)
+        elif self.limit < workers.MAX_HITS:
+            step = workers.MAX_HITS if message.to_end else self.limit + workers.SEARCH_PAGE
+            self.limit = min(workers.MAX_HITS, step)
+            self._extending = True
+            self.search(self.query_text, self.sort, self.limit)
 
-    @on(ArticleList.Opened)
-    @on(RelatedList.Opened)
-    def _open(self, message: ArticleList.Opened | RelatedList.Opened) -> None:
-        self.open_article(message.article_id)
+    @on(ArticleOptions.Chosen)
+    def _open(self, message: ArticleOptions.Chosen) -> None:
+        self.open_article(message.article_id, focus=True)
 
     # Search --------------------------------------------------------------------------
 
@@ -215,14 +238,15 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         if self._extending and shown == [hit.id for hit in result.hits[: len(shown)]]:
             article_list.extend(result.hits[len(shown) :], more=message.more)
         else:
-            article_list.show(result.hits, more=message.more)
+            article_list.show(result.hits, more=message.more, keep=self.current_id)
         self._extending = False
         self.terms = result.terms
         if self._open_top and result.hits:
             self._open_top = False
-            self.open_article(result.hits[0].id)
+            self.open_article(result.hits[0].id, focus=True)
         else:
             self._rehighlight()
+            self._maybe_open_first()
 
     def on_search_failed(self, message: SearchFailed) -> None:
         if message.query != self.query_text:
@@ -238,10 +262,12 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
             self._open_top = message.open_top
             self._search_now()
         elif message.open_top and article_list.current_id is not None:
-            self.open_article(article_list.current_id)
+            self.open_article(article_list.current_id, focus=True)
 
     def action_toggle_sort(self) -> None:
         self.sort = "date" if self.sort == "relevance" else "relevance"
+
+    def watch_sort(self) -> None:
         if self.query_text:
             self.set_query(self.query_text, force=True)
         else:
@@ -265,138 +291,30 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
         if message.add:
             self._add_filter(clause)
             return
-        query_input = self.query_one(QueryInput)
-        query_input.value = clause
+        self._remember()
+        self.query_one(QueryInput).value = clause
         self.set_query(clause)
         self.query_one(ArticleList).focus()
 
     # The article ---------------------------------------------------------------------
 
-    @property
-    def article(self) -> ArticleView:
-        return self.query_one(ArticleView)
-
-    def open_article(
-        self,
-        article_id: str,
-        *,
-        remember: bool = True,
-        scroll_y: float | None = None,
-        passage: tuple[int, int] | None = None,
-    ) -> None:
-        view = self.article
-        if remember and view.article_id is not None and view.article_id != article_id:
-            self.history.append((view.article_id, view.scroll_y))
-        self.current_id = article_id
-        self.load_article(article_id, self.terms, self.query_text, scroll_y, passage)
-
-    def open_passage(self, article_id: str, start: int, end: int) -> None:
-        """Open an article with the passage ``[start, end)`` selected and in view."""
-        self.open_article(article_id, passage=(start, end))
-        self.set_focus(self.article)
-
-    def on_article_loaded(self, message: ArticleLoaded) -> None:
-        if message.stored.article.id != self.current_id:
-            return
-        self.article.show(
-            message.stored,
-            message.hits,
-            scroll_y=message.scroll_y,
-            passage=message.passage,
-            bookmarks=message.bookmarks,
-        )
-        self.query_one(EntityList).show(message.stored.analysis)
-        self.query_one(RelatedList).show_message("finding related articles…")
-        self.query_one(ArticleList).select_id(message.stored.article.id)
-        self.load_related(message.stored.article.id)
-
     def on_article_missing(self, message: ArticleMissing) -> None:
+        if message.article_id == self._restoring:  # gone since last time: open the first
+            self._restoring = None
+            self._open_first = True
+            self._maybe_open_first()
+            return
         self.notify(f"Article {message.article_id} is no longer in the library", severity="error")
-
-    def on_related_loaded(self, message: RelatedLoaded) -> None:
-        if message.article_id != self.current_id:
-            return
-        self.query_one(RelatedList).show(message.items)
-
-    def on_hits_found(self, message: HitsFound) -> None:
-        if message.article_id == self.article.article_id:
-            self.article.set_hits(message.hits)
-
-    def on_bookmarks_found(self, message: BookmarksFound) -> None:
-        stored = self.article.stored
-        if stored is None or message.article_id != stored.article.id:
-            return
-        if message.content_hash != stored.article.content_hash:
-            self._reload_article()  # the text changed on disk: offsets are for the new one
-        else:
-            self.article.set_bookmarks(message.bookmarks)
-
-    def on_bookmark_saved(self, message: BookmarkSaved) -> None:
-        if message.error is None:
-            self.notify("Bookmarked", timeout=2)
-            return
-        self.notify(message.error, title="Not bookmarked", severity="error", timeout=8)
-        if message.stale and message.article_id == self.article.article_id:
-            self._reload_article()
-
-    def _reload_article(self) -> None:
-        if self.article.article_id is not None:
-            article_id = self.article.article_id
-            self.open_article(article_id, remember=False, scroll_y=self.article.scroll_y)
-
-    @on(ArticleView.BookmarkRequested)
-    def _bookmark(self, message: ArticleView.BookmarkRequested) -> None:
-        from reader.screens.dialogs import BookmarkDialog
-
-        stored = self.article.stored
-        if stored is None:
-            return
-        quote = stored.article.body[message.start : message.end]
-        version = stored.article.content_hash
-
-        def save(result: tuple[str, list[str]] | None) -> None:
-            if result is not None:
-                passage = (message.start, message.end)
-                self.add_bookmark(message.article_id, version, passage, *result)
-
-        self.app.push_screen(BookmarkDialog(quote), save)
-
-    def _rehighlight(self) -> None:
-        if self.article.article_id is not None:
-            self.rehighlight(self.article.article_id, self.terms, self.query_text)
-
-    def action_next_hit(self) -> None:
-        self._jump(1)
-
-    def action_previous_hit(self) -> None:
-        self._jump(-1)
-
-    def _jump(self, step: int) -> None:
-        index = self.article.jump_hit(step)
-        if index is None:
-            self.notify("No search hits in this article", timeout=2)
-        else:
-            self.query_one(SearchBar).set_status(f"hit {index + 1} of {self.article.hit_count}")
-
-    def action_bookmark(self) -> None:
-        """``b`` outside the article: bookmark the passage under its cursor, or go there."""
-        view = self.article
-        view.focus()
-        if view.passage() is None:
-            self.notify("Pick a sentence with j/k (v to select more), then press b", timeout=3)
-            return
-        view.action_bookmark()
-
-    def action_toggle_highlight(self) -> None:
-        view = self.article
-        view.set_highlight(not view.marks.highlight)
 
     def action_back(self) -> None:
         if not self.history:
             self.notify("Nothing to go back to", timeout=2)
             return
-        article_id, scroll_y = self.history.pop()
-        self.open_article(article_id, remember=False, scroll_y=scroll_y)
+        place = self.history.pop()
+        if place.query != self.query_text:
+            self.query_one(QueryInput).value = place.query
+            self.set_query(place.query)
+        self.open_article(place.article_id, remember=False, scroll_y=place.scroll_y)
 
     # Library-wide ---------------------------------------------------------------------
 
@@ -420,21 +338,12 @@ class MainScreen(workers.LibraryWorkers, Screen[None]):
 
     def on_ingest_progress(self, message: IngestProgress) -> None:
         self._ingesting = True
-        box = self.query_one("#ingest")
-        box.display = True
-        progress = message.progress
-        bar = self.query_one(ProgressBar)
-        bar.update(total=progress.total, progress=progress.done)
-        counts = progress.counts
-        self.query_one("#ingest-label", Label).update(
-            f"Indexing {progress.done:,}/{progress.total or 0:,} files · "
-            f"{counts.get('added', 0):,} added"
-        )
+        self.query_one(IngestBar).show_progress(message.progress)
 
     def on_ingest_done(self, message: IngestDone) -> None:
         self._ingesting = False
         self._known_count = None
-        self.query_one("#ingest").display = False
+        self.query_one(IngestBar).finish()
         if message.error:
             self.notify(message.error, title="Indexing failed", severity="error", timeout=10)
         elif message.report is not None:

@@ -8,26 +8,35 @@ library never becomes 100,000 of anything.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import OptionList
+from textual.reactive import var
 from textual.widgets.option_list import Option
 
 from index.models import Hit
 from reader import keys
-from reader.render import format_date, snippet_content
+from reader.render import ROW_MUTED, published_label, snippet_content
+from reader.widgets.article_options import ArticleOptions
 
 SNIPPET_LINES = 3
 """A snippet is cut to about this many lines of the list's width."""
+MIN_TITLE_CELLS = 28
+"""A compact row keeps at least this much of the title, dropping the source if need be."""
 PREFETCH = 25
 """Ask for the next page when the highlight is this close to the end of the loaded rows."""
 
 
+def _meta(hit: Hit) -> str:
+    dated = published_label(hit.published, hit.date_origin)
+    return " · ".join(part for part in (hit.source, dated) if part)
+
+
 def hit_prompt(hit: Hit, snippet_chars: int = 150) -> Content:
     """Title, then "source · date", then the snippet (when the list shows search hits)."""
-    meta = " · ".join(part for part in (hit.source, format_date(hit.published)) if part)
-    lines = [Content.styled(hit.title or "(untitled)", "bold"), Content.styled(meta, "dim")]
+    title = Content.styled(hit.title or "(untitled)", "bold")
+    lines = [title, Content.styled(_meta(hit), ROW_MUTED)]
     if hit.snippet:
         snippet = snippet_content(hit)
         if len(snippet) > snippet_chars:
@@ -46,24 +55,53 @@ def _first_of_each(hits: Sequence[Hit], *, known: set[str]) -> list[Hit]:
     return kept
 
 
-class ArticleList(OptionList):
-    """Articles as a virtual list; asks for more rows as the reader nears the end."""
+def compact_prompt(hit: Hit, width: int) -> Content:
+    """One line of ``width`` cells: the title, cut to fit, and "source · date" at the right."""
+    meta = Content.styled(_meta(hit), ROW_MUTED)
+    room = width - meta.cell_length - 1
+    if room < MIN_TITLE_CELLS:
+        meta = Content.styled(published_label(hit.published, hit.date_origin), ROW_MUTED)
+        room = width - meta.cell_length - 1
+    title = Content.styled(hit.title or "(untitled)", "bold").truncate(max(1, room), ellipsis=True)
+    gap = Content(" " * max(1, width - title.cell_length - meta.cell_length))
+    return Content("").join([title, gap, meta]).truncate(width, ellipsis=True)
+
+
+class ArticleList(ArticleOptions):
+    """Articles as a virtual list; asks for more rows as the reader nears the end.
+
+    Posts ``ArticleOptions.Chosen`` for Enter or a click, ``NeedMore`` near the end.
+    """
+
+    DEFAULT_CSS = """
+    ArticleList {
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-muted;
+        padding: 0;
+        &:focus { border: round $accent; }
+    }
+    """
 
     BINDINGS = keys.LIST
+    """``reader.keys.LIST``: ``j``/``k`` move, ``g``/``G`` to the first and the last row."""
 
-    class Opened(Message):
-        """The reader chose an article (Enter or click)."""
+    compact: var[bool] = var(False, init=False)
+    """One line per article (title, source · date), no snippet: the screen's ``c``."""
 
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
-
+    @dataclass
     class NeedMore(Message):
         """The highlight is near the end of the loaded rows and more exist."""
 
-        def __init__(self, loaded: int) -> None:
-            super().__init__()
-            self.loaded = loaded
+        article_list: ArticleList
+        loaded: int
+        """How many rows are loaded (where the next page starts)."""
+        to_end: bool = False
+        """The reader asked for the last row (``G``): the more rows at once, the better."""
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -71,15 +109,18 @@ class ArticleList(OptionList):
         self.more = False
         self._asked_at = -1
         self._built_for = 0
+        self._to_end = False
 
-    def show(self, hits: Sequence[Hit], *, more: bool = False) -> None:
-        """Replace the rows, keeping the highlight on the same article when it is still there.
+    def show(self, hits: Sequence[Hit], *, more: bool = False, keep: str | None = None) -> None:
+        """Replace the rows, keeping the highlight on article ``keep`` (else on the same
+        article) when it is still there.
 
         A row's option id is its article id and an ``OptionList`` refuses two
         options with one id (``DuplicateID``, which would end the app): an
         article that comes twice is shown once, where it first came.
         """
-        current = self.current_id
+        current = keep or self.current_id
+        self._to_end = False
         self.hits = _first_of_each(hits, known=set())
         self.more = more
         self._asked_at = -1
@@ -92,23 +133,41 @@ class ArticleList(OptionList):
     def extend(self, hits: Sequence[Hit], *, more: bool) -> None:
         """Append a page of rows (skipping any already shown, or repeated in the page)."""
         fresh = _first_of_each(hits, known={hit.id for hit in self.hits})
+        at_end = self.highlighted == len(self.hits) - 1
         self.hits.extend(fresh)
         self.more = more
         self.add_options(self._make_options(fresh))
+        if self._to_end and at_end:
+            self.action_last()
+        else:
+            self._to_end = False
 
-    def _snippet_chars(self) -> int:
+    def _cut(self) -> int:
+        """What rows are cut to for the list's width: a compact row's cells, else a
+        snippet's characters."""
         width = self.scrollable_content_region.width
+        if self.compact:
+            return max(MIN_TITLE_CELLS, width) if width > 0 else 60
         return 150 if width <= 0 else max(40, SNIPPET_LINES * (width - 1) - 10)
 
     def _make_options(self, hits: Sequence[Hit]) -> list[Option]:
-        self._built_for = self._snippet_chars()
-        return [Option(hit_prompt(hit, self._built_for), id=hit.id) for hit in hits]
+        self._built_for = cut = self._cut()
+        if self.compact:
+            return [Option(compact_prompt(hit, cut), id=hit.id) for hit in hits]
+        return [Option(hit_prompt(hit, cut), id=hit.id) for hit in hits]
 
     def on_resize(self) -> None:
-        """Re-cut snippets to the new width (prompts are cheap; the list is at most a page or
+        """Re-cut rows to the new width (prompts are cheap; the list is at most a page or
         a thousand hits)."""
-        if not any(hit.snippet for hit in self.hits) or self._snippet_chars() == self._built_for:
-            return
+        cut_to_width = self.compact or any(hit.snippet for hit in self.hits)
+        if cut_to_width and self._cut() != self._built_for:
+            self._rebuild()
+
+    def watch_compact(self) -> None:
+        if self.is_mounted:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         highlighted = self.highlighted
         self.clear_options()
         self.add_options(self._make_options(self.hits))
@@ -125,6 +184,11 @@ class ArticleList(OptionList):
                 self.highlighted = index
                 return
 
+    def action_last(self) -> None:
+        """To the last row: the last loaded one, and on through the pages that follow."""
+        self._to_end = self.more
+        super().action_last()
+
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
         if highlighted is None or not self.more:
@@ -132,9 +196,4 @@ class ArticleList(OptionList):
         loaded = len(self.hits)
         if highlighted >= loaded - PREFETCH and self._asked_at != loaded:
             self._asked_at = loaded
-            self.post_message(self.NeedMore(loaded))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Opened(event.option.id))
+            self.post_message(self.NeedMore(self, loaded, to_end=self._to_end))

@@ -7,6 +7,7 @@ Enter searches the library for the entity (its canonical name in its field);
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from textual.content import Content
 from textual.message import Message
@@ -15,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from index.models import ENTITY_LABELS, Analysis
 from reader import keys
-from reader.render import LABEL_NAMES, LABEL_STYLES
+from reader.render import LABEL_NAMES, LABEL_STYLES, MUTED
 
 
 def grouped(analysis: Analysis) -> dict[str, Counter[str]]:
@@ -29,16 +30,33 @@ def grouped(analysis: Analysis) -> dict[str, Counter[str]]:
 class EntityList(OptionList):
     """Entities of the open article; each option's id is ``LABEL\\tcanonical``."""
 
-    BINDINGS = keys.ENTITIES
+    DEFAULT_CSS = """
+    EntityList {
+        height: 1fr;
+        border: none;
+        padding: 0;
+        background: transparent;
+    }
+    """
 
+    BINDINGS = keys.ENTITIES
+    """``reader.keys.ENTITIES``: the list's moves, and ``f`` to add the entity as a filter."""
+
+    @dataclass
     class Chosen(Message):
         """Search for an entity (or, with ``add``, narrow the current search by it)."""
 
-        def __init__(self, label: str, canonical: str, *, add: bool = False) -> None:
-            super().__init__()
-            self.label = label
-            self.canonical = canonical
-            self.add = add
+        entities: EntityList
+        label: str
+        """The entity's label (``PERSON``, ``PLACE``...)."""
+        canonical: str
+        """Its canonical name, what the library's entity fields hold."""
+        add: bool = False
+        """Add it to the current query (``f``) instead of searching for it alone."""
+
+        @property
+        def control(self) -> EntityList:
+            return self.entities
 
     def show(self, analysis: Analysis) -> None:
         self.clear_options()
@@ -46,14 +64,14 @@ class EntityList(OptionList):
         for label, names in grouped(analysis).items():
             header = Content.assemble(
                 (f"{LABEL_NAMES[label].upper()} ", LABEL_STYLES[label]),
-                (str(sum(names.values())), "dim"),
+                (str(sum(names.values())), MUTED),
             )
             options.append(Option(header, disabled=True))
             for name, count in names.most_common():
-                prompt = Content.assemble(("  " + name, LABEL_STYLES[label]), (f" ×{count}", "dim"))
+                prompt = Content.assemble(("  " + name, LABEL_STYLES[label]), (f" ×{count}", MUTED))
                 options.append(Option(prompt, id=f"{label}\t{name}"))
         if not options:
-            options.append(Option(Content.styled("no entities", "dim"), disabled=True))
+            options.append(Option(Content.styled("no entities", MUTED), disabled=True))
         self.add_options(options)
         self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
 
@@ -62,7 +80,7 @@ class EntityList(OptionList):
         if option is None or option.id is None:
             return
         label, name = option.id.split("\t", 1)
-        self.post_message(self.Chosen(label, name, add=add))
+        self.post_message(self.Chosen(self, label, name, add=add))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -5,38 +5,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from index.models import Related
 from reader import keys
-from reader.render import format_date
+from reader.render import MUTED, format_date
+from reader.widgets.article_options import ArticleOptions
 
 
 def related_prompt(item: Related) -> Content:
     meta = " · ".join(part for part in (item.source, format_date(item.published)) if part)
     lines = [Content.styled(item.title or "(untitled)", "bold")]
     if item.reason:
-        lines.append(Content.styled(item.reason, "italic $text-muted"))
+        lines.append(Content.styled(item.reason, f"italic {MUTED}"))
     if meta:
-        lines.append(Content.styled(meta, "dim"))
+        lines.append(Content.styled(meta, MUTED))
     return Content("\n").join(lines)
 
 
-class RelatedList(OptionList):
-    """Related articles; Enter opens one."""
+class RelatedList(ArticleOptions):
+    """Related articles; Enter opens one (``ArticleOptions.Chosen``)."""
+
+    DEFAULT_CSS = """
+    RelatedList {
+        height: 1fr;
+        border: none;
+        padding: 0;
+        background: transparent;
+    }
+    """
 
     BINDINGS = keys.LIST
-
-    class Opened(Message):
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
+    """``reader.keys.LIST``: ``j``/``k`` move, ``g``/``G`` to the first and the last row."""
 
     def show_message(self, text: str) -> None:
         self.clear_options()
-        self.add_option(Option(Content.styled(text, "dim"), disabled=True))
+        self.add_option(Option(Content.styled(text, MUTED), disabled=True))
 
     def show(self, items: Sequence[Related]) -> None:
         if not items:
@@ -45,8 +49,3 @@ class RelatedList(OptionList):
         self.clear_options()
         self.add_options([Option(related_prompt(item), id=item.id) for item in items])
         self.highlighted = 0
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Opened(event.option.id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -9,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from reader import keys
+from reader.render import MUTED
 
 PLACEHOLDER = 'search: gaza AND aid · person:"antony blinken" · published:2024-11 · gaz*'
 
@@ -17,20 +20,60 @@ class QueryInput(Input):
     """The query field; Esc (or down) hands focus back to the list."""
 
     BINDINGS = keys.SEARCH
+    """``reader.keys.SEARCH``: Esc or down back to the list."""
 
+    @dataclass
     class Leave(Message):
         """The reader is done typing: Esc or down (to the list), Enter (open the top hit)."""
 
-        def __init__(self, *, open_top: bool = False) -> None:
-            super().__init__()
-            self.open_top = open_top
+        query_input: QueryInput
+        open_top: bool = False
+        """Open the first hit (Enter), rather than only go back to the list."""
+
+        @property
+        def control(self) -> QueryInput:
+            return self.query_input
 
     def action_leave(self) -> None:
-        self.post_message(self.Leave())
+        self.post_message(self.Leave(self))
 
 
 class SearchBar(Vertical):
-    """Input + status on one line; an error line below it, shown only for a bad query."""
+    """Input + status on one line; below it, only for a bad query, a one-line error drawn
+    over the panes' top edge (an overlay), so that nothing moves."""
+
+    DEFAULT_CSS = """
+    SearchBar {
+        height: auto;
+        padding: 0 1;
+        background: $boost;
+    }
+    SearchBar #search-row { height: 1; }
+    SearchBar #search-prompt { width: 2; color: $text-accent; text-style: bold; }
+    SearchBar #search-input {
+        width: 1fr;
+        height: 1;
+        border: none;
+        padding: 0;
+        background: transparent;
+        &:focus { background: $surface; }
+    }
+    SearchBar #search-status {
+        width: auto;
+        min-width: 16;
+        padding: 0 0 0 1;
+        text-align: right;
+    }
+    SearchBar #search-error {
+        height: 1;
+        padding: 0 1;
+        color: $text-error;
+        background: $boost;
+        overlay: screen;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
 
     _status = ""
     _error: str | None = ""
@@ -49,7 +92,7 @@ class SearchBar(Vertical):
     def set_status(self, text: str) -> None:
         if text != self._status:  # an unchanged status costs no re-layout
             self._status = text
-            self.query_one("#search-status", Static).update(Content.styled(text, "dim"))
+            self.query_one("#search-status", Static).update(Content.styled(text, MUTED))
 
     def set_error(self, error: str | None) -> None:
         if error == self._error:
@@ -61,4 +104,4 @@ class SearchBar(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(QueryInput.Leave(open_top=True))
+        self.post_message(QueryInput.Leave(self.input, open_top=True))

@@ -58,7 +58,7 @@ async def test_enter_opens_the_top_hit_and_n_moves_between_hits(make_app) -> Non
         await pilot.press("slash", *"blinken dermer", "enter")
         await wait_for(pilot, lambda: _view(app).article_id == seed_id() and _view(app).hit_count)
         view = _view(app)
-        assert app.focused is app.screen.query_one(ArticleList)
+        assert app.focused is view  # Enter opens the top hit to read it (issue 16, item 4)
         body = view.stored.article.body
         assert {body[s:e].lower() for s, e in view.marks.hits} >= {"blinken", "dermer"}
         assert view.marks.current_hit == 0

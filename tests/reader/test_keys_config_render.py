@@ -11,7 +11,14 @@ from index.analysis.passages import paragraphs, sentences
 from index.models import Analysis, DateMention, EntitySpan, Hit
 from reader import keys
 from reader.config import load_config
-from reader.render import Marks, paragraph_content, snippet_content
+from reader.render import (
+    DATE_NOTE_STYLE,
+    LABEL_STYLES,
+    Marks,
+    entity_variables,
+    paragraph_content,
+    snippet_content,
+)
 from reader.screens.dialogs import split_tags
 from reader.widgets.search_bar import QueryInput
 
@@ -74,8 +81,10 @@ def test_resolved_dates_follow_their_mention_and_entities_are_coloured() -> None
     content = paragraph_content(BODY, paragraphs(BODY)[0], Marks(analysis=_analysis()))
     assert content.plain == "Blinken met Dermer on 10 November ·2024-11-10. He left."
     styles = {content.plain[s.start : s.end]: str(s.style) for s in content.spans}
-    assert "#d787ff" in styles["Blinken"]
-    assert "dim" in styles[" ·2024-11-10"]
+    assert styles["Blinken"] == LABEL_STYLES["PERSON"] == "bold $entity-person"
+    assert entity_variables(dark=True)["entity-person"] == "#d787ff"
+    assert entity_variables(dark=False)["entity-person"] == "#8700af"
+    assert styles[" ·2024-11-10"] == DATE_NOTE_STYLE
 
 
 def test_highlight_off_drops_colours_and_date_notes_but_keeps_hits() -> None:

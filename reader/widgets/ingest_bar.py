@@ -1,0 +1,40 @@
+"""The line docked at the top while the reader adds files: how far it is and what it added."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+from index.models import Progress
+
+
+class IngestBar(Horizontal):
+    """Hidden until :meth:`show_progress`; :meth:`finish` hides it again."""
+
+    DEFAULT_CSS = """
+    IngestBar {
+        height: 1;
+        dock: top;
+        background: $boost;
+        padding: 0 1;
+        display: none;
+        & > Label { width: auto; margin-right: 2; }
+        & > ProgressBar { width: 1fr; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("Indexing…")
+        yield ProgressBar(show_eta=False)
+
+    def show_progress(self, progress: Progress) -> None:
+        self.display = True
+        self.query_one(ProgressBar).update(total=progress.total, progress=progress.done)
+        added = progress.counts.get("added", 0)
+        self.query_one(Label).update(
+            f"Indexing {progress.done:,}/{progress.total or 0:,} files · {added:,} added"
+        )
+
+    def finish(self) -> None:
+        self.display = False
