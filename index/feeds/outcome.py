@@ -55,6 +55,7 @@ def decide(
     state = decision.state
     state["last_fetch"] = at
     state["last_status"] = result.status
+    state["last_new"] = 0
     _redirects(subscription, result, decision)
     if result.error is not None:
         return _failed(subscription, decision, result.error.message, at, rng, result.error.kind)
