@@ -173,6 +173,13 @@ class _HostServer(ThreadingHTTPServer):
         self.host = host
         self.owner = owner
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (as a fetcher cutting off a body does) is no error."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class FeedServer:
     """``hosts`` loopback HTTP servers; routes keyed by (host address, path)."""
