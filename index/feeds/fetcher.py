@@ -129,17 +129,22 @@ def is_private_host(host: str) -> bool:
 
 
 class Fetcher:
-    """One pooled HTTP client shared by the refresh's threads, with per-host turns."""
+    """The refresh's fetcher: one httpx client per host, used by one thread at a time.
+
+    A client per host, each limited to one connection, is how "never two
+    connections to one host" holds by construction: one shared pool would
+    close a host's idle connection to make room for another host's and open a
+    second one to the first host moments later, before the server has seen the
+    first one close. The refresh runs at most ``policy.connections`` hosts at
+    once and releases each host's client when its feeds are done; the TLS
+    context is made once and shared.
+    """
 
     def __init__(self, policy: FetchPolicy | None = None, *, user_agent: str = USER_AGENT) -> None:
         self.policy = policy or FetchPolicy()
-        p = self.policy
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(p.deadline, connect=p.connect_timeout),
-            limits=httpx.Limits(max_connections=p.connections, max_keepalive_connections=64),
-            follow_redirects=False,
-            headers={"User-Agent": user_agent, "Accept": ACCEPT},
-        )
+        self._headers = {"User-Agent": user_agent, "Accept": ACCEPT}
+        self._tls = httpx.create_ssl_context()
+        self._clients: dict[str, httpx.Client] = {}
         self._hosts: dict[str, threading.Lock] = {}
         self._hosts_lock = threading.Lock()
         self._pace = threading.Lock()
@@ -147,7 +152,33 @@ class Fetcher:
         self._started: set[str] = set()
 
     def close(self) -> None:
-        self._client.close()
+        with self._hosts_lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+    def _client(self, host: str) -> httpx.Client:
+        """``host``'s client (made on first use); called with the host's turn held."""
+        with self._hosts_lock:
+            client = self._clients.get(host)
+            if client is None:
+                p = self.policy
+                client = httpx.Client(
+                    timeout=httpx.Timeout(p.deadline, connect=p.connect_timeout),
+                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                    follow_redirects=False,
+                    headers=self._headers,
+                    verify=self._tls,
+                )
+                self._clients[host] = client
+            return client
+
+    def release(self, host: str) -> None:
+        """Close ``host``'s connection once its feeds are done (waits for its turn)."""
+        with self.host_turn(host), self._hosts_lock:
+            client = self._clients.pop(host, None)
+        if client is not None:
+            client.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -230,9 +261,11 @@ class Fetcher:
         self, url: str, conditional: Mapping[bytes, bytes], deadline: float
     ) -> tuple[int, dict[str, str], bytes | None] | FetchError:
         cap = self.policy.max_body
-        with self.host_turn(host_of(url)):
+        host = host_of(url)
+        with self.host_turn(host):
             try:
-                with self._client.stream("GET", url, headers=dict(conditional)) as response:
+                client = self._client(host)
+                with client.stream("GET", url, headers=dict(conditional)) as response:
                     headers = _headers(response)
                     if response.status_code != 200:
                         _drain(response)

@@ -67,6 +67,9 @@ def decide(
             state["etag"] = headers["etag"]
         if "last-modified" in headers:
             state["last_modified"] = headers["last-modified"]
+        if subscription.error_kind == "not-a-feed":  # still the same non-feed
+            reason = subscription.error or "not a feed"
+            return _failed(subscription, decision, reason, at, rng, "not-a-feed")
         decision.kind = "not-modified"
         _succeeded(subscription, decision, at, rng, headers)
         return decision
@@ -134,10 +137,8 @@ def succeeded(
 def parse_failed(
     subscription: Subscription, decision: Decision, reason: str, at: datetime, rng: random.Random
 ) -> None:
-    """A 200 that is not a feed: named, backed off, validators not kept (so that the
-    next fetch is a full one and not a 304 that would hide the problem)."""
-    decision.state.pop("etag", None)
-    decision.state.pop("last_modified", None)
+    """A 200 that is not a feed: named and backed off. Its validators are kept (the
+    server is asked conditionally like any other); a 304 to them keeps the error."""
     decision.parse = False
     _failed(subscription, decision, reason, at, rng, "not-a-feed")
 

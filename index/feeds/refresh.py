@@ -242,6 +242,8 @@ class Refresh:
             if result.status in (429, 503) and "retry-after" in result.headers:
                 paused = retry_after(result.headers, self.clock())
             results.put((sub, result))
+        if subs:
+            self.fetcher.release(host_of(subs[0].url))
 
     # Taking results (this thread) -------------------------------------------------------
 

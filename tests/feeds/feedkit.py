@@ -12,7 +12,6 @@ from index.home import LibraryHome
 BASE = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 
 
-
 def item(n: int, *, text: str = "", guid: str | None = None, link: str | None = None) -> str:
     """One RSS item, numbered: its own guid, link, date and a body worth indexing."""
     when = format_datetime(BASE + timedelta(hours=n), usegmt=True)

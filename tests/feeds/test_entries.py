@@ -55,7 +55,8 @@ def test_a_removed_article_is_remembered_and_not_added_again(
     home.refresh()
     [story] = [h for h in home.recent() if h.title == "Story 2"]
     home.library.remove([story.id])  # the user removes it
-    route.body = rss([item(1), item(2, text="Story 2, edited so that it is fetched anew."), item(3)])
+    edited = item(2, text="Story 2, edited so that it is fetched anew.")
+    route.body = rss([item(1), edited, item(3)])
     report = home.refresh()
     assert report.added == 1  # only Story 3
     assert home.article(story.id) is None
@@ -110,8 +111,10 @@ def test_full_text_fetches_the_page_and_a_failure_keeps_the_summary(
 ) -> None:
     page = (
         "<html><head><title>Story 1</title></head><body><article><h1>Story 1</h1>"
-        + "".join(f"<p>Paragraph {n} of the whole story about the river and the mill.</p>"
-                  for n in range(12))  # fmt: skip
+        + "".join(
+            f"<p>Paragraph {n} of the whole story about the river and the mill.</p>"
+            for n in range(12)
+        )
         + "</article></body></html>"
     ).encode()
     server.route("/story/1", body=page, content_type="text/html; charset=utf-8")

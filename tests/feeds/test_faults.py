@@ -44,17 +44,31 @@ def _faulty(server: FeedServer) -> dict[str, str]:
     s.route("/html", host=1, body=b"<!doctype html><html><body>Hi</body></html>",
             content_type="text/html")  # fmt: skip
     s.route("/wrong-charset", host=1, body=LATIN, content_type="text/xml; charset=utf-8")
-    s.route("/no-charset", host=1, body=LATIN.replace(b' encoding="iso-8859-1"', b"").replace(b":1<", b":2<"),
-            content_type="application/xml")  # fmt: skip
+    undeclared = LATIN.replace(b' encoding="iso-8859-1"', b"").replace(b":1<", b":2<")
+    s.route("/no-charset", host=1, body=undeclared, content_type="application/xml")
     # Host 2: a 429 first (titles sort the fetch order), then a feed the pause must hold.
     s.route("/429", host=2, status=429, headers={"Retry-After": "120"})
     s.route("/after-429", host=2, body=rss([item(4)], title="after"))
     urls = {
         name: server.url(f"/{name}", host)
-        for name, host in [("ok0", 0), ("ok1", 1), ("500", 0), ("403", 0), ("410", 0),
-                           ("503", 3), ("loop-a", 0), ("hop0", 0), ("drip", 1), ("big", 1),
-                           ("bomb", 1), ("html", 1), ("wrong-charset", 1), ("no-charset", 1),
-                           ("429", 2), ("after-429", 2)]  # fmt: skip
+        for name, host in [
+            ("ok0", 0),
+            ("ok1", 1),
+            ("500", 0),
+            ("403", 0),
+            ("410", 0),
+            ("503", 3),
+            ("loop-a", 0),
+            ("hop0", 0),
+            ("drip", 1),
+            ("big", 1),
+            ("bomb", 1),
+            ("html", 1),
+            ("wrong-charset", 1),
+            ("no-charset", 1),
+            ("429", 2),
+            ("after-429", 2),
+        ]
     }
     return urls
 

@@ -72,7 +72,7 @@ def test_an_xml_bomb_is_refused_and_nothing_is_subscribed(
 ) -> None:
     path = tmp_path / "bomb.opml"
     path.write_bytes(BOMB)
-    with pytest.raises(NewsreaderError, match="refused.*DTD"):
+    with pytest.raises(NewsreaderError, match=r"refused.*DTD"):
         home.import_opml(path)
     assert home.feeds.subscriptions.all() == []
 
@@ -80,7 +80,7 @@ def test_an_xml_bomb_is_refused_and_nothing_is_subscribed(
 def test_not_opml_is_one_clear_error(tmp_path: Path, home: LibraryHome) -> None:
     path = tmp_path / "x.opml"
     path.write_bytes(b"<html><body>no</body>")
-    with pytest.raises(NewsreaderError, match="not well-formed|not an OPML"):
+    with pytest.raises(NewsreaderError, match=r"not well-formed|not an OPML"):
         home.import_opml(path)
 
 
