@@ -26,7 +26,8 @@ from index.home.store import Store, StoredArticle
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 from index.search import bulk
-from index.search.plan import TopHits, plan
+from index.search.nodes import TopHits
+from index.search.plan import plan
 from index.search.query import QueryReader, query_terms
 from index.search.related import related as find_related
 from index.search.schema import build_schema, document

@@ -23,6 +23,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
+from index.bookmarks.store import BookmarkStore
 from index.home.library import Library
 from index.home.store import Store
 from index.paths import LibraryPaths
@@ -225,10 +226,6 @@ def _added_folders(database: Path) -> list[str]:
 
 def _carry_bookmarks(database: Path, fresh: Path, report: RecoveryReport) -> None:
     """Copy the bookmarks that can still be read from the backup into the fresh database."""
-    try:
-        from index.bookmarks.store import BookmarkStore
-    except ImportError:
-        return
     try:
         with _readable_copy(database) as copy, BookmarkStore(copy) as damaged:
             exported = damaged.export_json()

@@ -20,27 +20,16 @@ candidates, an upper bound, and the page says it is not exact.
 from __future__ import annotations
 
 import heapq
-import threading
-import weakref
 from bisect import bisect_right
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import accumulate
-from pickle import loads
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.formats import Positions
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
-from whoosh.system import _INT_SIZE
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from index.search.plan import Blended, DayRange, FastPhrase, in_order
+from index.search.nodes import Blended, DayRange, FastPhrase, in_order
+from index.search.postings import field_lengths, norms, position_decoder, postings_of
 
 Scores = dict[int, float]
 
@@ -75,20 +64,6 @@ def top(searcher: Any, query: wq.Query, limit: int) -> Page | None:
     except Unsupported:
         return None
     return Page(_best(scores, limit), len(scores), True)
-
-
-def postings(searcher: Any, fieldname: str, text: str) -> Iterator[tuple[int, Any, Any, bytes]]:
-    """A term's postings a segment at a time: ``(offset, ids, weights, lengths)``, where
-    ``lengths[id]`` is the document's field-length byte (``byte_to_length`` decodes it)."""
-    weighting = searcher.weighting
-    for sub, offset in searcher.leaf_searchers():
-        segment = _Segment(sub, offset, weighting)
-        reader = segment.reader
-        btext = reader.schema[fieldname].to_bytes(text)
-        if (fieldname, btext) not in reader:
-            continue
-        ids, weights, _ = segment._postings(fieldname, btext, values=False)
-        yield offset, ids, weights, segment._lengths(fieldname)
 
 
 def _best(scores: Scores, limit: int) -> list[tuple[float, int]]:
@@ -188,8 +163,6 @@ def _across(offsets: list[int], checks: list[Callable[[int], bool]]) -> Callable
 
 
 # One segment ------------------------------------------------------------------------------
-
-_LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, bytes]] = weakref.WeakKeyDictionary()
 
 
 class _Segment:
@@ -293,7 +266,7 @@ class _Segment:
             return {}
         if (fieldname, btext) not in self.reader:
             return {}
-        ids, weights, _ = self._postings(fieldname, btext, values=False)
+        ids, weights, _ = postings_of(self.reader, self.deleted, fieldname, btext, values=False)
         return self._bm25(fieldname, btext, ids, weights, boost, idf)
 
     def _bm25(
@@ -308,8 +281,8 @@ class _Segment:
         scorer = self.weighting.scorer(self.searcher, fieldname, btext)
         avgfl, b, k1 = scorer.avgfl, scorer.B, scorer.K1
         idf = scorer.idf if idf is None else idf
-        norm = _norms(k1, b, avgfl)
-        lengths = self._lengths(fieldname)
+        norm = norms(k1, b, avgfl)
+        lengths = field_lengths(self.reader, fieldname)
         k1p = k1 + 1
         if boost == 1.0:
             return {
@@ -329,7 +302,9 @@ class _Segment:
             return {}, lambda doc: False
         fieldname = query.fieldname
         field = self.reader.schema[fieldname]
-        read = [self._postings(fieldname, btext, values=True) for btext in words]
+        read = [
+            postings_of(self.reader, self.deleted, fieldname, btext, values=True) for btext in words
+        ]
         postings = [dict(zip(ids, values, strict=True)) for ids, _, values in read]
         if len(words) == 1:
             ids, weights, _ = read[0]
@@ -350,7 +325,7 @@ class _Segment:
         boost = query.boost
         if boost != 1.0:
             scores = {doc: score * boost for doc, score in scores.items()}
-        decode = _position_decoder(field.format)
+        decode = position_decoder(field.format)
         slop = query.slop
         if len(postings) == 1:
             only = postings[0]
@@ -372,143 +347,3 @@ class _Segment:
         """The segment's documents in the range (``reader.postings`` leaves deleted ones out)."""
         matcher = query.matcher(self.searcher)
         return list(matcher.all_ids()) if matcher.is_active() else []
-
-    # Storage --------------------------------------------------------------------------------
-
-    def _postings(self, fieldname: str, btext: bytes, *, values: bool) -> tuple[Any, Any, Any]:
-        """All of a term's document ids and weights (and raw values), deleted ones left out.
-
-        Long posting lists are remembered (see :class:`_PostingCache`): decoding them
-        is most of a common word's cost, and the same words come back query after
-        query, keystroke after keystroke.
-        """
-        cache = _CACHE.of(self.reader)
-        key = (fieldname, btext)
-        cached: tuple[Any, Any, Any] | None = cache.get(key)
-        if cached is not None and (cached[2] or not values):
-            with suppress(KeyError):  # dropped by another thread meanwhile: still valid
-                cache.move_to_end(key)
-            return cached
-        found = self._read_postings(fieldname, btext, values=values)
-        _CACHE.remember(self.reader, key, found)
-        return found
-
-    def _read_postings(self, fieldname: str, btext: bytes, *, values: bool) -> tuple[Any, Any, Any]:
-        matcher = self.reader.postings(fieldname, btext)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        ids: list[int] = []
-        weights: list[float] = []
-        raw: list[bytes] = []
-        if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block")):
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_weights()
-                ids.extend(matcher._ids)
-                weights.extend(matcher._weights)
-                if values:
-                    matcher._read_values()
-                    raw.extend(matcher._values)
-                matcher._next_block()
-        else:  # another codec: one posting at a time
-            while matcher.is_active():
-                ids.append(matcher.id())
-                weights.append(matcher.weight())
-                if values:
-                    raw.append(matcher.value())
-                matcher.next()
-        if self.deleted:
-            keep = [i for i, doc in enumerate(ids) if doc not in self.deleted]
-            ids = [ids[i] for i in keep]
-            weights = [weights[i] for i in keep]
-            raw = [raw[i] for i in keep] if values else raw
-        return ids, weights, raw
-
-    def _lengths(self, fieldname: str) -> bytes:
-        """The segment's field-length bytes, one per document, read once per reader."""
-        cache = _LENGTHS.setdefault(self.reader, {})
-        found = cache.get(fieldname)
-        if found is None:
-            count = self.reader.doc_count_all()
-            found = _length_column(self.reader, fieldname)
-            if found is None:
-                found = bytes(
-                    length_to_byte(self.reader.doc_field_length(doc, fieldname, 0))
-                    for doc in range(count)
-                )
-            found = found.ljust(count + 1, b"\0")
-            cache[fieldname] = found
-        return found
-
-
-class _PostingCache:
-    """Decoded posting lists of common words, least recently used first out.
-
-    Per segment reader (a reader never changes; a new searcher brings new readers and
-    the old ones' entries go with them), bounded in all to ``BUDGET`` postings:
-    about 30 MB. Lists shorter than ``SHORTEST`` are cheap to read and not kept.
-    """
-
-    BUDGET = 300_000
-    SHORTEST = 1_000
-
-    def __init__(self) -> None:
-        self._readers: weakref.WeakKeyDictionary[Any, OrderedDict[Any, Any]] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._lock = threading.Lock()
-
-    def of(self, reader: Any) -> OrderedDict[Any, Any]:
-        with self._lock:
-            found = self._readers.get(reader)
-            if found is None:
-                found = self._readers[reader] = OrderedDict()
-            return found
-
-    def remember(self, reader: Any, key: Any, entry: tuple[Any, Any, Any]) -> None:
-        if len(entry[0]) < self.SHORTEST:
-            return
-        with self._lock:
-            entries = self._readers.setdefault(reader, OrderedDict())
-            entries[key] = entry
-            entries.move_to_end(key)
-            total = sum(len(e[0]) for cached in self._readers.values() for e in cached.values())
-            for cached in list(self._readers.values()):
-                while total > self.BUDGET and cached:
-                    _, dropped = cached.popitem(last=False)
-                    total -= len(dropped[0])
-
-
-_CACHE = _PostingCache()
-
-
-@lru_cache(maxsize=64)
-def _norms(k1: float, b: float, average: float) -> list[float]:
-    """BM25's length part for each of the 256 length bytes (per field, per library state)."""
-    return [k1 * ((1 - b) + b * byte_to_length(n or 1) / average) for n in range(256)]
-
-
-def _length_column(reader: Any, fieldname: str) -> bytes | None:
-    """The raw one-byte-per-document length column of Whoosh's codec, if it is that."""
-    try:
-        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        if column is None or column._fixedlen != 1:
-            return None
-        return bytes(column._dbfile.get(column._basepos, column._count))
-    except Exception:  # another codec or column layout: read document by document
-        return None
-
-
-def _position_decoder(format_: Any) -> Callable[[bytes], Iterable[int]]:
-    """Positions from a posting's value: Whoosh's ``Positions`` layout (a count, then
-    the pickled gaps) decoded with C-level pickle and accumulate; any other format
-    through its own decoder."""
-    if type(format_) is not Positions:
-        return format_.decode_positions  # type: ignore[no-any-return]
-
-    def decode(value: bytes) -> Iterable[int]:
-        if not value.endswith(b"."):
-            value += b"."
-        return accumulate(loads(value[_INT_SIZE:]))
-
-    return decode

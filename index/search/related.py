@@ -16,7 +16,7 @@ from typing import Any
 from whoosh.util.numeric import byte_to_length
 
 from index.models import Analysis, Related
-from index.search import bulk
+from index.search.postings import term_postings
 from index.search.schema import ENTITY_FIELDS, entity_key
 
 KEY_TERMS = 30
@@ -148,7 +148,7 @@ def _candidates(
 
     Each shared term adds its idf, saturated by its frequency in the article
     (BM25's tf part, half length-normalised). The posting lists are read a block
-    at a time (:func:`index.search.bulk.postings`) into a dict: Whoosh's collector over
+    at a time (:func:`index.search.postings.term_postings`) into a dict: Whoosh's collector over
     an Or query costs a few Python calls per posting, which made related items
     cost 200 ms an article at 20,000 articles.
     """
@@ -168,7 +168,7 @@ def _candidates(
         if not frequency:
             continue
         idf = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
-        for offset, ids, weights, lengths in bulk.postings(searcher, field, term):
+        for offset, ids, weights, lengths in term_postings(searcher, field, term):
             for docnum, weight in zip(ids, weights, strict=True):
                 key = offset + docnum
                 scores[key] = get(key, 0.0) + idf * weight / (weight + norms[lengths[docnum]])

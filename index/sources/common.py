@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from index.models import Article, DateOrigin, stable_id
+from index.text import visible, web_url
 
 MAX_BODY_CHARS = 2_000_000
 """Bodies are cut (at a paragraph break when one is near) beyond this many characters."""
@@ -63,7 +64,7 @@ def finish(draft: Draft, path: Path, key: str) -> Article | None:
         body=body,
         source=clean_line(draft.source, MAX_TITLE_CHARS) or path.parent.name,
         author=clean_line(draft.author, MAX_TITLE_CHARS),
-        url=clean_line(draft.url, 2000),
+        url=web_url(clean_line(draft.url, 2000)),
         path=str(path),
         published=published,
         date_origin=origin,
@@ -87,7 +88,6 @@ def _publication_date(
 
 # --- text clean-up -------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _BLANK_RUN = re.compile(r"\n{3,}")
 _SPACE_RUN = re.compile(r"\s+")
 
@@ -95,7 +95,7 @@ _SPACE_RUN = re.compile(r"\s+")
 def clean_body(text: str) -> str:
     """Plain text with ``\\n\\n`` between paragraphs, no control characters, capped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = visible(text)
     text = "\n".join(line.rstrip(" \t\u00a0") for line in text.split("\n"))
     text = _BLANK_RUN.sub("\n\n", text).strip()
     return cap_body(text)
@@ -124,7 +124,7 @@ def cap_source(text: str) -> str:
 
 def clean_line(text: str, limit: int) -> str:
     """One line: whitespace collapsed, control characters gone, at most ``limit`` chars."""
-    line = _SPACE_RUN.sub(" ", _CONTROL.sub("", text)).strip()
+    line = _SPACE_RUN.sub(" ", visible(text)).strip()
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 

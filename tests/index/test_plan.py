@@ -17,8 +17,9 @@ from whoosh import query as wq
 
 from index.home.library import Library
 from index.models import Analysis, Article, stable_id
-from index.search import bulk
-from index.search.plan import FastPhrase, TopHits, plan
+from index.search import bulk, postings
+from index.search.nodes import FastPhrase, TopHits
+from index.search.plan import plan
 
 WORDS = "gaza market election tariff rally court budget storm harbour senate vote cabinet".split()
 
@@ -190,8 +191,8 @@ def test_without_the_raw_length_column_the_answers_are_the_same(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = library.search("market OR rally", limit=10, snippets=False)
-    monkeypatch.setattr(bulk, "_LENGTHS", type(bulk._LENGTHS)())
-    monkeypatch.setattr(bulk, "_length_column", lambda reader, fieldname: None)
+    monkeypatch.setattr(postings, "_LENGTHS", type(postings._LENGTHS)())
+    monkeypatch.setattr(postings, "_length_column", lambda reader, fieldname: None)
     again = library.search("market OR rally", limit=10, snippets=False)
     assert [(h.id, h.score) for h in again.hits] == [(h.id, h.score) for h in expected.hits]
 
@@ -211,8 +212,8 @@ def test_ties_raise_the_bar_so_blocks_are_skipped(library: Library) -> None:
 def test_remembered_postings_never_outlive_a_change(monkeypatch: pytest.MonkeyPatch) -> None:
     """Decoded posting lists are kept per index reader: after an add or a removal the
     library searches new readers, so what was remembered cannot answer for them."""
-    monkeypatch.setattr(bulk._PostingCache, "SHORTEST", 1)
-    monkeypatch.setattr(bulk._PostingCache, "BUDGET", 3)  # evicts as it goes
+    monkeypatch.setattr(postings._PostingCache, "SHORTEST", 1)
+    monkeypatch.setattr(postings._PostingCache, "BUDGET", 3)  # evicts as it goes
     lib = Library.in_memory()
     first = [
         Article(id=stable_id(word), title="", body=f"market {word}")
