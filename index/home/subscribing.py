@@ -165,6 +165,9 @@ class Feeds:
             ]
             run = Refresh(self.subscriptions, self.sink, fetcher, on_progress=on_progress)
             report = run.run(subs, force=False, prefetched=prefetched)
+        for item in done:  # as they are now (titled by their feed)
+            if item.subscription is not None:
+                item.subscription = self.subscriptions.get(item.subscription.id)
         return done, report
 
     def import_opml(self, path: Path) -> ImportReport:

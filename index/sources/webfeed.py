@@ -32,6 +32,7 @@ from index.sources.common import (
     fallback_title,
 )
 from index.sources.raw import is_binary
+from index.text import web_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,7 @@ def entry_article(
         body=text,
         source=clean_line(draft.source or source, MAX_TITLE_CHARS),
         author=clean_line(draft.author, MAX_TITLE_CHARS),
-        url=clean_line(draft.url, 2000),
+        url=web_url(clean_line(draft.url, 2000)),
         path="",
         published=published,
         date_origin=origin,

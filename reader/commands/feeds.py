@@ -95,9 +95,9 @@ def _add(args: argparse.Namespace, home: LibraryHome) -> int:
         rows.append({"given": item.given, "url": sub.url, "new": item.new, "added": count})
         if not args.json:
             verb = "subscribed to" if item.new else "already subscribed to"
-            extra = f" · {count:,} articles added" if fetched else ""
+            extra = f" · {output.counted(count, 'article')} added" if fetched else ""
             output.stdout.print(f"{verb} {plain(sub.name)} <{plain(sub.url)}>{extra}",
-                                highlight=False, markup=False)  # fmt: skip
+                                highlight=False)  # fmt: skip
     print_failures(report)
     if args.json:
         output.print_json(rows)
@@ -117,7 +117,6 @@ def _import(args: argparse.Namespace, home: LibraryHome) -> int:
             f"{report.added:,} feeds subscribed, {report.duplicates:,} already subscribed"
             f" (skipped), {len(errors):,} refused · run `newsreader refresh` to fetch them",
             highlight=False,
-            markup=False,
         )
     return 0
 
@@ -126,8 +125,7 @@ def _export(args: argparse.Namespace, home: LibraryHome) -> int:
     data, count = home.export_opml()
     if args.output:
         Path(args.output).write_bytes(data)
-        output.stderr.print(f"{count:,} feeds written to {args.output}", highlight=False,
-                            markup=False)  # fmt: skip
+        output.stderr.print(f"{count:,} feeds written to {plain(args.output)}", highlight=False)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -156,7 +154,7 @@ def _list(args: argparse.Namespace, home: LibraryHome) -> int:
         if sub.error:
             times = f" ({sub.errors_in_a_row} in a row)" if sub.errors_in_a_row > 1 else ""
             line += f"\n    last error{times}: {plain(sub.error)}"
-        output.stdout.print(line, highlight=False, markup=False)
+        output.stdout.print(line, highlight=False)
     return 0
 
 
@@ -167,15 +165,14 @@ def _remove(args: argparse.Namespace, home: LibraryHome) -> int:
         if args.delete_articles
         else "; its articles stay in the library"
     )
-    output.stdout.print(f"unsubscribed from {plain(sub.name)}{what}", highlight=False,
-                        markup=False)  # fmt: skip
+    output.stdout.print(f"unsubscribed from {plain(sub.name)}{what}", highlight=False)
     return 0
 
 
 def _full_text(args: argparse.Namespace, home: LibraryHome) -> int:
     sub = home.set_full_text(args.name, args.state == "on")
     state = "fetches each new entry's page" if sub.full_text else "keeps the feed's own text"
-    output.stdout.print(f"{plain(sub.name)} {state}", highlight=False, markup=False)
+    output.stdout.print(f"{plain(sub.name)} {state}", highlight=False)
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from collections.abc import Callable
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -114,14 +113,10 @@ def print_failures(report: RefreshReport) -> None:
             f"failed {plain(sub.name)} <{plain(sub.url)}>: {plain(feed.error or feed.kind)}"
             f" · {when}",
             highlight=False,
-            markup=False,
         )
 
 
 def plain(text: str) -> str:
-    """Text from a feed or a server, safe on a terminal: control characters (escape
-    sequences among them) replaced, one line."""
-    return "".join(
-        " " if ch in "\n\r\t" else ("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch)
-        for ch in text
-    )
+    """Text from a feed or a server for a Rich line: one line, no control character,
+    markup shown as text."""
+    return output.text(" ".join(text.split()))
