@@ -8,6 +8,7 @@ are re-anchored, and which feed carries which article is recorded.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +44,8 @@ class LibrarySink:
         self.library = library
         self.tagger = tagger
         self.on_changed = on_changed
+        self.timings: dict[str, float] = {"analyse": 0.0, "index": 0.0}
+        """Seconds spent analysing and indexing (committing), for bench/refresh.py."""
 
     def store(self, batch: Sequence[tuple[str, Sequence[Article]]]) -> dict[str, tuple[int, int]]:
         store = self.library.store
@@ -65,12 +68,16 @@ class LibrarySink:
                     updated += 1
                     changed.append(article)
                 known[article.id] = article.content_hash
+                started = time.monotonic()
                 items.append((article, self._analyse(article)))
+                self.timings["analyse"] += time.monotonic() - started
             counts[carrier] = (added, updated)
         # After a kill between the index's commit and the store's, the index may hold
         # articles the store does not: then every article is looked up, never just added.
+        started = time.monotonic()
         matches = self.library.index.doc_count() == store.article_count()
         self.library.put(items, is_new=new.__contains__ if matches else None)
+        self.timings["index"] += time.monotonic() - started
         for article in changed:
             self.on_changed(article)
         return counts
@@ -211,7 +218,11 @@ class Feeds:
         with Fetcher(policy) as fetcher:
             run = Refresh(self.subscriptions, self.sink, fetcher, clock=clock,
                           on_progress=on_progress)  # fmt: skip
-            return run.run(subs, force=force)
+            before = dict(self.sink.timings)
+            report = run.run(subs, force=force)
+        for name, seconds in self.sink.timings.items():
+            report.timings[name] += seconds - before[name]
+        return report
 
     def remove(
         self, name: str, *, delete_articles: bool, keep: Callable[[str], bool]
