@@ -138,3 +138,33 @@ def test_a_link_in_a_public_feed_never_reaches_a_private_address() -> None:
     with Fetcher() as fetcher:
         result = fetcher.fetch("http://127.0.0.1:9/page", allow_private=False)
     assert result.error is not None and result.error.kind == "blocked-address"
+
+
+def test_removing_a_feed_with_its_articles_keeps_the_bookmarked_ones(
+    server: FeedServer, home: LibraryHome
+) -> None:
+    server.route("/f", body=rss([item(1), item(2), item(3)]))
+    url = server.url("/f")
+    _subscribe(home, url)
+    home.refresh()
+    [kept] = [h for h in home.recent() if h.title == "Story 2"]
+    home.add_bookmark_quote(kept.id, "the harbour storm", note="keep me")
+    _, removed, held = home.unsubscribe(url, delete_articles=True)
+    assert (removed, held) == (2, 1)
+    assert home.count() == 1 and home.article(kept.id) is not None
+    assert [b.note for b in home.list_bookmarks()] == ["keep me"]
+    assert home.feeds.subscriptions.all() == []
+
+
+def test_a_page_that_is_not_a_feed_stays_an_error_when_answered_304(
+    server: FeedServer, home: LibraryHome
+) -> None:
+    server.route("/page", body=b"<html><body>hello</body></html>", content_type="text/html",
+                 etag='"p"')  # fmt: skip
+    url = server.url("/page")
+    _subscribe(home, url)
+    home.refresh()
+    home.refresh()
+    assert [r.status for r in server.requests_for("/page")] == [200, 304]
+    sub = home.feeds.subscriptions.find(url)
+    assert sub.error_kind == "not-a-feed" and sub.errors_in_a_row == 2
