@@ -191,7 +191,12 @@ class Refresh:
         try:
             while done < total:
                 waited = time.monotonic()
-                item = results.get()
+                try:
+                    item = results.get(timeout=self._patience())
+                except queue.Empty:  # a slow feed holds no one's articles back
+                    self.report.timings["fetch"] += time.monotonic() - waited
+                    self._flush()
+                    continue
                 self.report.timings["fetch"] += time.monotonic() - waited
                 if item is None:
                     done += 1
@@ -277,6 +282,12 @@ class Refresh:
         if not self._batch:
             self._batch_started = time.monotonic()
         self._batch.append(pending)
+
+    def _patience(self) -> float | None:
+        """How long to wait for the next fetch before committing what is pending."""
+        if not self._batch:
+            return None
+        return max(BATCH_SECONDS - (time.monotonic() - self._batch_started), 0.01)
 
     def _due(self) -> bool:
         size = sum(len(p.articles) for p in self._batch)

@@ -329,14 +329,17 @@ class LibraryHome:
         policy: FetchPolicy | None = None,
         clock: Callable[[], datetime] = feeds_now,
         on_progress: FeedProgress | None = None,
+        on_stored: Callable[[list[str]], object] | None = None,
         on_wait: WaitCallback | None = None,
     ) -> RefreshReport:
         """Fetch the feeds (all, or those named; by hand every one, ``force=False`` only
         the due ones) and store their entries, under the write lock. Blocks on the
-        network: a UI calls it from a worker, ``on_progress`` tells it how far it got."""
+        network: a UI calls it from a worker (a home of its own, on that thread), and is
+        told how far it got (``on_progress``, after each feed) and which new articles
+        each commit added (``on_stored``, their ids), so it can list them as they come."""
         with self._locked(on_wait):
             return self.feeds.refresh(names, force=force, policy=policy, clock=clock,
-                                      on_progress=on_progress)  # fmt: skip
+                                      on_progress=on_progress, on_stored=on_stored)  # fmt: skip
 
     @contextmanager
     def _locked(self, on_wait: WaitCallback | None) -> Iterator[None]:

@@ -35,6 +35,7 @@ from index.home.library import Library
 from index.models import Analysis, Article
 
 ChangeCallback = Callable[[Article], object]
+StoredCallback = Callable[[list[str]], object]
 
 
 class LibrarySink:
@@ -44,6 +45,8 @@ class LibrarySink:
         self.library = library
         self.tagger = tagger
         self.on_changed = on_changed
+        self.on_stored: StoredCallback | None = None
+        """Told the ids of the articles each commit added (an open reader lists them)."""
         self.timings: dict[str, float] = {"analyse": 0.0, "index": 0.0}
         """Seconds spent analysing and indexing (committing), for bench/refresh.py."""
 
@@ -78,6 +81,8 @@ class LibrarySink:
         matches = self.library.index.doc_count() == store.article_count()
         self.library.put(items, is_new=new.__contains__ if matches else None)
         self.timings["index"] += time.monotonic() - started
+        if self.on_stored is not None and new:
+            self.on_stored(sorted(new))
         for article in changed:
             self.on_changed(article)
         return counts
@@ -213,8 +218,11 @@ class Feeds:
         policy: FetchPolicy | None = None,
         clock: Callable[[], datetime] = now,
         on_progress: ProgressCallback | None = None,
+        on_stored: StoredCallback | None = None,
     ) -> RefreshReport:
+        """See :meth:`LibraryHome.refresh`."""
         subs = [self.subscriptions.find(n) for n in names] if names else self.subscriptions.all()
+        self.sink.on_stored = on_stored
         with Fetcher(policy) as fetcher:
             run = Refresh(self.subscriptions, self.sink, fetcher, clock=clock,
                           on_progress=on_progress)  # fmt: skip
