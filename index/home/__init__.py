@@ -3,6 +3,7 @@
 ``library`` commits the Whoosh index and the SQLite ``store`` together,
 ``ingest`` adds files, ``recovery`` repairs a damaged home, ``locking`` and
 ``safewrite`` keep writers apart and leave no half-written file, and
+``subscribing`` stores what the feeds wing fetches, and
 ``service`` (:class:`LibraryHome`) is the one owner of what "add", "the
 bookmarks of an article" and "recover" mean: the CLI and the reader call it.
 
@@ -11,6 +12,7 @@ This package's names below are the home's public face for the UI.
 
 from __future__ import annotations
 
+from index.feeds import FeedReport, FetchPolicy, RefreshReport, Subscription
 from index.home.ingest import IngestReport
 from index.home.library import MAX_LIMIT, SortOrder
 from index.home.recovery import RecoveryReport
@@ -21,11 +23,15 @@ from index.home.store import StoredArticle
 __all__ = [
     "MAX_LIMIT",
     "ArticleBookmarks",
+    "FeedReport",
+    "FetchPolicy",
     "IngestReport",
     "LibraryHome",
     "RecoveryReport",
+    "RefreshReport",
     "SortOrder",
     "StaleTextError",
     "StoredArticle",
+    "Subscription",
     "storage_error",
 ]

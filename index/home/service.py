@@ -15,18 +15,24 @@ them, so the reader makes every call from its one library thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from index.bookmarks.store import BookmarkStore
 from index.errors import NewsreaderError
+from index.feeds import FetchPolicy, RefreshReport, Subscription, SubscriptionStore
+from index.feeds.database import now as feeds_now
+from index.feeds.refresh import ProgressCallback as FeedProgress
 from index.home.ingest import IngestReport, ProgressCallback, ingest
 from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
 from index.home.recovery import RecoveryReport, recover
 from index.home.store import StoredArticle
+from index.home.subscribing import FeedRow, Feeds, ImportReport, Subscribed
 from index.models import Analysis, Bookmark, BookmarkStatus, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 
@@ -82,6 +88,7 @@ class LibraryHome:
         return WriteLock(self.paths.ensure().lock)
 
     def close(self) -> None:
+        self._close_feeds()
         if self._bookmarks is not None:
             self._bookmarks.close()
             self._bookmarks = None
@@ -259,3 +266,86 @@ class LibraryHome:
         if stored is None:
             raise NewsreaderError(f"no article with id {article_id!r} (ids are shown by search)")
         return stored
+
+    # Feeds (see index.home.subscribing; the fetching is index.feeds') ------------------
+
+    @property
+    def feeds(self) -> Feeds:
+        found: Feeds | None = getattr(self, "_feeds", None)
+        if found is None:
+            store = SubscriptionStore(self.paths.ensure().database)
+            found = Feeds(self.library, store, tagger=self.tagger,
+                          on_changed=self.bookmarks.reanchor)  # fmt: skip
+            self._feeds = found
+        return found
+
+    def _close_feeds(self) -> None:
+        found: Feeds | None = getattr(self, "_feeds", None)
+        if found is not None:
+            found.subscriptions.close()
+            del self._feeds
+
+    def subscribe(
+        self,
+        addresses: Iterable[str],
+        *,
+        folder: str = "",
+        policy: FetchPolicy | None = None,
+        on_progress: FeedProgress | None = None,
+        on_wait: WaitCallback | None = None,
+    ) -> tuple[list[Subscribed], RefreshReport]:
+        """Subscribe to feeds (or pages naming one), storing their first fetch's entries,
+        under the write lock."""
+        with self._locked(on_wait):
+            return self.feeds.subscribe(addresses, folder=folder, policy=policy,
+                                        on_progress=on_progress)  # fmt: skip
+
+    def import_opml(self, path: str | Path) -> ImportReport:
+        return self.feeds.import_opml(Path(path))
+
+    def export_opml(self) -> tuple[bytes, int]:
+        return self.feeds.export_opml()
+
+    def list_feeds(self) -> list[FeedRow]:
+        return self.feeds.rows()
+
+    def unsubscribe(
+        self, name: str, *, delete_articles: bool = False
+    ) -> tuple[Subscription, int, int]:
+        """Remove a subscription; its articles too if asked, but never a bookmarked one."""
+        bookmarked = {b.article_id for b in self.bookmarks.list()} if delete_articles else set()
+        with self._locked(None):
+            return self.feeds.remove(name, delete_articles=delete_articles,
+                                     keep=bookmarked.__contains__)  # fmt: skip
+
+    def set_full_text(self, name: str, on: bool) -> Subscription:
+        return self.feeds.set_full_text(name, on)
+
+    def refresh(
+        self,
+        names: Sequence[str] = (),
+        *,
+        force: bool = True,
+        policy: FetchPolicy | None = None,
+        clock: Callable[[], datetime] = feeds_now,
+        on_progress: FeedProgress | None = None,
+        on_stored: Callable[[list[str]], object] | None = None,
+        on_wait: WaitCallback | None = None,
+    ) -> RefreshReport:
+        """Fetch the feeds (all, or those named; by hand every one, ``force=False`` only
+        the due ones) and store their entries, under the write lock. Blocks on the
+        network: a UI calls it from a worker (a home of its own, on that thread), and is
+        told how far it got (``on_progress``, after each feed) and which new articles
+        each commit added (``on_stored``, their ids), so it can list them as they come."""
+        with self._locked(on_wait):
+            return self.feeds.refresh(names, force=force, policy=policy, clock=clock,
+                                      on_progress=on_progress, on_stored=on_stored)  # fmt: skip
+
+    @contextmanager
+    def _locked(self, on_wait: WaitCallback | None) -> Iterator[None]:
+        lock = self.write_lock()
+        lock.acquire(on_wait=on_wait)
+        try:
+            yield
+        finally:
+            lock.release()

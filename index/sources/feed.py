@@ -35,7 +35,7 @@ def read(path: Path) -> list[Article]:
     parsed = _parse(data, path)
     articles = list(_articles(path, parsed))
     if not articles:
-        raise SourceError(str(path), _empty_reason(parsed))
+        raise SourceError(str(path), empty_reason(parsed))
     return articles
 
 
@@ -49,7 +49,7 @@ def _parse(data: bytes, path: Path) -> Any:
         raise SourceError(str(path), f"feed parsing failed ({type(error).__name__})") from error
 
 
-def _empty_reason(parsed: Any) -> str:
+def empty_reason(parsed: Any) -> str:
     """Why a parsed file gave no articles: not a feed at all, or a feed without entries."""
     if not parsed.get("version") and not parsed.get("entries"):
         problem = parsed.get("bozo_exception")
@@ -69,7 +69,7 @@ def _one_line(text: str) -> str:
 def _articles(path: Path, parsed: Any) -> Iterator[Article]:
     """Articles for the feed's entries, in feed order."""
     feed = parsed.get("feed") or {}
-    source = _plain(feed.get("title", ""), feed.get("title_detail"))
+    source = plain(feed.get("title", ""), feed.get("title_detail"))
     scope = _string(feed.get("link")) or source
     seen: dict[str, str] = {}
     for n, entry in enumerate(parsed.get("entries") or []):
@@ -84,7 +84,7 @@ def to_draft(entry: Mapping[str, Any], feed_title: str) -> Draft:
     """One feed entry's fields as a Draft."""
     source_detail = entry.get("source") or {}
     return Draft(
-        title=_plain(entry.get("title", ""), entry.get("title_detail")),
+        title=plain(entry.get("title", ""), entry.get("title_detail")),
         body=_body(entry),
         source=feed_title or _string(source_detail.get("title")),
         author=_string(entry.get("author")),
@@ -98,11 +98,11 @@ def _body(entry: Mapping[str, Any]) -> str:
     parts = [part for part in entry.get("content") or [] if _string(part.get("value")).strip()]
     if parts:
         best = max(parts, key=lambda part: len(_string(part.get("value"))))
-        return _plain(_string(best.get("value")), best)
-    return _plain(entry.get("summary", ""), entry.get("summary_detail"))
+        return plain(_string(best.get("value")), best)
+    return plain(entry.get("summary", ""), entry.get("summary_detail"))
 
 
-def _plain(value: Any, detail: Any) -> str:
+def plain(value: Any, detail: Any) -> str:
     """Feed text as plain text: HTML-typed (or HTML-looking) values are converted."""
     text = _string(value)
     kind = _string(detail.get("type")) if isinstance(detail, Mapping) else ""

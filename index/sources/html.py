@@ -51,6 +51,19 @@ def read(path: Path) -> list[Article]:
     return [article]
 
 
+def main_text(data: bytes, where: str) -> str:
+    """The main text of a fetched page (a feed entry's full article), extracted as for
+    HTML files; SourceError with the reason when there is none."""
+    if len(data) > MAX_HTML_BYTES:
+        raise SourceError(where, f"page too large for extraction (> {MAX_HTML_BYTES // MIB} MiB)")
+    path = Path(where)
+    document = _extract(decode_html(data, path), path)
+    text = paragraphs(_text(document, "text")) if document is not None else ""
+    if not text.strip():
+        raise SourceError(where, "no article text found in the page")
+    return text
+
+
 def decode_html(data: bytes, path: Path) -> str:
     """UTF-8 when valid, else the charset the page declares, else detection."""
     try:

@@ -10,7 +10,17 @@ from types import ModuleType
 from typing import Protocol
 
 from index.home import LibraryHome
-from reader.commands import add, bookmarks, recover, related, search, show, stats
+from reader.commands import (
+    add,
+    bookmarks,
+    feeds,
+    recover,
+    refresh,
+    related,
+    search,
+    show,
+    stats,
+)
 
 
 class Command(Protocol):
@@ -22,4 +32,4 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace, home: LibraryHome) -> int: ...
 
 
-COMMANDS: list[ModuleType] = [add, search, show, related, bookmarks, stats, recover]
+COMMANDS: list[ModuleType] = [add, search, show, related, bookmarks, feeds, refresh, stats, recover]
