@@ -22,9 +22,11 @@ from typing import Any, Literal
 
 from index.bookmarks.store import BookmarkStore
 from index.errors import NewsreaderError
+from index.home import overview
 from index.home.ingest import IngestReport, ProgressCallback, ingest
 from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
+from index.home.overview import EntityPage, Facets
 from index.home.recovery import RecoveryReport, recover
 from index.home.store import StoredArticle
 from index.models import Bookmark, BookmarkStatus, Hit, Related, SearchResult
@@ -259,3 +261,15 @@ class LibraryHome:
         if stored is None:
             raise NewsreaderError(f"no article with id {article_id!r} (ids are shown by search)")
         return stored
+
+    # The library at a glance (issue 14): counted in index.search.facets, named in
+    # index.home.overview.
+
+    def facets(self, query: str | None = None, limit: int = 10) -> Facets:
+        """Top people, organisations, places and groups of a view (a query, or the
+        whole library for ``None``), with article counts and the view's timeline."""
+        return overview.facets(self.library, query, limit)
+
+    def entity(self, name_or_key: str, *, limit: int = 10) -> EntityPage:
+        """The page of one entity: names, count, timeline, company, latest articles."""
+        return overview.entity(self.library, name_or_key, limit=limit)

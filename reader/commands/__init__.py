@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Protocol
 
 from index.home import LibraryHome
-from reader.commands import add, bookmarks, recover, related, search, show, stats
+from reader.commands import add, bookmarks, entity, recover, related, search, show, stats
 
 
 class Command(Protocol):
@@ -22,4 +22,4 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace, home: LibraryHome) -> int: ...
 
 
-COMMANDS: list[ModuleType] = [add, search, show, related, bookmarks, stats, recover]
+COMMANDS: list[ModuleType] = [add, search, show, related, entity, bookmarks, stats, recover]
