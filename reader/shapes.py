@@ -11,9 +11,7 @@ from typing import Any
 
 from index.codec import article_to_dict, date_to_dict, entity_to_dict, iso
 from index.home import IngestReport, RecoveryReport, StoredArticle
-from index.home.overview import Counted, EntityPage
-from index.models import Bookmark, Hit, Related, SearchResult
-from index.search.facets import Timeline
+from index.models import Bookmark, Counted, EntityPage, Hit, Related, SearchResult, Timeline
 
 
 def hit(item: Hit, *, ranked: bool = True) -> dict[str, Any]:

@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
 from typing import Any
 
 from index.errors import NewsreaderError
 from index.home.library import Library
-from index.models import Hit
+from index.models import Counted, EntityPage, Facets, Hit, Timeline
 from index.search import facets as fc
-from index.search.forward import segments
+from index.search.forward import segments, table_name
 from index.search.plan import plan
 from index.search.query import QueryReader
 from index.search.schema import ENTITY_FIELDS, entity_key
@@ -30,46 +29,6 @@ SPELLING_ARTICLES = 40
 NAMES_KEPT = 20_000
 """Display names remembered per process (key -> canonical)."""
 GROUPS = {"PERSON": "people", "ORG": "organisations", "PLACE": "places", "NORP": "groups"}
-
-
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """An entity and the number of articles that hold it."""
-
-    key: str
-    label: str
-    name: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Facets:
-    """The top entities of a view, by kind, and its timeline."""
-
-    query: str | None
-    total: int
-    people: tuple[Counted, ...]
-    organisations: tuple[Counted, ...]
-    places: tuple[Counted, ...]
-    groups: tuple[Counted, ...]
-    timeline: fc.Timeline
-
-
-@dataclass(frozen=True, slots=True)
-class EntityPage:
-    """One entity across the library."""
-
-    key: str
-    label: str
-    name: str
-    count: int
-    spellings: tuple[tuple[str, int], ...]
-    """Surface forms in the latest articles' analyses, most used first."""
-    timeline: fc.Timeline
-    cooccurring: tuple[Counted, ...]
-    latest: tuple[Hit, ...]
-    others: tuple[Counted, ...]
-    """Other entities the same name could mean ("Washington" the place and the person)."""
 
 
 class UnknownEntity(NewsreaderError):
@@ -163,17 +122,21 @@ def facets(library: Library, query: str | None, limit: int = 10) -> Facets:
     parsed = (
         plan(QueryReader(searcher.schema).parse(text), searcher.schema, searcher) if text else None
     )
-    v = fc.view(searcher, parsed)
-    tops = fc.top_by_label(fc.counts(v, whole=parsed is None), limit)
+    if parsed is None:
+        counted, line, total = _whole_library(searcher)
+    else:
+        v = fc.view(searcher, parsed)
+        counted, line, total = fc.counts(v), fc.timeline(v), v.total
+    tops = fc.top_by_label(counted, limit)
     kinds = {label: _counted(library, tops[label]) for label in ENTITY_FIELDS}
     return Facets(
         query=text or None,
-        total=v.total,
+        total=total,
         people=kinds["PERSON"],
         organisations=kinds["ORG"],
         places=kinds["PLACE"],
         groups=kinds["NORP"],
-        timeline=fc.timeline(v),
+        timeline=line,
     )
 
 
@@ -200,27 +163,34 @@ def candidates(library: Library, name_or_key: str) -> list[tuple[str, int]]:
     return sorted(found, key=lambda item: (-item[1], item[0]))
 
 
-_TOTALS: OrderedDict[tuple[str, ...], Counter[str]] = OrderedDict()
-_TOTALS_LOCK = threading.Lock()
+_WHOLE: OrderedDict[tuple[str, ...], tuple[Counter[str], Timeline, int]] = OrderedDict()
+_WHOLE_LOCK = threading.Lock()
+
+
+def _whole_library(searcher: Any) -> tuple[Counter[str], Timeline, int]:
+    """The whole library's counts, timeline and size, kept per index state (its
+    segments and their deletions): the sidebar's default view costs one count per
+    commit, not one per call."""
+    state = tuple(
+        f"{table_name(reader)}:{len(reader.deleted_docs_set) if reader.has_deletions() else 0}"
+        for reader, _, _ in segments(searcher)
+    )
+    with _WHOLE_LOCK:
+        cached = _WHOLE.get(state)
+    if cached is not None:
+        return cached
+    v = fc.view(searcher, None)
+    found = (fc.counts(v, whole=True), fc.timeline(v), v.total)
+    with _WHOLE_LOCK:
+        _WHOLE[state] = found
+        while len(_WHOLE) > 4:
+            _WHOLE.popitem(last=False)
+    return found
 
 
 def library_counts(searcher: Any) -> Counter[str]:
     """Articles per entity key over the whole library, kept per index state."""
-    parts = segments(searcher)
-    state = tuple(
-        f"{id(table)}:{len(reader.deleted_docs_set) if reader.has_deletions() else 0}"
-        for reader, _, table in parts
-    )
-    with _TOTALS_LOCK:
-        cached = _TOTALS.get(state)
-    if cached is not None:
-        return cached
-    counted = fc.counts(fc.view(searcher, None), whole=True)
-    with _TOTALS_LOCK:
-        _TOTALS[state] = counted
-        while len(_TOTALS) > 4:
-            _TOTALS.popitem(last=False)
-    return counted
+    return _whole_library(searcher)[0]
 
 
 def entity(library: Library, name_or_key: str, *, limit: int = 10) -> EntityPage:

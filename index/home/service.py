@@ -26,10 +26,17 @@ from index.home import overview
 from index.home.ingest import IngestReport, ProgressCallback, ingest
 from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
-from index.home.overview import EntityPage, Facets
 from index.home.recovery import RecoveryReport, recover
 from index.home.store import StoredArticle
-from index.models import Bookmark, BookmarkStatus, Hit, Related, SearchResult
+from index.models import (
+    Bookmark,
+    BookmarkStatus,
+    EntityPage,
+    Facets,
+    Hit,
+    Related,
+    SearchResult,
+)
 from index.paths import LibraryPaths
 from index.search.spans import article_hits
 

@@ -16,16 +16,16 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import chain
-from typing import Any, Literal
+from typing import Any
 
 from whoosh import query as wq
 
+from index.models import Bucket, Timeline
 from index.search import bulk
 from index.search.forward import NO_DAY, Table, segments
 from index.search.postings import postings_of
 from index.search.schema import ENTITY_FIELDS, EPOCH
 
-Bucket = Literal["day", "week", "month", "year"]
 LABEL_OF_PREFIX = {field: label for label, field in ENTITY_FIELDS.items()}
 """Key prefix ("person") -> entity label ("PERSON")."""
 DAY_SPAN = 92
@@ -107,18 +107,26 @@ def top_by_label(counted: Counter[str], limit: int) -> dict[str, list[tuple[str,
     """The ``limit`` most frequent keys of each label, most articles first (ties: by key).
 
     The few hundred most frequent keys of any label nearly always hold every label's
-    top; only when they do not is the whole count sorted."""
+    top (found by ``most_common``, a C-level heap; then every key tied with the last
+    of them, so the order of ties never depends on the count's order); only when they
+    do not is the whole count sorted."""
     by_label: dict[str, list[tuple[str, int]]] = {label: [] for label in ENTITY_FIELDS}
-    for candidates in (heapq.nsmallest(limit * 40, counted.items(), key=_order), None):
-        ranked = candidates if candidates is not None else sorted(counted.items(), key=_order)
+    shortlist = counted.most_common(limit * 40)
+    if len(shortlist) < len(counted):
+        bar = shortlist[-1][1]
+        ranked = sorted(((k, c) for k, c in counted.items() if c >= bar), key=_order)
+    else:
+        ranked = sorted(shortlist, key=_order)
+    for attempt in (ranked, None):
+        if attempt is None:
+            ranked = sorted(counted.items(), key=_order)
         for items in by_label.values():
             items.clear()
         for key, count in ranked:
             label = LABEL_OF_PREFIX.get(key.partition(":")[0])
             if label is not None and len(by_label[label]) < limit:
                 by_label[label].append((key, count))
-        full = all(len(items) == limit for items in by_label.values())
-        if full or len(ranked) == len(counted):
+        if all(len(items) == limit for items in by_label.values()) or len(ranked) == len(counted):
             break
     return by_label
 
@@ -136,19 +144,6 @@ def latest(v: View, limit: int) -> list[int]:
 
 
 # Timelines ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Timeline:
-    """Articles per bucket of publication date, and the dates they mention per bucket,
-    over the same contiguous buckets (empty ones included)."""
-
-    bucket: Bucket
-    starts: tuple[date, ...]
-    published: tuple[int, ...]
-    mentioned: tuple[int, ...]
-    undated: int
-    """Documents of the view without a publication date (not charted)."""
 
 
 def choose_bucket(first: int, last: int) -> Bucket:

@@ -28,6 +28,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
+from sys import intern
 from typing import Any
 
 from index.search.postings import postings_of
@@ -45,9 +46,11 @@ MEMORY_TABLES = 64
 class Table:
     """One segment's forward index (document numbers are the segment's own).
 
-    A document's entities are its keys themselves, one shared string object per key:
-    a string caches its hash, so counting keys costs what counting ordinals would,
-    and counts from several segments merge without translating ordinals."""
+    A document's entities are its keys themselves, interned: one string object per key
+    across all segments, whose hash is cached and whose equality is identity, so
+    counting keys costs what counting ordinals would (a third less than equal strings
+    that are different objects), and counts from several segments merge without
+    translating ordinals."""
 
     docs: list[tuple[str, ...]]
     """Document -> its entity keys as the ``entity`` field stores them
@@ -121,7 +124,7 @@ def segments(searcher: Any) -> list[tuple[Any, int, Table]]:
 def table_of(reader: Any) -> tuple[Table, bool]:
     """The table of one segment reader (from memory, the disk cache, or built), and
     whether it was built now."""
-    name = _table_name(reader)
+    name = table_name(reader)
     table = _MEMORY.get(name)
     if table is not None:
         return table, False
@@ -139,12 +142,11 @@ def table_of(reader: Any) -> tuple[Table, bool]:
 def build(reader: Any) -> Table:
     """Read a segment's stored fields and ``mentioned`` postings into a table."""
     count = reader.doc_count_all()
-    shared: dict[str, str] = {}
     docs: list[tuple[str, ...]] = [()] * count
     days = array("i", [NO_DAY]) * count
     for docnum, stored in reader.iter_docs():
         raw = stored.get("entity") or ""
-        docs[docnum] = tuple(shared.setdefault(key, key) for key in raw.split(",") if key)
+        docs[docnum] = tuple(intern(key) for key in raw.split(",") if key)
         published = stored.get("published")
         if isinstance(published, datetime):
             days[docnum] = day_number(published.date())
@@ -188,7 +190,7 @@ def _folder(reader: Any) -> str | None:
     return None
 
 
-def _table_name(reader: Any) -> str:
+def table_name(reader: Any) -> str:
     segment = reader.segment()
     folder = _folder(reader) or f"memory-{id(reader.storage())}"
     digest = hashlib.sha256(os.path.realpath(folder).encode()).hexdigest()[:12]
@@ -212,6 +214,8 @@ def _read(path: str) -> Table | None:
         version, docs, days, mentioned = loaded
         if version != FORMAT:
             return None
+        interned = {key: intern(key) for key in set(chain.from_iterable(docs))}
+        docs = [tuple(map(interned.__getitem__, row)) for row in docs]
         return Table(docs, array("i", days), mentioned)
     except Exception:  # absent, partial or from another version: build instead
         return None
@@ -233,7 +237,7 @@ def _write(path: str, table: Table) -> None:
 
 def _remove_stale(readers: list[Any]) -> None:
     """Delete the cached tables of this index's segments that merges removed."""
-    paths = [p for p in (_cache_path(r, _table_name(r)) for r in readers) if p]
+    paths = [p for p in (_cache_path(r, table_name(r)) for r in readers) if p]
     if not paths:
         return
     folder = os.path.dirname(paths[0])

@@ -11,8 +11,7 @@ from __future__ import annotations
 import argparse
 
 from index.home import LibraryHome
-from index.home.overview import EntityPage
-from index.search.facets import Timeline
+from index.models import EntityPage, Timeline
 from reader import output, shapes
 
 NAME = "entity"

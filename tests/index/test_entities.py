@@ -328,8 +328,7 @@ def test_surnames_made_from_first_names_are_not_plurals() -> None:
 
 def test_an_acronym_in_brackets_is_the_organisation_before_it() -> None:
     text = (
-        "Analysts at Jupiter Research (JR) said sales would rise. "
-        "JR expects the market to double."
+        "Analysts at Jupiter Research (JR) said sales would rise. JR expects the market to double."
     )
     found = _by_text(extract_entities(text))
     assert found["Jupiter Research"] == {("ORG", "Jupiter Research")}

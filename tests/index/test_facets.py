@@ -203,7 +203,7 @@ def test_forward_tables_come_back_from_the_disk_cache(tmp_path: Path) -> None:
     library.writer().commit(optimize=True)
     after = facets(library, None, limit=50)
     assert after.people == before.people
-    live = [forward._table_name(sub.reader()) for sub, _ in library.searcher().leaf_searchers()]
+    live = [forward.table_name(sub.reader()) for sub, _ in library.searcher().leaf_searchers()]
     prefix = live[0].split("-")[0]
     mine = [p.name for p in _cached_tables() if p.name.startswith(prefix)]
     assert len(live) == 1 and [name.rsplit("-v", 1)[0] for name in mine] == live
