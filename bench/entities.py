@@ -57,10 +57,34 @@ def read_sgml_bodies(corpus: Path, limit: int | None) -> list[tuple[str, str]]:
     return out[:limit] if limit else out
 
 
+_AG_DIRT = (("#39;", "'"), ("quot;", '"'), ("#36;", "$"), ("amp;", "&"), ("\\", " "))
+
+
+def read_csv_bodies(corpus: Path, limit: int | None) -> list[tuple[str, str]]:
+    """(row, title + description) of AG News items: short news from 2,000 sources, a
+    source nobody tuned the tagger on. Its HTML entity remnants ("#39;") and line
+    escapes are undone, so both taggers see the same plain text."""
+    import csv
+
+    out = []
+    with corpus.open(encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.reader(f)):
+            text = f"{row[1]}.\n\n{row[2]}"
+            for dirt, clean in _AG_DIRT:
+                text = text.replace(dirt, clean)
+            out.append((f"{corpus.name}#{n}", text.strip()))
+    if limit:
+        step = max(1, len(out) // limit)
+        out = out[::step][:limit]
+    return out
+
+
 def read_bodies(corpus: Path, limit: int | None) -> list[tuple[str, str]]:
     """(relative path, body) of each article: the text after the title line."""
     if corpus.name.endswith((".sgm", ".sgm.gz")):
         return read_sgml_bodies(corpus, limit)
+    if corpus.name.endswith(".csv"):
+        return read_csv_bodies(corpus, limit)
     files = sorted(corpus.rglob("*.txt"))
     files = [f for f in files if f.name.upper() != "README.TXT"]
     if limit:

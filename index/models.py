@@ -215,3 +215,61 @@ class Progress:
     total: int | None
     current: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+
+
+# The library at a glance (issue 14) --------------------------------------------------------
+
+Bucket = Literal["day", "week", "month", "year"]
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Articles per bucket of publication date, and the dates they mention per bucket,
+    over the same contiguous buckets (empty ones included)."""
+
+    bucket: Bucket
+    starts: tuple[date, ...]
+    published: tuple[int, ...]
+    mentioned: tuple[int, ...]
+    undated: int
+    """Documents of the view without a publication date (not charted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """An entity and the number of articles that hold it."""
+
+    key: str
+    label: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The top entities of a view, by kind, and its timeline."""
+
+    query: str | None
+    total: int
+    people: tuple[Counted, ...]
+    organisations: tuple[Counted, ...]
+    places: tuple[Counted, ...]
+    groups: tuple[Counted, ...]
+    timeline: Timeline
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPage:
+    """One entity across the library."""
+
+    key: str
+    label: str
+    name: str
+    count: int
+    spellings: tuple[tuple[str, int], ...]
+    """Surface forms in the latest articles' analyses, most used first."""
+    timeline: Timeline
+    cooccurring: tuple[Counted, ...]
+    latest: tuple[Hit, ...]
+    others: tuple[Counted, ...]
+    """Other entities the same name could mean ("Washington" the place and the person)."""

@@ -1,8 +1,8 @@
 """The JSON shapes the CLI prints, all in one place (they are a stable interface).
 
-``search --json``, ``show --json``, ``related --json``, ``bookmarks list --json``,
-``add --json``, ``recover --json`` and ``stats --json`` print these and nothing
-else; the README documents them.
+``search --json``, ``show --json``, ``related --json``, ``entity --json``,
+``bookmarks list --json``, ``add --json``, ``recover --json`` and ``stats --json``
+print these and nothing else; the README documents them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from index.codec import article_to_dict, date_to_dict, entity_to_dict, iso
 from index.home import IngestReport, RecoveryReport, StoredArticle
-from index.models import Bookmark, Hit, Related, SearchResult
+from index.models import Bookmark, Counted, EntityPage, Hit, Related, SearchResult, Timeline
 
 
 def hit(item: Hit, *, ranked: bool = True) -> dict[str, Any]:
@@ -94,4 +94,35 @@ def recovery(report: RecoveryReport) -> dict[str, Any]:
         "bookmarks_kept": report.bookmarks_kept,
         "bookmarks_problem": report.bookmarks_problem,
         "folders": report.folders,
+    }
+
+
+def timeline(item: Timeline) -> dict[str, Any]:
+    """Articles per bucket (``published``) and mentioned dates per bucket (``mentioned``),
+    over contiguous buckets starting on ``starts``."""
+    return {
+        "bucket": item.bucket,
+        "starts": [iso(start) for start in item.starts],
+        "published": list(item.published),
+        "mentioned": list(item.mentioned),
+        "undated": item.undated,
+    }
+
+
+def counted(item: Counted) -> dict[str, Any]:
+    return {"key": item.key, "label": item.label, "name": item.name, "count": item.count}
+
+
+def entity(page: EntityPage) -> dict[str, Any]:
+    """``entity --json``: one entity's page."""
+    return {
+        "key": page.key,
+        "label": page.label,
+        "name": page.name,
+        "count": page.count,
+        "spellings": [{"text": text, "count": count} for text, count in page.spellings],
+        "timeline": timeline(page.timeline),
+        "cooccurring": [counted(item) for item in page.cooccurring],
+        "latest": [hit(item, ranked=False) for item in page.latest],
+        "others": [counted(item) for item in page.others],
     }

@@ -27,13 +27,23 @@ from index.errors import NewsreaderError
 from index.feeds import FetchPolicy, RefreshReport, Subscription, SubscriptionStore
 from index.feeds.database import now as feeds_now
 from index.feeds.refresh import ProgressCallback as FeedProgress
+from index.home import overview
 from index.home.ingest import IngestReport, ProgressCallback, ingest
 from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
 from index.home.recovery import RecoveryReport, recover
 from index.home.store import StoredArticle
 from index.home.subscribing import FeedRow, Feeds, ImportReport, Subscribed
-from index.models import Analysis, Bookmark, BookmarkStatus, Hit, Related, SearchResult
+from index.models import (
+    Analysis,
+    Bookmark,
+    BookmarkStatus,
+    EntityPage,
+    Facets,
+    Hit,
+    Related,
+    SearchResult,
+)
 from index.paths import LibraryPaths
 
 Range = tuple[int, int]
@@ -349,3 +359,15 @@ class LibraryHome:
             yield
         finally:
             lock.release()
+
+    # The library at a glance (issue 14): counted in index.search.facets, named in
+    # index.home.overview.
+
+    def facets(self, query: str | None = None, limit: int = 10) -> Facets:
+        """Top people, organisations, places and groups of a view (a query, or the
+        whole library for ``None``), with article counts and the view's timeline."""
+        return overview.facets(self.library, query, limit)
+
+    def entity(self, name_or_key: str, *, limit: int = 10) -> EntityPage:
+        """The page of one entity: names, count, timeline, company, latest articles."""
+        return overview.entity(self.library, name_or_key, limit=limit)

@@ -66,6 +66,22 @@ def top(searcher: Any, query: wq.Query, limit: int) -> Page | None:
     return Page(_best(scores, limit), len(scores), True)
 
 
+def matching(searcher: Any, query: wq.Query) -> list[list[int]] | None:
+    """Each segment's documents matching ``query`` (the segment's own numbers, in
+    ``leaf_searchers`` order), or ``None`` if the query's shape is not supported: what
+    facets count. Phrases are checked for every candidate here, not lazily."""
+    weighting = searcher.weighting
+    if type(weighting) is not BM25F or weighting._field_B:
+        return None
+    try:
+        return [
+            list(_Segment(sub, offset, weighting).evaluate(query))
+            for sub, offset in searcher.leaf_searchers()
+        ]
+    except Unsupported:
+        return None
+
+
 def _best(scores: Scores, limit: int) -> list[tuple[float, int]]:
     """Highest score first, then lowest document number (Whoosh's order)."""
     if len(scores) <= limit:

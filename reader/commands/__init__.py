@@ -13,6 +13,7 @@ from index.home import LibraryHome
 from reader.commands import (
     add,
     bookmarks,
+    entity,
     feeds,
     recover,
     refresh,
@@ -32,4 +33,15 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace, home: LibraryHome) -> int: ...
 
 
-COMMANDS: list[ModuleType] = [add, search, show, related, bookmarks, feeds, refresh, stats, recover]
+COMMANDS: list[ModuleType] = [
+    add,
+    search,
+    show,
+    related,
+    entity,
+    bookmarks,
+    feeds,
+    refresh,
+    stats,
+    recover,
+]

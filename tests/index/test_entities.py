@@ -324,3 +324,12 @@ def test_surnames_made_from_first_names_are_not_plurals() -> None:
     text = "Martyn Williams passed to Imelda Roberts while the Beastie Boys played."
     people = {s.text for s in extract_entities(text) if s.label == "PERSON"}
     assert people == {"Martyn Williams", "Imelda Roberts"}
+
+
+def test_an_acronym_in_brackets_is_the_organisation_before_it() -> None:
+    text = (
+        "Analysts at Jupiter Research (JR) said sales would rise. JR expects the market to double."
+    )
+    found = _by_text(extract_entities(text))
+    assert found["Jupiter Research"] == {("ORG", "Jupiter Research")}
+    assert found["JR"] == {("ORG", "Jupiter Research")}

@@ -2,7 +2,9 @@
 
 "Antony Blinken" makes "Blinken" (and "Antony Blinken" itself, wherever a weaker rule
 said otherwise) a person with canonical "Antony Blinken"; "World Trade Organisation"
-makes "WTO" that organisation; "Manchester United" makes "United" the club. A short
+makes "WTO" that organisation, and so does an acronym in brackets right after any
+organisation's name, whatever its letters ("Jupiter Research (JR)"); "Manchester United"
+makes "United" the club. A short
 form two different names claim is dropped: ambiguous, so not guessed.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from index.analysis.entities.gazetteer import STRONG, Gazetteer
+from index.analysis.entities.matchers import is_acronym
 from index.models import EntityLabel
 
 if TYPE_CHECKING:
@@ -62,6 +65,25 @@ def build_aliases(found: list[Found], words: list[str], gaz: Gazetteer) -> Alias
     for f in found:
         if f.label == "PERSON" and f.last - f.first == 1 and f.rule == "title":
             aliases.setdefault(words[f.first], ("PERSON", f.canonical))
+    _acronyms_in_brackets(found, words, aliases, clashes)
     for key in clashes:
         aliases.pop(key, None)
     return aliases
+
+
+def _acronyms_in_brackets(
+    found: list[Found], words: list[str], aliases: Aliases, clashes: set[str]
+) -> None:
+    """ "the Pew Internet & American Life Project (PIP)": the short form in brackets
+    right after an organisation's name is that organisation, whatever its letters and
+    however weakly the name was found."""
+    for f in found:
+        if f.label != "ORG" or f.last - f.first < 2 or f.last + 2 >= len(words):
+            continue
+        if words[f.last] != "(" or words[f.last + 2] != ")":
+            continue
+        short = words[f.last + 1]
+        if is_acronym(short):
+            if short in aliases and aliases[short][1] != f.canonical:
+                clashes.add(short)
+            aliases[short] = ("ORG", f.canonical)

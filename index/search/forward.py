@@ -1,0 +1,250 @@
+"""A forward index per segment: each document's entity keys and days, for counting views.
+
+Facets, timelines and co-occurrence count what a *set* of documents holds, and the
+inverted index answers the other question: reading every entity term's postings
+costs a Whoosh matcher per term (tens of thousands at 100,000 articles, seconds),
+and reading 30,000 documents' stored fields costs a second. So each segment gets a
+table, built once from its stored fields (the ``entity`` keys and ``published``)
+and the ``mentioned`` postings: per document a tuple of its entity keys, its
+publication day and the days it mentions. Counting a view is then one C-level
+``Counter`` over the tuples of its documents.
+
+A segment never changes once written (deletions live beside it), so its table is
+kept for good: in memory by segment id, and in a pickle in the user's cache dir
+(``NEWSREADER_CACHE_DIR``; the gazetteer's precedent), named by the index folder,
+the segment id and its size, so the next process loads it in milliseconds. Tables
+of segments that merges removed are deleted when a new one is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import threading
+from array import array
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import chain
+from sys import intern
+from typing import Any
+
+from index.search.postings import postings_of
+from index.search.schema import day_number
+
+FORMAT = 1
+"""Bump when ``Table`` changes shape, so old pickles are not read."""
+NO_DAY = -(2**31)
+"""``days`` of a document without a publication date (or a deleted one)."""
+MEMORY_TABLES = 64
+"""Segment tables kept in memory (a library has at most a few dozen segments)."""
+
+
+@dataclass(slots=True)
+class Table:
+    """One segment's forward index (document numbers are the segment's own).
+
+    A document's entities are its keys themselves, interned: one string object per key
+    across all segments, whose hash is cached and whose equality is identity, so
+    counting keys costs what counting ordinals would (a third less than equal strings
+    that are different objects), and counts from several segments merge without
+    translating ordinals."""
+
+    docs: list[tuple[str, ...]]
+    """Document -> its entity keys as the ``entity`` field stores them
+    ("person:antony blinken")."""
+    days: array[int]
+    """Document -> publication day (days since 1970-01-01) or ``NO_DAY``."""
+    mentioned: list[tuple[int, ...]]
+    """Document -> the days its text mentions."""
+    totals: Counter[str] | None = None
+    """Articles per key over the whole segment, deleted ones included (lazily)."""
+
+    def counts(self, docs: Any) -> Counter[str]:
+        """Articles per entity key among ``docs``."""
+        return Counter(chain.from_iterable(map(self.docs.__getitem__, docs)))
+
+    def all_counts(self, deleted: set[int] | frozenset[int] | None) -> Counter[str]:
+        """Articles per entity key over the live documents: the segment's totals,
+        computed once, less what its deleted documents held."""
+        if self.totals is None:
+            self.totals = Counter(chain.from_iterable(self.docs))
+        if not deleted:
+            return self.totals
+        counts = Counter(self.totals)
+        counts.subtract(self.counts(d for d in deleted if d < len(self.docs)))
+        return +counts
+
+
+class _Tables:
+    """Segment id -> table, least recently used out; one build per segment at a time."""
+
+    def __init__(self) -> None:
+        self._tables: OrderedDict[str, Table] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> Table | None:
+        with self._lock:
+            table = self._tables.get(name)
+            if table is not None:
+                self._tables.move_to_end(name)
+            return table
+
+    def put(self, name: str, table: Table) -> None:
+        with self._lock:
+            self._tables[name] = table
+            self._tables.move_to_end(name)
+            while len(self._tables) > MEMORY_TABLES:
+                self._tables.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
+
+_MEMORY = _Tables()
+
+
+def segments(searcher: Any) -> list[tuple[Any, int, Table]]:
+    """``(segment reader, offset, table)`` for each segment of ``searcher``."""
+    out = []
+    wrote = False
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        table, built = table_of(reader)
+        wrote = wrote or built
+        out.append((reader, offset, table))
+    if wrote:
+        _remove_stale([reader for reader, _, _ in out])
+    return out
+
+
+def table_of(reader: Any) -> tuple[Table, bool]:
+    """The table of one segment reader (from memory, the disk cache, or built), and
+    whether it was built now."""
+    name = table_name(reader)
+    table = _MEMORY.get(name)
+    if table is not None:
+        return table, False
+    path = _cache_path(reader, name)
+    table = _read(path) if path else None
+    built = table is None
+    if table is None:
+        table = build(reader)
+        if path:
+            _write(path, table)
+    _MEMORY.put(name, table)
+    return table, built
+
+
+def build(reader: Any) -> Table:
+    """Read a segment's stored fields and ``mentioned`` postings into a table."""
+    count = reader.doc_count_all()
+    docs: list[tuple[str, ...]] = [()] * count
+    days = array("i", [NO_DAY]) * count
+    for docnum, stored in reader.iter_docs():
+        raw = stored.get("entity") or ""
+        docs[docnum] = tuple(intern(key) for key in raw.split(",") if key)
+        published = stored.get("published")
+        if isinstance(published, datetime):
+            days[docnum] = day_number(published.date())
+        elif isinstance(published, date):
+            days[docnum] = day_number(published)
+    return Table(docs, days, _mentioned(reader, count))
+
+
+def _mentioned(reader: Any, count: int) -> list[tuple[int, ...]]:
+    """Document -> mentioned days, from the ``mentioned`` field's terms (one per day)."""
+    schema = reader.schema
+    if "mentioned" not in schema.names():
+        return [()] * count
+    field_ = schema["mentioned"]
+    per_doc: list[list[int]] = [[] for _ in range(count)]
+    for btext in list(reader.lexicon("mentioned")):
+        try:
+            value = field_.from_bytes(btext)
+        except Exception:  # not a date term: nothing to count
+            continue
+        if not isinstance(value, datetime):
+            continue
+        day = day_number(value.date())
+        ids, _, _ = postings_of(reader, None, "mentioned", btext, values=False)
+        for doc in ids:
+            per_doc[doc].append(day)
+    return [tuple(days) for days in per_doc]
+
+
+# The disk cache ------------------------------------------------------------------------------
+
+
+def _folder(reader: Any) -> str | None:
+    """The index folder of a segment reader (compound segments sit in an overlay over
+    it); ``None`` for an index in memory."""
+    storage = reader.storage()
+    for candidate in (storage, getattr(storage, "b", None)):
+        folder = getattr(candidate, "folder", None)
+        if isinstance(folder, str) and folder:
+            return folder
+    return None
+
+
+def table_name(reader: Any) -> str:
+    segment = reader.segment()
+    folder = _folder(reader) or f"memory-{id(reader.storage())}"
+    digest = hashlib.sha256(os.path.realpath(folder).encode()).hexdigest()[:12]
+    return f"{digest}-{segment.segment_id()}-{segment.doc_count_all()}"
+
+
+def _cache_path(reader: Any, name: str) -> str | None:
+    """Where the pickle goes; ``None`` for an index in memory or with caching off."""
+    from index.paths import cache_dir
+
+    folder = cache_dir()
+    if folder is None or _folder(reader) is None:
+        return None
+    return os.path.join(folder, "forward", f"{name}-v{FORMAT}.pickle")
+
+
+def _read(path: str) -> Table | None:
+    try:
+        with open(path, "rb") as f:
+            loaded = pickle.load(f)  # our own file, named by what it holds
+        version, docs, days, mentioned = loaded
+        if version != FORMAT:
+            return None
+        interned = {key: intern(key) for key in set(chain.from_iterable(docs))}
+        docs = [tuple(map(interned.__getitem__, row)) for row in docs]
+        return Table(docs, array("i", days), mentioned)
+    except Exception:  # absent, partial or from another version: build instead
+        return None
+
+
+def _write(path: str, table: Table) -> None:
+    """Write atomically; a read-only or full cache dir just means no disk cache."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    payload = (FORMAT, table.docs, table.days.tobytes(), table.mentioned)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _remove_stale(readers: list[Any]) -> None:
+    """Delete the cached tables of this index's segments that merges removed."""
+    paths = [p for p in (_cache_path(r, table_name(r)) for r in readers) if p]
+    if not paths:
+        return
+    folder = os.path.dirname(paths[0])
+    live = {os.path.basename(p) for p in paths}
+    index_prefix = os.path.basename(paths[0]).split("-", 1)[0] + "-"
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(folder):
+            if entry.startswith(index_prefix) and entry.endswith(".pickle") and entry not in live:
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, entry))
