@@ -25,8 +25,7 @@ from index.home.safewrite import abandon, clean_uncommitted, storage_error
 from index.home.store import Store, StoredArticle
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
-from index.search import bulk
-from index.search.nodes import TopHits
+from index.search import engine
 from index.search.plan import plan
 from index.search.query import QueryReader
 from index.search.related import related as find_related
@@ -140,25 +139,8 @@ class Library:
         with self._lock:
             searcher = self.searcher()
             fast = plan(parsed, searcher.schema, searcher)
-            page = bulk.top(searcher, fast, limit) if sort == "relevance" else None
-            if page is not None:
-                rows = [
-                    (searcher.stored_fields(docnum), score, rank)
-                    for rank, (score, docnum) in enumerate(page.hits)
-                ]
-                exact, total = page.exact, page.total
-            else:
-                if sort == "date":
-                    results = searcher.search(fast, limit=limit, sortedby="published", reverse=True)
-                else:
-                    collector = TopHits(limit=limit)
-                    searcher.search_with_collector(fast, collector)
-                    results = collector.results()
-                rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
-                exact = results.has_exact_length() or len(rows) < limit
-                total = _total(results, len(rows), limit)
-            unique = _first_of_each_id(rows)
-            total, rows = max(len(unique), int(total) - (len(rows) - len(unique))), unique
+            page = engine.top(searcher, fast, limit=limit, sort=sort)
+            rows, total, exact = page.rows, page.total, page.exact
             words = hit_words(fast, searcher.reader())
             shown = self._shown_for(text)
             new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
@@ -382,23 +364,3 @@ class Library:
         full = storage_error(error, where)
         if full is not None:
             raise full from error
-
-
-def _first_of_each_id(rows: list[tuple[Any, Any, int]]) -> list[tuple[Any, Any, int]]:
-    """Hits with each article once, ranked again: a library written before one id was one
-    document (until ``add`` or ``recover`` repairs it) can hold two documents for an id."""
-    seen: set[str] = set()
-    kept: list[tuple[Any, Any, int]] = []
-    for fields, score, _ in rows:
-        if fields["id"] not in seen:
-            seen.add(fields["id"])
-            kept.append((fields, score, len(kept)))
-    return kept
-
-
-def _total(results: Any, shown: int, limit: int) -> int:
-    """How many articles match: exact when Whoosh knows it or when the page was not full
-    (a phrase query's estimate can be larger than what really matches)."""
-    if results.has_exact_length() or shown < limit:
-        return shown if shown < limit else len(results)
-    return int(results.estimated_length())
