@@ -317,12 +317,12 @@ started = time.time()
 import asyncio, sys
 from pathlib import Path
 from reader.app import NewsReaderApp
-from reader.context import Services
+from index.home import LibraryHome
 from index.paths import LibraryPaths
 from reader.widgets.article_list import ArticleList
 
 async def main():
-    app = NewsReaderApp(Services(LibraryPaths(Path(sys.argv[1]))), [])
+    app = NewsReaderApp(LibraryHome(LibraryPaths(Path(sys.argv[1]))), [])
     async with app.run_test(size=(120, 36)) as pilot:
         while True:
             lists = app.screen.query(ArticleList)

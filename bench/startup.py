@@ -16,10 +16,10 @@ import statistics
 import time
 from pathlib import Path
 
+from index.home import LibraryHome
 from index.paths import LibraryPaths
 from reader.app import NewsReaderApp
 from reader.config import Config
-from reader.context import Services
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
 
@@ -48,7 +48,7 @@ def _article(app: NewsReaderApp) -> bool:
 async def one_run(home: Path, size: tuple[int, int]) -> tuple[float, float, int]:
     """Seconds to a populated list, seconds to the first article, rows shown."""
     started = time.perf_counter()
-    app = NewsReaderApp(Services(LibraryPaths(home)), [], config=Config())
+    app = NewsReaderApp(LibraryHome(LibraryPaths(home)), [], config=Config())
     async with app.run_test(size=size) as pilot:
         await _until(pilot, lambda: _rows(app) > 0)
         listed = time.perf_counter() - started
