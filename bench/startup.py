@@ -16,10 +16,11 @@ import statistics
 import time
 from pathlib import Path
 
+from reader.context import Services
+
 from index.paths import LibraryPaths
 from reader.app import NewsReaderApp
 from reader.config import Config
-from reader.context import Services
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
 

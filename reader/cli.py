@@ -8,6 +8,9 @@ errors and bad queries); never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -88,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     else:
         args = build_app_parser().parse_args(argv)
+        problem = _cannot_open_app(args.paths)
+        if problem is not None:
+            output.error(problem)
+            return EXIT_USAGE
     home = LibraryHome(resolve_home(args.home), tagger=None if args.ner == "off" else args.ner)
     try:
         if getattr(args, "run", None) is not None:
@@ -105,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.Error as error:
         output.error(_database_problem(error, home))
         return EXIT_ERROR
+    except BrokenPipeError:  # `newsreader search ... | head -1`: the reader left
+        _silence_stdout()
+        return EXIT_OK
     except OSError as error:
         full = storage_error(error, f"the library in {home.paths.home}")
         if full is None:
@@ -114,10 +124,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         output.error("interrupted; what was committed is kept, run the command again to finish")
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
     finally:
         home.close()
+
+
+def _cannot_open_app(paths: Sequence[str]) -> str | None:
+    """Why the reader cannot open as asked (a mistyped command, a missing path, no
+    terminal), or None."""
+    names = sorted(command.NAME for command in COMMANDS)
+    for path in paths:
+        if not os.path.exists(path):
+            close = difflib.get_close_matches(path, names, n=1)
+            if close or (path == paths[0] and os.sep not in path and "." not in path):
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                return f"unknown command {path!r}{hint}; commands: {', '.join(names)}"
+            return f"no such file or folder: {path}"
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return (
+            "the reader needs a terminal; without one, use a command "
+            "(newsreader search, show, add, ... ; newsreader --help)"
+        )
+    return None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush raises nothing more."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _database_problem(error: sqlite3.Error, home: LibraryHome) -> str:

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-GROUND = {"index", "index.models", "index.errors", "index.paths", "index.codec"}
+GROUND = {"index", "index.models", "index.errors", "index.paths", "index.codec", "index.text"}
 """The core's ground floor: every wing may stand on it."""
 
 WINGS_BELOW = {

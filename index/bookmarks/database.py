@@ -16,6 +16,7 @@ from typing import Any
 from index.codec import iso, parse_datetime
 from index.errors import StorageError
 from index.models import Bookmark, BookmarkStatus
+from index.text import one_line
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS bookmarks (
@@ -63,11 +64,12 @@ def new_id() -> str:
 
 
 def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Tags stripped of space and a leading '#', empty ones dropped, duplicates (any case) once."""
+    """Tags on one line, stripped of space and a leading '#', no control characters, empty
+    ones dropped, duplicates (any case) once."""
     seen: set[str] = set()
     kept: list[str] = []
     for raw in tags:
-        tag = raw.strip().lstrip("#").strip()
+        tag = one_line(str(raw)).lstrip("#").strip()
         if tag and tag.casefold() not in seen:
             seen.add(tag.casefold())
             kept.append(tag)
@@ -142,6 +144,11 @@ def insert_values(bookmark: Bookmark, *, url: str, checked: str) -> tuple[Any, .
     )
 
 
+def escape_like(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern written with ``ESCAPE '\\'``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def list_filter(
     *,
     tag: str | None,
@@ -158,7 +165,7 @@ def list_filter(
         )
         params.append(clean_tags([tag])[0] if clean_tags([tag]) else tag)
     if text:
-        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = "%" + escape_like(text) + "%"
         clauses.append(
             "(b.quote LIKE ? ESCAPE '\\' OR b.note LIKE ? ESCAPE '\\'"
             " OR b.article_title LIKE ? ESCAPE '\\' OR b.id IN (SELECT bookmark_id"

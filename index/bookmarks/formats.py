@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from index.bookmarks.database import clean_tags
 from index.codec import iso
 from index.errors import NewsreaderError
 from index.models import Bookmark, BookmarkStatus, stable_id
+from index.text import one_line, visible
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "urn:newsreader:ns:"
@@ -160,21 +162,21 @@ def _from_annotation(item: Any, article_for_url: ArticleLookup | None) -> tuple[
     status = item.get("newsreader:status")
     bookmark = Bookmark(
         id=_bookmark_id(item, source, quote["exact"], start),
-        article_id=article_id,
-        quote=quote["exact"],
-        prefix=str(quote.get("prefix") or ""),
-        suffix=str(quote.get("suffix") or ""),
+        article_id=one_line(article_id),
+        quote=visible(quote["exact"]),
+        prefix=visible(str(quote.get("prefix") or "")),
+        suffix=visible(str(quote.get("suffix") or "")),
         start=start,
         end=end if end > start else start + len(quote["exact"]),
         content_hash=str(item.get("newsreader:contentHash") or ""),
-        note=note,
-        tags=tags,
+        note=visible(note).strip(),
+        tags=clean_tags(tags),
         created=created,
         updated=_datetime(item.get("modified")) or created,
         status=status if status in STATUSES else "anchored",
-        article_title=str(item.get("newsreader:articleTitle") or ""),
+        article_title=one_line(str(item.get("newsreader:articleTitle") or "")),
     )
-    url = "" if source.startswith(ARTICLE_IRI) else source
+    url = "" if source.startswith(ARTICLE_IRI) else one_line(source)
     return bookmark, url
 
 

@@ -21,22 +21,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from index.bookmarks import database as db
 from index.bookmarks import formats as bookmark_formats
 from index.bookmarks.anchoring import find_quote, make_anchor, place, trim
-from index.bookmarks.database import (
-    COLUMNS,
-    INSERT,
-    bookmark_from_row,
-    clean_tags,
-    connect,
-    insert_values,
-    list_filter,
-    new_id,
-    now,
-)
+from index.bookmarks.database import clean_tags
 from index.codec import iso, parse_datetime
 from index.errors import NewsreaderError, StorageError
 from index.models import Article, Bookmark, BookmarkStatus
+from index.text import visible
 
 
 class ArticleTexts(Protocol):
@@ -62,7 +54,7 @@ class BookmarkStore:
         self._path = str(path)
         self._articles = articles
         self._lock = threading.RLock()
-        self._conn = connect(path)
+        self._conn = db.connect(path)
 
     def close(self) -> None:
         with self._lock:
@@ -108,9 +100,9 @@ class BookmarkStore:
                 f" {article.id} is empty"
             )
         anchor = make_anchor(article.body, start, end)
-        stamp = now()
+        stamp = db.now()
         bookmark = Bookmark(
-            id=new_id(),
+            id=db.new_id(),
             article_id=article.id,
             quote=anchor.quote,
             prefix=anchor.prefix,
@@ -118,7 +110,7 @@ class BookmarkStore:
             start=anchor.start,
             end=anchor.end,
             content_hash=article.content_hash,
-            note=note.strip(),
+            note=visible(note).strip(),
             tags=clean_tags(tags),
             created=stamp,
             updated=stamp,
@@ -144,7 +136,7 @@ class BookmarkStore:
     def _insert(
         self, conn: sqlite3.Connection, bookmark: Bookmark, *, url: str, checked: str
     ) -> None:
-        conn.execute(INSERT, insert_values(bookmark, url=url, checked=checked))
+        conn.execute(db.INSERT, db.insert_values(bookmark, url=url, checked=checked))
         self._set_tags(conn, bookmark.id, bookmark.tags)
 
     @staticmethod
@@ -167,8 +159,8 @@ class BookmarkStore:
         found = self.get(prefix)
         if found is not None:
             return found
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = self._select("WHERE b.id LIKE ? ESCAPE '\\'", (escaped + "%",)) if prefix else []
+        like = db.escape_like(prefix) + "%"
+        rows = self._select("WHERE b.id LIKE ? ESCAPE '\\'", (like,)) if prefix else []
         if len(rows) == 1:
             return rows[0]
         if not rows:
@@ -185,7 +177,7 @@ class BookmarkStore:
     ) -> Bookmarks:
         """Bookmarks, newest first. ``tag`` matches one tag (any case); ``text`` is a
         case-insensitive substring of the quote, note, article title or a tag."""
-        where, params = list_filter(tag=tag, text=text, article_id=article_id, status=status)
+        where, params = db.list_filter(tag=tag, text=text, article_id=article_id, status=status)
         return self._select(where + " ORDER BY b.created DESC, b.id", params)
 
     def for_article(self, article_id: str) -> Bookmarks:
@@ -214,10 +206,10 @@ class BookmarkStore:
 
     def _select(self, where: str, params: tuple[Any, ...]) -> Bookmarks:
         with self._lock:
-            rows = self._conn.execute(f"SELECT {COLUMNS} FROM bookmarks b {where}", params)
+            rows = self._conn.execute(f"SELECT {db.COLUMNS} FROM bookmarks b {where}", params)
             rows_list = rows.fetchall()
             tags = self._tags_of([row[0] for row in rows_list])
-        return [bookmark_from_row(row, tags.get(row[0], ())) for row in rows_list]
+        return [db.bookmark_from_row(row, tags.get(row[0], ())) for row in rows_list]
 
     def _tags_of(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         found: dict[str, list[str]] = {}
@@ -254,11 +246,14 @@ class BookmarkStore:
                 raise NewsreaderError(f"no bookmark with id {bookmark_id!r}")
             if note is not None:
                 conn.execute(
-                    "UPDATE bookmarks SET note = ? WHERE id = ?", (note.strip(), bookmark_id)
+                    "UPDATE bookmarks SET note = ? WHERE id = ?",
+                    (visible(note).strip(), bookmark_id),
                 )
             if tags is not None:
                 self._set_tags(conn, bookmark_id, clean_tags(tags))
-            conn.execute("UPDATE bookmarks SET updated = ? WHERE id = ?", (iso(now()), bookmark_id))
+            conn.execute(
+                "UPDATE bookmarks SET updated = ? WHERE id = ?", (iso(db.now()), bookmark_id)
+            )
         found = self.get(bookmark_id)
         assert found is not None
         return found
@@ -281,7 +276,9 @@ class BookmarkStore:
         tried again whenever the article changes). Returns the bookmarks checked.
         """
         version = article.content_hash
-        query = f"SELECT {COLUMNS} FROM bookmarks b WHERE b.article_id = ? AND b.checked_hash != ?"
+        query = (
+            f"SELECT {db.COLUMNS} FROM bookmarks b WHERE b.article_id = ? AND b.checked_hash != ?"
+        )
         with self._lock:
             if self._conn.execute(query, (article.id, version)).fetchone() is None:
                 return []
@@ -289,7 +286,7 @@ class BookmarkStore:
                 rows = conn.execute(query, (article.id, version)).fetchall()
                 tags = self._tags_of([row[0] for row in rows])
                 placed = [
-                    place(bookmark_from_row(row, tags.get(row[0], ())), article) for row in rows
+                    place(db.bookmark_from_row(row, tags.get(row[0], ())), article) for row in rows
                 ]
                 for bookmark in placed:
                     self._store_anchor(conn, bookmark, version, url=article.url or None)

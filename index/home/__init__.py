@@ -12,13 +12,14 @@ This package's names below are the home's public face for the UI.
 from __future__ import annotations
 
 from index.home.ingest import IngestReport
-from index.home.library import SortOrder
+from index.home.library import MAX_LIMIT, SortOrder
 from index.home.recovery import RecoveryReport
 from index.home.safewrite import storage_error
 from index.home.service import ArticleBookmarks, LibraryHome, StaleTextError
 from index.home.store import StoredArticle
 
 __all__ = [
+    "MAX_LIMIT",
     "ArticleBookmarks",
     "IngestReport",
     "LibraryHome",

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from index.home import IngestReport, LibraryHome
 from index.models import Progress as Step
-from reader import output
+from reader import output, shapes
 
 NAME = "add"
 HELP = "add files or folders to the library"
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
     for skip in report.skipped:
         output.warn(str(skip))
     if args.json:
-        output.print_json({**report.counts(), "files": report.files, "seconds": report.seconds})
+        output.print_json(shapes.ingest_report(report))
     else:
         _summary(report)
     return 0

@@ -21,15 +21,11 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from rich.markup import escape
-
-from index.codec import iso
 from index.errors import NewsreaderError
 from index.home import LibraryHome
 from index.models import Bookmark
-from reader import output
+from reader import output, shapes
 
 NAME = "bookmarks"
 HELP = "list, add, delete, export and import passage bookmarks"
@@ -73,27 +69,10 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
     return int(args.action_run(args, home))
 
 
-def bookmark_to_dict(bookmark: Bookmark) -> dict[str, Any]:
-    """The stable JSON shape of one bookmark in ``list --json``."""
-    return {
-        "id": bookmark.id,
-        "article_id": bookmark.article_id,
-        "article_title": bookmark.article_title,
-        "quote": bookmark.quote,
-        "note": bookmark.note,
-        "tags": list(bookmark.tags),
-        "created": iso(bookmark.created),
-        "updated": iso(bookmark.updated),
-        "status": bookmark.status,
-        "start": bookmark.start,
-        "end": bookmark.end,
-    }
-
-
 def _list(args: argparse.Namespace, home: LibraryHome) -> int:
     found = home.list_bookmarks(tag=args.tag, text=args.text, status=args.status)
     if args.json:
-        output.print_json([bookmark_to_dict(b) for b in found])
+        output.print_json([shapes.bookmark(b) for b in found])
         return 0
     if not found:
         output.stderr.print("no bookmarks", highlight=False)
@@ -106,19 +85,19 @@ def _print(bookmark: Bookmark) -> None:
     console = output.stdout
     when = bookmark.created.strftime("%Y-%m-%d") if bookmark.created else ""
     status = "" if bookmark.status == "anchored" else f" [yellow]{bookmark.status}[/]"
-    title = escape(bookmark.article_title or bookmark.article_id)
+    title = output.text(bookmark.article_title or bookmark.article_id)
     console.print(f"[bold]{bookmark.id}[/] [dim]{when}[/] {title}{status}", highlight=False)
-    console.print(f"  “{escape(' '.join(bookmark.quote.split()))}”", highlight=False)
+    console.print(f"  “{output.text(' '.join(bookmark.quote.split()))}”", highlight=False)
     if bookmark.note:
-        console.print(f"  [italic]{escape(bookmark.note)}[/]", highlight=False)
+        console.print(f"  [italic]{output.text(bookmark.note)}[/]", highlight=False)
     if bookmark.tags:
-        console.print("  " + " ".join(f"#{escape(t)}" for t in bookmark.tags), highlight=False)
+        console.print("  " + " ".join(f"#{output.text(t)}" for t in bookmark.tags), highlight=False)
 
 
 def _add(args: argparse.Namespace, home: LibraryHome) -> int:
     bookmark = home.add_bookmark_quote(args.article_id, args.quote, note=args.note, tags=args.tag)
     if args.json:
-        output.print_json(bookmark_to_dict(bookmark))
+        output.print_json(shapes.bookmark(bookmark))
     else:
         sys.stdout.write(bookmark.id + "\n")
     return 0
@@ -139,7 +118,9 @@ def _export(args: argparse.Namespace, home: LibraryHome) -> int:
         text = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
     if args.output:
         _write_atomically(Path(args.output), text)
-        output.stderr.print(f"exported {count} bookmarks to {args.output}", highlight=False)
+        output.stderr.print(
+            f"exported {output.counted(count, 'bookmark')} to {args.output}", highlight=False
+        )
     else:
         sys.stdout.write(text)
     return 0
@@ -170,5 +151,7 @@ def _import(args: argparse.Namespace, home: LibraryHome) -> int:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise NewsreaderError(f"{path} is not JSON: {error}") from error
     written = home.import_bookmarks(data)
-    output.stderr.print(f"imported {written} bookmarks from {path}", highlight=False)
+    output.stderr.print(
+        f"imported {output.counted(written, 'bookmark')} from {path}", highlight=False
+    )
     return 0

@@ -13,7 +13,7 @@ import argparse
 import shlex
 
 from index.home import LibraryHome, RecoveryReport
-from reader import output
+from reader import output, shapes
 
 NAME = "recover"
 HELP = "back up a damaged library and start a fresh one (or rebuild its search index)"
@@ -26,24 +26,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, home: LibraryHome) -> int:
     report = home.recover()
     if args.json:
-        output.print_json(_as_dict(report))
+        output.print_json(shapes.recovery(report))
     else:
         for line in _lines(report):
             output.stdout.print(line, highlight=False, markup=False)
     return 0
-
-
-def _as_dict(report: RecoveryReport) -> dict[str, object]:
-    return {
-        "healthy": report.healthy,
-        "database_problem": report.database_problem,
-        "index_problem": report.index_problem,
-        "backups": [str(path) for path in report.backups],
-        "rebuilt": report.rebuilt,
-        "bookmarks_kept": report.bookmarks_kept,
-        "bookmarks_problem": report.bookmarks_problem,
-        "folders": report.folders,
-    }
 
 
 def _lines(report: RecoveryReport) -> list[str]:
@@ -56,7 +43,8 @@ def _lines(report: RecoveryReport) -> list[str]:
         lines.append(f"The search index was damaged: {report.index_problem}")
     lines += [f"Backed up to {path}" for path in report.backups]
     if report.database_problem is None:
-        lines.append(f"Rebuilt the search index from the database: {report.rebuilt:,} articles.")
+        rebuilt = output.counted(report.rebuilt, "article")
+        lines.append(f"Rebuilt the search index from the database: {rebuilt}.")
         return lines
     lines.append("Started a fresh, empty library.")
     if report.bookmarks_kept is not None:

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-from rich.markup import escape
-
-from index.codec import iso
 from index.errors import NewsreaderError
 from index.home import LibraryHome
-from reader import output
+from reader import output, shapes
 
 NAME = "related"
 HELP = "articles related to an article, with reasons"
@@ -23,32 +20,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, home: LibraryHome) -> int:
-    library = home.library
-    if library.article(args.id) is None:
+    if home.article(args.id) is None:
         raise NewsreaderError(f"no article with id {args.id!r} (ids are shown by search)")
-    items = library.related(args.id, limit=max(1, args.limit))
+    items = home.related(args.id, limit=max(1, args.limit))
     if args.json:
-        output.print_json(
-            [
-                {
-                    "id": item.id,
-                    "title": item.title,
-                    "published": iso(item.published),
-                    "source": item.source,
-                    "score": item.score,
-                    "shared": list(item.shared),
-                    "similar": list(item.similar),
-                    "reason": item.reason,
-                }
-                for item in items
-            ]
-        )
+        output.print_json([shapes.related(item) for item in items])
         return 0
     for item in items:
-        date = (iso(item.published) or "")[:10]
         output.stdout.print(
-            f"[bold]{escape(item.title)}[/]  [dim]{escape(item.source)} · {date} · {item.id}[/]",
-            highlight=False,
+            output.heading(item.title, item.source, item.published, item.id), highlight=False
         )
-        output.stdout.print(f"  [dim]{escape(item.reason)}[/]", highlight=False)
+        output.stdout.print(f"  [dim]{output.text(item.reason)}[/]", highlight=False)
     return 0

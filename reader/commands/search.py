@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from rich.markup import escape
-
-from index.codec import iso
-from index.home import LibraryHome
-from reader import output
+from index.home import MAX_LIMIT, LibraryHome
+from reader import output, shapes
 
 NAME = "search"
 HELP = "search the library"
@@ -31,26 +28,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, home: LibraryHome) -> int:
     text = " ".join(args.query)
+    if args.limit > MAX_LIMIT:
+        output.stderr.print(
+            f"showing at most {MAX_LIMIT:,} hits (--limit {args.limit:,} is more than that)",
+            highlight=False,
+        )
     result = home.search(text, limit=args.limit, sort=args.sort)
     if args.json:
-        output.print_json(
-            {
-                "query": result.query,
-                "total": result.total,
-                "exact": result.exact,
-                "terms": list(result.terms),
-                "hits": [output.hit_to_dict(hit) for hit in result.hits],
-            }
-        )
+        output.print_json(shapes.search(result, ranked=args.sort == "relevance"))
         return 0
     if not result.hits:
         output.stdout.print(f"no articles match {text!r}", highlight=False)
         return 0
     for hit in result.hits:
-        date = (iso(hit.published) or "")[:10]
         output.stdout.print(
-            f"[bold]{escape(hit.title)}[/]  [dim]{escape(hit.source)} · {date} · {hit.id}[/]",
-            highlight=False,
+            output.heading(hit.title, hit.source, hit.published, hit.id), highlight=False
         )
         output.stdout.print(f"  {output.marked(hit.snippet, hit.spans)}", highlight=False)
     shown = len(result.hits)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from rich.markup import escape
-
-from index.codec import article_to_dict, date_to_dict, entity_to_dict, iso
+from index.codec import iso
 from index.errors import NewsreaderError
 from index.home import LibraryHome
-from reader import output
+from reader import output, shapes
 
 NAME = "show"
 HELP = "show an article"
@@ -27,27 +25,21 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
         raise NewsreaderError(f"no article with id {args.id!r} (ids are shown by search)")
     article, analysis = stored.article, stored.analysis
     if args.json:
-        output.print_json(
-            {
-                **article_to_dict(article),
-                "entities": [entity_to_dict(span) for span in analysis.entities],
-                "dates": [date_to_dict(mention) for mention in analysis.dates],
-            }
-        )
+        output.print_json(shapes.article(stored))
         return 0
     console = output.stdout
-    console.print(f"[bold]{escape(article.title)}[/]", highlight=False)
+    console.print(f"[bold]{output.text(article.title)}[/]", highlight=False)
     byline = " · ".join(
         part
         for part in (article.source, article.author, (iso(article.published) or "")[:10])
         if part
     )
-    console.print(f"[dim]{escape(byline)}[/]", highlight=False)
+    console.print(f"[dim]{output.text(byline)}[/]", highlight=False)
     console.print()
     console.print(article.body, markup=False, highlight=False)
     if analysis.entities:
         counts = Counter((span.label, span.canonical) for span in analysis.entities)
         console.print()
         for (label, name), count in sorted(counts.items()):
-            console.print(f"[dim]{label:<7}[/] {escape(name)} ×{count}", highlight=False)
+            console.print(f"[dim]{label:<7}[/] {output.text(name)} ×{count}", highlight=False)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 from index.home import LibraryHome
 from reader import output
@@ -14,6 +15,17 @@ HELP = "library size and location"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print as JSON")
+
+
+def _with_journal(database: Path) -> int:
+    """The database's size on disk with its write-ahead log and shared-memory index
+    (in WAL mode recent commits live in ``-wal`` until a checkpoint)."""
+    files = (
+        database,
+        database.with_name(database.name + "-wal"),
+        database.with_name(database.name + "-shm"),
+    )
+    return sum(path.stat().st_size for path in files if path.exists())
 
 
 def run(args: argparse.Namespace, home: LibraryHome) -> int:
@@ -27,7 +39,7 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
         "articles": library.count(),
         "files": sum(1 for _ in library.store.files()),
         "index_bytes": index_bytes,
-        "database_bytes": paths.database.stat().st_size if paths.database.exists() else 0,
+        "database_bytes": _with_journal(paths.database),
     }
     if args.json:
         output.print_json(data)

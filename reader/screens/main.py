@@ -10,7 +10,6 @@ adds searching, the list, the layout and the library-wide events.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from index.home import SortOrder
-from index.search.schema import ENTITY_FIELDS
+from index.search.clauses import entity_query
 from reader import keys, workers
 from reader.client import LibraryClient
 from reader.heap import settle_heap
@@ -47,25 +46,12 @@ from reader.widgets.related import RelatedList
 from reader.widgets.search_bar import QueryInput, SearchBar
 from reader.widgets.sidebar import Sidebar
 
-ISO_DATE = re.compile(r"\d{4}(-\d\d(-\d\d)?)?")
 DEBOUNCE_SECONDS = 0.15
 POLL_SECONDS = 5.0
 """How often the library's article count is checked for changes made by other processes."""
 NARROW_WIDTH = 100
 """Below this many columns the sidebar folds under the article."""
 PANES = {"list": "#list", "article": "#article", "entities": "#entities", "related": "#related"}
-
-
-def entity_query(label: str, canonical: str) -> str:
-    """The query that finds an entity: its field and canonical name, a resolved date as a
-    mentioned date, else the phrase."""
-    name = canonical.replace('"', "").lower()
-    field = ENTITY_FIELDS.get(label)
-    if field:
-        return f'{field}:"{name}"'
-    if label == "DATE" and ISO_DATE.fullmatch(name):
-        return f"mentioned:{name}"
-    return f'"{name}"'
 
 
 class MainScreen(ReadingScreen):

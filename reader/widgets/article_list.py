@@ -57,6 +57,16 @@ def compact_prompt(hit: Hit, width: int) -> Content:
     return Content("").join([title, gap, meta]).truncate(width, ellipsis=True)
 
 
+def _first_of_each(hits: Sequence[Hit], *, known: set[str]) -> list[Hit]:
+    """``hits`` without those whose id is in ``known`` or came earlier in ``hits``."""
+    kept = []
+    for hit in hits:
+        if hit.id not in known:
+            known.add(hit.id)
+            kept.append(hit)
+    return kept
+
+
 class ArticleList(ArticleOptions):
     """Articles as a virtual list; asks for more rows as the reader nears the end.
 
@@ -103,10 +113,15 @@ class ArticleList(ArticleOptions):
 
     def show(self, hits: Sequence[Hit], *, more: bool = False, keep: str | None = None) -> None:
         """Replace the rows, keeping the highlight on article ``keep`` (else on the same
-        article) when it is still there."""
+        article) when it is still there.
+
+        A row's option id is its article id and an ``OptionList`` refuses two
+        options with one id (``DuplicateID``, which would end the app): an
+        article that comes twice is shown once, where it first came.
+        """
         current = keep or self.current_id
         self._to_end = False
-        self.hits = list(hits)
+        self.hits = _first_of_each(hits, known=set())
         self.more = more
         self._asked_at = -1
         self.clear_options()
@@ -116,9 +131,8 @@ class ArticleList(ArticleOptions):
             self.highlighted = ids.index(current) if current in ids else 0
 
     def extend(self, hits: Sequence[Hit], *, more: bool) -> None:
-        """Append a page of rows (skipping any already shown)."""
-        known = {hit.id for hit in self.hits}
-        fresh = [hit for hit in hits if hit.id not in known]
+        """Append a page of rows (skipping any already shown, or repeated in the page)."""
+        fresh = _first_of_each(hits, known={hit.id for hit in self.hits})
         at_end = self.highlighted == len(self.hits) - 1
         self.hits.extend(fresh)
         self.more = more

@@ -108,7 +108,6 @@ with BookmarkStore(database) as store:
 
 @pytest.mark.slow
 def test_bookmarks_from_two_processes_are_all_kept(tmp_path: Path) -> None:
-    pytest.importorskip("index.bookmarks.store")
     from index.bookmarks.store import BookmarkStore
 
     home = tmp_path / "home"

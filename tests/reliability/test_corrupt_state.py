@@ -165,7 +165,6 @@ def test_recover_refuses_while_another_process_writes(home: Path) -> None:
 
 
 def test_recover_carries_readable_bookmarks_into_the_fresh_library(home: Path) -> None:
-    pytest.importorskip("index.bookmarks.store")
     from index.bookmarks.store import BookmarkStore
     from index.models import Article
 
