@@ -150,6 +150,8 @@ async def test_bad_query_shows_an_inline_error_and_keeps_the_results(make_app) -
         await wait_for(pilot, ready(app))
         await pilot.press("slash", *"gaza")
         await wait_for(pilot, lambda: app.screen.query_text == "gaza" and len(_list_ids(app)) >= 3)
+        status = app.screen.query_one("#search-status")
+        await wait_for(pilot, lambda: "hits" in str(status.render()))  # the hits, not the list
         before = _list_ids(app)
         await pilot.press(*" nofield:x")
         error = app.screen.query_one("#search-error")
