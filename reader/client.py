@@ -25,7 +25,7 @@ from index.home import (
     SortOrder,
     StoredArticle,
 )
-from index.models import Bookmark, Hit, Progress, Related, SearchResult
+from index.models import Analysis, Bookmark, Hit, Progress, Related, SearchResult
 from index.paths import LibraryPaths
 
 T = TypeVar("T")
@@ -70,8 +70,8 @@ class LibraryClient:
     def article(self, article_id: str) -> StoredArticle | None:
         return self._run(self._home.article, article_id)
 
-    def hits_in(self, body: str, query: str, terms: Sequence[str]) -> list[Range]:
-        return self._run(self._home.hits_in, body, query, terms)
+    def hits_in(self, body: str, query: str, *, analysis: Analysis | None = None) -> list[Range]:
+        return self._run(self._home.hits_in, body, query, analysis=analysis)
 
     def related(self, article_id: str, *, limit: int) -> list[Related]:
         return self._run(self._home.related, article_id, limit=limit)

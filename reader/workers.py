@@ -18,7 +18,7 @@ from textual import work
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from index.errors import NewsreaderError, QueryError
-from index.home import SortOrder, StaleTextError
+from index.home import SortOrder, StaleTextError, StoredArticle
 from index.models import Progress, SearchResult
 from reader.client import LibraryClient
 from reader.messages import (
@@ -119,9 +119,7 @@ class LibraryWorkers:
         hits = tuple(
             hit
             if hit.spans or not hit.snippet
-            else replace(
-                hit, spans=tuple(self.client.hits_in(hit.snippet, result.query, result.terms))
-            )
+            else replace(hit, spans=tuple(self.client.hits_in(hit.snippet, result.query)))
             for hit in result.hits
         )
         return replace(result, hits=hits)
@@ -140,20 +138,20 @@ class LibraryWorkers:
             self.post_message(ArticleMissing(article_id))
             return
         stored, bookmarks = found
-        hits = self._spans(stored.article.body, terms, query)
+        hits = self._spans(stored, query)
         if not _cancelled():
             self.post_message(ArticleLoaded(stored, hits, scroll_y, passage, bookmarks.ranges))
 
-    def _spans(self, body: str, terms: Sequence[str], query: str) -> list[tuple[int, int]]:
+    def _spans(self, stored: StoredArticle, query: str) -> list[tuple[int, int]]:
         if not query.strip():
             return []
-        return self.client.hits_in(body, query, terms)
+        return self.client.hits_in(stored.article.body, query, analysis=stored.analysis)
 
     @work(thread=True, exclusive=True, group="hits", exit_on_error=False)
     def rehighlight(self, article_id: str, terms: Sequence[str], query: str) -> None:
         stored = self.client.article(article_id)
         if stored is not None and not _cancelled():
-            spans = self._spans(stored.article.body, terms, query)
+            spans = self._spans(stored, query)
             self.post_message(HitsFound(article_id, spans))
 
     @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)

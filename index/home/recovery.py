@@ -5,7 +5,10 @@ Nothing is ever reset silently. A damaged database is moved aside to
 opens), together with the search index built from it; a fresh library is
 created and what can still be read from the backup (bookmarks, the folders
 that were added) is carried over or named. A damaged search index alone is
-moved aside and rebuilt from the database, which holds every article.
+moved aside and rebuilt from the database, which holds every article. So is
+an index holding two documents for one article (written before one id was
+one document); ``add`` repairs that too, in place, before it writes
+(:func:`repair_repeats`).
 """
 
 from __future__ import annotations
@@ -112,7 +115,7 @@ def recover(paths: LibraryPaths, *, now: Callable[[], datetime] = datetime.now) 
         index_problem=check_index(paths.index_dir),
     )
     if report.healthy:
-        report.index_problem = missing_from_index(paths)
+        report.index_problem = missing_from_index(paths) or repeated_in_index(paths)
     if report.healthy:
         return report
     stamp = now().strftime("%Y%m%d-%H%M%S")
@@ -143,6 +146,66 @@ def missing_from_index(paths: LibraryPaths) -> str | None:
     finally:
         store.close()
     return f"{missing:,} stored articles are missing from it" if missing else None
+
+
+def repeated_in_index(paths: LibraryPaths) -> str | None:
+    """What a readable index holds twice: articles with more than one document."""
+    if not any(paths.index_dir.glob(f"_{INDEX_NAME}_*.toc")):
+        return None
+    index = FileStorage(str(paths.index_dir)).open_index(indexname=INDEX_NAME)
+    with index.searcher() as searcher:
+        repeated = repeated_ids(searcher.reader())
+    if not repeated:
+        return None
+    extra = sum(len(docnums) - 1 for docnums in repeated.values())
+    return f"{len(repeated):,} articles have more than one document in it ({extra:,} extra)"
+
+
+def repeated_ids(reader: Any) -> dict[str, list[int]]:
+    """Each id with more than one live document, and those documents' numbers.
+
+    Reads the ``id`` terms' document frequencies (which count deleted
+    documents too) and looks at the live postings only of the few terms
+    above one: a pass over the term list, not over every stored document.
+    """
+    repeated: dict[str, list[int]] = {}
+    for term, info in reader.iter_field("id"):
+        if info.doc_frequency() > 1:
+            docnums = list(reader.postings("id", term).all_ids())
+            if len(docnums) > 1:
+                text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                repeated[text] = docnums
+    return repeated
+
+
+def repair_repeats(library: Library) -> int:
+    """Make each id one document again, in place; returns how many ids were repaired.
+
+    A repeated id that the store holds is indexed again from the store (all
+    its documents deleted, one added); one the store lacks (the index ran a
+    batch ahead of the store when a run was killed) keeps its newest
+    document. Nothing stored is lost. The caller holds the write lock.
+    """
+    repeated = repeated_ids(library.searcher().reader())
+    if not repeated:
+        return 0
+    store = library.store
+    writer = library.writer()
+    try:
+        for article_id, docnums in repeated.items():
+            stored = store.article(article_id)
+            if stored is None:
+                for docnum in docnums[:-1]:
+                    writer.delete_document(docnum)
+                continue
+            writer.delete_by_term("id", article_id)
+            fields = document(stored.article, stored.analysis)
+            writer.add_document(**{k: v for k, v in fields.items() if k in writer.schema})
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return len(repeated)
 
 
 def _fresh_library(paths: LibraryPaths, stamp: str, report: RecoveryReport) -> None:

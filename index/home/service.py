@@ -33,9 +33,8 @@ from index.home.locking import WriteLock
 from index.home.recovery import RecoveryReport, recover
 from index.home.store import StoredArticle
 from index.home.subscribing import FeedRow, Feeds, ImportReport, Subscribed
-from index.models import Bookmark, BookmarkStatus, Hit, Related, SearchResult
+from index.models import Analysis, Bookmark, BookmarkStatus, Hit, Related, SearchResult
 from index.paths import LibraryPaths
-from index.search.spans import article_hits
 
 Range = tuple[int, int]
 WaitCallback = Callable[[int | None], None]
@@ -156,9 +155,10 @@ class LibraryHome:
     def related(self, article_id: str, *, limit: int = 5) -> list[Related]:
         return self.library.related(article_id, limit=limit)
 
-    def hits_in(self, body: str, query: str, terms: Sequence[str] = ()) -> list[Range]:
-        """Where ``query`` hits ``body``: phrases as whole spans, other terms word by word."""
-        return article_hits(body, query, terms, self.library.body_analyzer())
+    def hits_in(self, body: str, query: str, *, analysis: Analysis | None = None) -> list[Range]:
+        """Where ``query`` hits ``body``: phrases as whole spans, other terms word by word,
+        entity and ``mentioned:`` clauses at their mentions in ``analysis`` (the body's)."""
+        return self.library.hit_spans(body, query, analysis)
 
     def articles_from(self, paths: Iterable[str | Path], *, limit: int) -> list[Hit]:
         """Articles read from files under ``paths`` (to show them after adding), newest first."""

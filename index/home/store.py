@@ -2,11 +2,13 @@
 
 The Whoosh index answers queries; this database holds what is shown (full
 bodies, entity and date spans) and the bookkeeping that makes ``add``
-incremental. WAL mode, one transaction per batch.
+incremental: each file's size and mtime, and which carriers (files, later
+subscriptions) hold each article. WAL mode, one transaction per batch.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,10 +19,14 @@ from pathlib import Path
 
 from index.codec import analysis_from_json, analysis_to_json, iso, parse_datetime
 from index.errors import StorageError
+from index.home.carriers import CARRIERS_SCHEMA, CHUNK, CarrierTable, carriers_from_files
 from index.models import Analysis, Article
 
-SCHEMA_VERSION = 2
-"""2: the articles_published index (for paging the article list by date)."""
+SCHEMA_VERSION = 3
+"""2: the articles_published index (for paging the article list by date).
+3: the carriers table (which files and subscriptions hold each article), filled
+from ``files.article_ids`` when an older library is opened."""
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -57,6 +63,7 @@ class FileRecord:
     mtime_ns: int
     size: int
     article_ids: tuple[str, ...]
+    """What the file carries (read from the carriers table)."""
     error: str | None
 
 
@@ -95,7 +102,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-class Store:
+class Store(CarrierTable):
     """Article texts, analyses and file bookkeeping in SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, *, path: Path | str = "") -> None:
@@ -104,7 +111,8 @@ class Store:
             # Opening writes nothing when the schema is there: a library on a
             # full disk still opens for reading.
             if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                conn.executescript(_SCHEMA)
+                conn.executescript(_SCHEMA + CARRIERS_SCHEMA)
+                carriers_from_files(conn)
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as error:
             if "disk is full" in str(error):
@@ -181,8 +189,8 @@ class Store:
 
     def _column_by_id(self, column: str, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
+        for chunk_start in range(0, len(ids), CHUNK):
+            chunk = ids[chunk_start : chunk_start + CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self._conn.execute(
                 f"SELECT id, {column} FROM articles WHERE id IN ({marks})", tuple(chunk)
@@ -210,6 +218,10 @@ class Store:
     def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
         return self._column_by_id("content_hash", ids)
 
+    def paths(self, ids: Sequence[str]) -> dict[str, str]:
+        """The file each article's stored version was read from."""
+        return self._column_by_id("path", ids)
+
     def article_text(self, article_id: str) -> Article | None:
         """An article without its analysis (what a bookmark is anchored in)."""
         stored = self.article(article_id)
@@ -233,35 +245,50 @@ class Store:
 
     def file(self, path: str) -> FileRecord | None:
         row = self._conn.execute(
-            "SELECT path, mtime_ns, size, article_ids, error FROM files WHERE path = ?", (path,)
+            "SELECT path, mtime_ns, size, error FROM files WHERE path = ?", (path,)
         ).fetchone()
-        return _file(row) if row else None
+        if row is None:
+            return None
+        return FileRecord(row[0], row[1], row[2], self.carried_by(path), row[3])
 
     def files(self) -> Iterator[FileRecord]:
-        rows = self._conn.execute("SELECT path, mtime_ns, size, article_ids, error FROM files")
-        for row in rows.fetchall():
-            yield _file(row)
+        rows = self._conn.execute(
+            "SELECT f.path, f.mtime_ns, f.size, f.error, c.article_id FROM files f"
+            " LEFT JOIN carriers c ON c.carrier = f.path ORDER BY f.path"
+        ).fetchall()
+        for path, group in itertools.groupby(rows, key=lambda row: row[0]):
+            found = list(group)
+            _, mtime_ns, size, error, _ = found[0]
+            ids = tuple(row[4] for row in found if row[4] is not None)
+            yield FileRecord(path, mtime_ns, size, ids, error)
 
     def put_file(self, record: FileRecord) -> None:
-        self._conn.execute(
-            "INSERT OR REPLACE INTO files (path, mtime_ns, size, article_ids, error)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (
-                record.path,
-                record.mtime_ns,
-                record.size,
-                json.dumps(list(record.article_ids)),
-                record.error,
-            ),
-        )
+        """The file's size, mtime and error, and that it carries ``record.article_ids``.
+
+        The ids are also written to the old ``files.article_ids`` column: an
+        older newsreader opening this library finds its bookkeeping where it
+        was, and this one, opening the library after it, takes the files'
+        carriers from there again (see ``carriers_from_files``).
+        """
+        with self._atomic():
+            self.carry(record.path, record.article_ids)
+            self._conn.execute(
+                "INSERT OR REPLACE INTO files (path, mtime_ns, size, article_ids, error)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    record.path,
+                    record.mtime_ns,
+                    record.size,
+                    json.dumps(list(record.article_ids)),
+                    record.error,
+                ),
+            )
 
     def delete_file(self, path: str) -> None:
-        self._conn.execute("DELETE FROM files WHERE path = ?", (path,))
-
-
-def _file(row: tuple[str, int, int, str, str | None]) -> FileRecord:
-    path, mtime_ns, size, ids, error = row
-    return FileRecord(path, mtime_ns, size, tuple(json.loads(ids)), error)
+        """Forget a file: its record and what it carried."""
+        with self._atomic():
+            self._conn.execute("DELETE FROM files WHERE path = ?", (path,))
+            self._conn.execute("DELETE FROM carriers WHERE carrier = ?", (path,))
 
 
 def _stored(row: tuple[str, ...]) -> StoredArticle:

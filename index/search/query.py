@@ -9,15 +9,14 @@ unreadable dates instead of silently searching for something else.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
 
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser.dateparse import DateParserPlugin
 
+from index.analysis.dates import read_period
 from index.errors import QueryError
 from index.search.schema import SEARCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
 
@@ -29,8 +28,13 @@ _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
 _RANGE_TO = re.compile(r"(\[[^\]]*?)\s+to\s+", re.IGNORECASE)
 
 
-_DATE_VALUE = re.compile(r"\b(published|mentioned):(\[[^\]]*\]?|\{[^}]*\}?|[<>]=?\S+|\S+)", re.I)
+_DATE_VALUE = re.compile(
+    r'\b(published|mentioned):("[^"]*"?|\[[^\]]*\]?|\{[^}]*\}?|[<>]=?\S+|\S+)', re.I
+)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b")
+_RANGE_SIDES = re.compile(r"\s+TO\s+|^\s*TO\s+|\s+TO\s*$", re.I)
+_LETTER = re.compile(r"[^\W\d_]")
+DATE_HINT = "try 2024-11-01, 2024-11, yesterday, last week, 3 days ago"
 
 
 def _compact_iso(match: re.Match[str]) -> str:
@@ -38,17 +42,73 @@ def _compact_iso(match: re.Match[str]) -> str:
     return f"{year}{int(month):02d}" + (f"{int(day):02d}" if day else "")
 
 
-def _compact_dates(text: str) -> str:
-    """Rewrite ISO dates in date fields (``2024-11-01``) to the form Whoosh reads (``20241101``).
+def _compact(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
-    Whoosh's English date parser reads ``2024-11-01`` inside a range as the
-    year 2024; its compact forms are read as the day or month meant.
+
+class _DateValues:
+    """Date clauses rewritten into what Whoosh's date parser reads, against ``today``.
+
+    Whoosh's English parser reads ``2024-11-01`` inside a range as the year 2024, and
+    reads no phrase of more than one word ("last week", "3 days ago"); its compact
+    forms (``20241101``) it reads as the day or month meant. So ISO dates are
+    compacted, and phrases with letters are read by the same grammar as the dates in
+    articles (``index.analysis.dates.read_period``) and become day ranges. What that
+    grammar cannot read is left to Whoosh ("now", "-3 days"); if Whoosh cannot read
+    it either, ``unread`` names the phrase the person typed.
     """
 
-    def value(match: re.Match[str]) -> str:
-        return f"{match.group(1)}:{_ISO_DATE.sub(_compact_iso, match.group(2))}"
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.unread: list[str] = []
+        self.clauses: list[tuple[str, str]] = []
+        """Each date clause: the value as typed and the clause as rewritten."""
 
-    return _DATE_VALUE.sub(value, text)
+    def rewrite(self, text: str) -> str:
+        return _DATE_VALUE.sub(self._clause, text)
+
+    def _clause(self, match: re.Match[str]) -> str:
+        field, typed = match.group(1), match.group(2)
+        value = typed
+        if value.startswith('"'):
+            period = self._period(value.strip('"'))
+            if period is not None:
+                value = f"[{_compact(period[0])} TO {_compact(period[1])}]"
+        elif value.startswith(("[", "{")):
+            value = self._range(value)
+        clause = f"{field}:{_ISO_DATE.sub(_compact_iso, value)}"
+        self.clauses.append((typed.strip('[]{}"'), clause))
+        return clause
+
+    def _range(self, value: str) -> str:
+        opening, closing = value[0], value[-1] if value[-1] in "]}" else ""
+        inner = value[1 : len(value) - len(closing)]
+        sides = _RANGE_SIDES.split(inner, maxsplit=1)
+        if len(sides) == 1:
+            period = self._period(inner)
+            if period is None:
+                return value
+            return f"[{_compact(period[0])} TO {_compact(period[1])}]"
+        start, end = (self._period(side) for side in sides)
+        low = _compact(start[0]) if start else sides[0]
+        high = _compact(end[1]) if end else sides[1]
+        return f"{opening}{low} TO {high}{closing}"
+
+    def _period(self, phrase: str) -> tuple[date, date] | None:
+        phrase = phrase.strip().strip("'\"")
+        if not _LETTER.search(phrase):
+            return None
+        found = read_period(phrase, self.today)
+        if found is None:
+            self.unread.append(phrase)
+        return found
+
+    def error(self, fragment: str) -> QueryError:
+        """The one-line error for what Whoosh could not read: the whole phrase typed,
+        not the first word of it that Whoosh reports ("'[last'")."""
+        word = fragment.strip("[]{}\"' ").lower()
+        typed = next((p for p in self.unread if word and word in p.lower()), fragment)
+        return QueryError(f"cannot read {typed!r} as a date ({DATE_HINT})")
 
 
 def _check_fields(text: str) -> None:
@@ -67,7 +127,7 @@ class QueryReader:
         self._schema = schema
         self._now = now
 
-    def _parser(self, errors: list[str]) -> qparser.QueryParser:
+    def _parser(self, errors: list[str], now: datetime) -> qparser.QueryParser:
         parser = qparser.MultifieldParser(
             list(TEXT_FIELDS), self._schema, fieldboosts={"title": TITLE_BOOST}
         )
@@ -75,11 +135,21 @@ class QueryReader:
         parser.add_plugin(qparser.GtLtPlugin())
         parser.add_plugin(
             DateParserPlugin(
-                basedate=self._now or datetime.now(),
+                basedate=now,
                 callback=errors.append,
             )
         )
         return parser
+
+    def _bad_date(self, dates: _DateValues, now: datetime) -> str | None:
+        """The date clause Whoosh fails on by itself (it raises on some odd ranges, such as
+        ``[- TO]``, instead of reporting them), as typed; ``None`` if none does."""
+        for typed, rewritten in dates.clauses:
+            try:
+                self._parser([], now).parse(rewritten)
+            except Exception:
+                return typed
+        return None
 
     def parse(self, text: str) -> wq.Query:
         """The Whoosh query for ``text``; raises QueryError with a one-line reason."""
@@ -93,15 +163,18 @@ class QueryReader:
             raise QueryError("query contains a NUL character")
         _check_fields(text)
         errors: list[str] = []
-        normalised = _compact_dates(_RANGE_TO.sub(r"\1 TO ", text))
+        now = self._now or datetime.now()
+        dates = _DateValues(now.date())
+        normalised = dates.rewrite(_RANGE_TO.sub(r"\1 TO ", text))
         try:
-            parsed = self._parser(errors).parse(normalised)
+            parsed = self._parser(errors, now).parse(normalised)
         except Exception as error:  # Whoosh raises many kinds on odd input
+            culprit = dates.unread[0] if dates.unread else self._bad_date(dates, now)
+            if culprit is not None:
+                raise dates.error(culprit) from error
             raise QueryError(f"cannot read the query: {error}") from error
         if errors:
-            raise QueryError(
-                f"cannot read {errors[0]!r} as a date (try 2024-11-01, 2024, yesterday)"
-            )
+            raise dates.error(errors[0])
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             raise QueryError("nothing to search for (only stop words or operators)")
         _check_expanding(parsed)
@@ -140,50 +213,3 @@ def _anchor_fuzzy(query: wq.Query) -> wq.Query:
             sub.prefixlength = min(prefix, len(sub.text))
             sub.maxdist = max(0, min(sub.maxdist, MAX_FUZZY_DISTANCE))
     return query
-
-
-MAX_EXPANSIONS = 200
-"""Highlight at most this many index terms for one prefix or fuzzy term."""
-
-
-def _positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
-    """The leaves of a query that a hit must or may match (not those under NOT)."""
-    if isinstance(query, wq.Not):
-        return
-    if isinstance(query, wq.AndNot):
-        yield from _positive_leaves(query.a)
-        return
-    if query.is_leaf() or isinstance(query, wq.Phrase):
-        yield query
-        return
-    for child in query.children():
-        yield from _positive_leaves(child)
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def query_terms(query: wq.Query, reader: Any) -> frozenset[str]:
-    """The text terms a query matches in title/body, prefixes and fuzzy terms expanded.
-
-    Whoosh's own ``existing_terms`` loses every field but the first (its loop variable
-    shadows the field name), so the leaves are walked here.
-    """
-    terms: set[str] = set()
-    for leaf in _positive_leaves(query):
-        if getattr(leaf, "fieldname", None) not in TEXT_FIELDS:
-            continue
-        if isinstance(leaf, wq.Phrase):
-            terms.update(_text(word) for word in leaf.words)
-            continue
-        try:
-            expanded = leaf.expanded_terms(reader)
-            for count, (_, value) in enumerate(expanded):
-                if count >= MAX_EXPANSIONS:
-                    break
-                terms.add(_text(value))
-        except Exception:  # a leaf Whoosh cannot expand: highlight its own text
-            if hasattr(leaf, "text"):
-                terms.add(_text(leaf.text))
-    return frozenset(terms)

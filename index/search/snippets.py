@@ -1,16 +1,17 @@
 """Snippets with hit spans: data, not markup.
 
-Returns the snippet text and the ``(start, end)`` offsets of the matched terms
-within it; the UI decides how to show them. Words are matched through the
-index's own analyzer (so "elections" matches the term "elect"), but only words
-that share a term's first letters are analysed: stemming every word of every
-hit's body would otherwise dominate search time.
+Returns the snippet text and the ``(start, end)`` offsets of the hits within
+it; the UI decides how to show them. Which spans are hits is ``spans``' job (it
+follows the parsed query); here words are matched through the index's own
+analyzer (so "elections" matches the term "elect"), but only words that share a
+term's first letters are analysed: stemming every word of every hit's body would
+otherwise dominate search time.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from whoosh.analysis import Analyzer
 
@@ -20,7 +21,7 @@ MAX_SCAN_CHARS = 200_000
 MAX_MATCHES = 400
 PREFIX_CHARS = 3
 
-_TOKEN = re.compile(r"\w+(?:\.?\w+)*")
+TOKEN = re.compile(r"\w+(?:\.?\w+)*")
 """Whoosh's default tokenizer pattern: what the index saw as words."""
 
 
@@ -43,8 +44,8 @@ def _matcher(terms: Iterable[str], analyzer: Analyzer) -> Callable[[str], bool]:
     return matches
 
 
-def _candidates(terms: Iterable[str]) -> re.Pattern[str]:
-    """The words of ``text`` (as ``_TOKEN`` splits it) that begin like one of the terms:
+def candidates(terms: Iterable[str]) -> re.Pattern[str]:
+    """The words of a text (as ``TOKEN`` splits it) that begin like one of the terms:
     the regex engine skips the rest, so only these reach Python and the analyzer."""
     prefixes = sorted({re.escape(term[:PREFIX_CHARS]) for term in terms if term}, reverse=True)
     return re.compile(
@@ -52,33 +53,30 @@ def _candidates(terms: Iterable[str]) -> re.Pattern[str]:
     )
 
 
-def _spans(text: str, wanted: list[str], analyzer: Analyzer) -> list[tuple[int, int]]:
-    matches = _matcher(wanted, analyzer)
-    spans = []
-    for found in _candidates(wanted).finditer(text):
-        if matches(found.group()):
-            spans.append(found.span())
-            if len(spans) >= MAX_MATCHES:
-                break
-    return spans
-
-
-def term_spans(text: str, terms: Iterable[str], analyzer: Analyzer) -> list[tuple[int, int]]:
-    """Character spans in ``text`` of every word that analyses to one of ``terms``."""
+def term_spans(
+    text: str, terms: Iterable[str], analyzer: Analyzer, *, limit: int | None = None
+) -> list[tuple[int, int]]:
+    """Character spans in ``text`` of every word that analyses to one of ``terms``
+    (the first ``limit`` of them)."""
     wanted = [term for term in terms if term]
     if not wanted:
         return []
     matches = _matcher(wanted, analyzer)
-    return [m.span() for m in _candidates(wanted).finditer(text) if matches(m.group())]
+    spans = []
+    for found in candidates(wanted).finditer(text):
+        if matches(found.group()):
+            spans.append(found.span())
+            if limit is not None and len(spans) >= limit:
+                break
+    return spans
 
 
 def snippet(
-    text: str, terms: Iterable[str], analyzer: Analyzer, *, size: int = SNIPPET_CHARS
+    text: str, spans: Sequence[tuple[int, int]], *, size: int = SNIPPET_CHARS
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The window of ``text`` with the most distinct matched words, and the spans in it."""
-    text = text[:MAX_SCAN_CHARS]
-    wanted = [term for term in terms if term]
-    spans = _spans(text, wanted, analyzer) if wanted else []
+    """The window of ``text`` with the most distinct hit words, and the ``spans`` in it
+    (sorted hit spans in ``text``; none: the text's lead)."""
+    spans = [span for span in spans if span[1] <= len(text)]
     if not spans:
         return _lead(text, size), ()
     start, end = _best_window(text, spans, size)
@@ -87,7 +85,7 @@ def snippet(
     return _one_line(text[start:end], inside)
 
 
-def _best_window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
+def _best_window(text: str, spans: Sequence[tuple[int, int]], size: int) -> tuple[int, int]:
     """Of windows starting a little before each match, the one covering most distinct words."""
     lead_in = size // 4
     best_start, best_score = 0, -1

@@ -68,18 +68,38 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | SourceError]:
             yield _check_file(path, in_folder=False)
 
 
-def _walk(folder: Path, visited: set[str]) -> Iterator[Path | SourceError]:
-    """Files under ``folder`` depth-first in name order, never entering a folder twice."""
-    real = os.path.realpath(folder)
-    if real in visited:
-        return
-    visited.add(real)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError as error:
-        yield SourceError(str(folder), f"cannot list folder ({error.strerror or error})")
-        return
-    for entry in entries:
+def _walk(top: Path, visited: set[tuple[int, int]]) -> Iterator[Path | SourceError]:
+    """Files under ``top`` depth-first in name order, never entering a folder twice.
+
+    Iterative (a folder tree thousands of levels deep is walked, not a RecursionError),
+    and folders are told apart by device and inode, one ``stat`` each, so the cost
+    grows with the number of folders, not with their depth.
+    """
+    stack: list[Iterator[os.DirEntry[str]]] = []
+    pending: list[Path] = [top]
+    while pending or stack:
+        if pending:
+            folder = pending.pop()
+            try:
+                info = os.stat(folder)
+            except OSError as error:
+                yield SourceError(str(folder), f"cannot open folder ({error.strerror or error})")
+                continue
+            key = (info.st_dev, info.st_ino)
+            if key in visited:
+                continue
+            visited.add(key)
+            try:
+                entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            except OSError as error:
+                yield SourceError(str(folder), f"cannot list folder ({error.strerror or error})")
+                continue
+            stack.append(iter(entries))
+            continue
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
@@ -88,7 +108,7 @@ def _walk(folder: Path, visited: set[str]) -> Iterator[Path | SourceError]:
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk(path, visited)
+            pending.append(path)
         else:
             yield _check_file(path, in_folder=True)
 

@@ -2,9 +2,10 @@
 
 Readers fill a :class:`Draft` from their format's fields; :func:`finish` turns it
 into an :class:`~index.models.Article` with the same rules for all formats: the
-id comes from the source key (path, URL or GUID), never the content; the date
-comes from metadata, then the text, then the file's mtime; a missing title falls
-back to the body's first sentence, then the file name.
+id comes from the source key (a file's path, an entry's URL or GUID, see
+:func:`entry_key`); the date comes from metadata, then the text, then the
+file's mtime; a missing title falls back to the body's first sentence, then the
+file name.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import math
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from index.models import Article, DateOrigin, stable_id
+from index.models import Article, DateOrigin, content_hash, stable_id
 from index.text import visible, web_url
 
 MAX_BODY_CHARS = 2_000_000
@@ -294,23 +295,58 @@ def first_value(record: Mapping[str, object], names: tuple[str, ...]) -> object:
     return None
 
 
-def entry_key(path: Path, n: int, url: str, guid: str, seen: set[str]) -> str:
-    """The id key of the n-th article of a many-article file (feed entry, JSON object).
+def finish_entry(
+    draft: Draft, path: Path, *, n: int, guid: str, scope: str, seen: dict[str, str]
+) -> Article | None:
+    """Settle the n-th entry of a many-article file (feed entry, JSON object), id included.
 
-    Its URL, else its GUID when that is globally unique (a URI or a long token; a
-    bare "7" is unique only within its file, so it is qualified by the path), else
-    the path and position. A key repeated within the file gets its position appended
-    so that two entries never share an id.
+    ``scope`` names the publication the entry belongs to (a feed's link or
+    title, a JSON export's source); ``seen`` maps the file's keys so far to
+    their texts' hashes. A key repeated inside one file with other text (a
+    feed whose entries all link to its home page) gets the entry's position:
+    only there is a position part of an identity. Repeated with the same
+    text, it is the same entry twice, and None (the file has it once).
+    """
+    article = finish(draft, path, key="")
+    if article is None:
+        return None
+    title = clean_line(draft.title, MAX_TITLE_CHARS)
+    text_hash = content_hash(title, article.body)
+    key = entry_key(
+        url=article.url,
+        guid=guid,
+        scope=clean_line(scope, MAX_TITLE_CHARS),
+        title=title,
+        published=draft.published,
+        text_hash=text_hash,
+    )
+    if key in seen:
+        if seen[key] == text_hash:
+            return None
+        key = f"{key}#{n}"
+    seen[key] = text_hash
+    return replace(article, id=stable_id(key))
+
+
+def entry_key(
+    *, url: str, guid: str, scope: str, title: str, published: datetime | None, text_hash: str
+) -> str:
+    """What makes an entry the same entry wherever it is read (two copies of a feed, two
+    fetches of it): nothing of the file it is in.
+
+    Its URL names one page: the same link is the same article, the later copy
+    updating it. Else a GUID that can be unique (a URI or a long token),
+    within its publication: a GUID is only promised unique in its feed, and
+    feeds reuse them (``http://example.com/1`` in three unrelated test
+    feeds); with no publication named, the entry's title stands in for it.
+    Else (no link, and no GUID or a bare "7" that only numbers the entries of
+    one export) what a reader sees of it: publication, that GUID, stated date
+    and a hash of title and text, so two different entries never share an id
+    while a verbatim copy does.
     """
     if url:
-        key = url
-    elif guid and (":" in guid or "/" in guid or len(guid) >= 16):
-        key = guid
-    elif guid:
-        key = f"{path}#id={guid}"
-    else:
-        key = f"{path}#{n}"
-    if key in seen:
-        key = f"{key}#{n}"
-    seen.add(key)
-    return key
+        return url
+    if guid and (":" in guid or "/" in guid or len(guid) >= 16):
+        return f"guid\n{scope or title}\n{guid}"
+    when = published.isoformat() if published is not None else ""
+    return f"entry\n{scope}\n{guid}\n{when}\n{text_hash}"

@@ -18,7 +18,7 @@ from typing import Any
 
 from index.errors import SourceError
 from index.models import Article
-from index.sources.common import Draft, entry_key, finish, parse_date
+from index.sources.common import Draft, finish_entry, parse_date
 from index.sources.htmltext import html_to_text, looks_like_html
 from index.sources.raw import is_binary, read_bytes
 
@@ -70,11 +70,12 @@ def _articles(path: Path, parsed: Any) -> Iterator[Article]:
     """Articles for the feed's entries, in feed order."""
     feed = parsed.get("feed") or {}
     source = plain(feed.get("title", ""), feed.get("title_detail"))
-    seen: set[str] = set()
+    scope = _string(feed.get("link")) or source
+    seen: dict[str, str] = {}
     for n, entry in enumerate(parsed.get("entries") or []):
         draft = to_draft(entry, source)
-        key = entry_key(path, n, draft.url, _string(entry.get("id")), seen)
-        article = finish(draft, path, key)
+        guid = _string(entry.get("id"))
+        article = finish_entry(draft, path, n=n, guid=guid, scope=scope, seen=seen)
         if article is not None:
             yield article
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from index.errors import SourceError
 from index.models import Article
-from index.sources.common import Draft, entry_key, finish, first_value, parse_date
+from index.sources.common import Draft, finish, finish_entry, first_value, parse_date
 from index.sources.htmltext import html_to_text, looks_like_html
 from index.sources.raw import decode, read_bytes
 
@@ -128,7 +128,7 @@ def _json_feed_items(feed: Mapping[str, Any]) -> list[Any]:
 
 def _articles(path: Path, records: list[Any], default_source: str) -> Iterator[Article]:
     """Articles for the objects among ``records`` (other values are ignored)."""
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     single = len(records) == 1
     for n, record in enumerate(records):
         if not isinstance(record, dict):
@@ -136,10 +136,9 @@ def _articles(path: Path, records: list[Any], default_source: str) -> Iterator[A
         draft = to_draft(record, default_source)
         guid = _scalar(first_value(record, ID_FIELDS))
         if single and not draft.url and not guid:
-            key = str(path)
+            article = finish(draft, path, key=str(path))  # one article in a file: the file's
         else:
-            key = entry_key(path, n, draft.url, guid, seen)
-        article = finish(draft, path, key)
+            article = finish_entry(draft, path, n=n, guid=guid, scope=draft.source, seen=seen)
         if article is not None:
             yield article
 

@@ -124,13 +124,21 @@ def _printable_ratio(text: str) -> float:
 
 
 def is_binary(data: bytes) -> bool:
-    """True when ``data`` is not text: NUL bytes (outside UTF-16/32) or mostly control bytes."""
+    """True when ``data`` is not text: more than a stray NUL byte (outside UTF-16/32), or
+    mostly control bytes."""
     sample = data[:SNIFF_BYTES]
     if bom_encoding(sample) or wide_encoding(sample):
         return False
-    if b"\x00" in sample:
-        return True
     controls = len(sample.translate(None, _NOT_CONTROL))
+    nuls = sample.count(b"\x00")
+    if nuls:
+        # A stray NUL or two in otherwise clean text is noise (removed later); one in a
+        # file's first bytes (a magic number) or among other control bytes is binary.
+        return (
+            b"\x00" in sample[:16]
+            or nuls > max(2, len(sample) // 1000)
+            or controls - nuls > len(sample) * 0.01
+        )
     return controls > len(sample) * 0.1
 
 
@@ -163,7 +171,7 @@ def _detect_charset(data: bytes) -> str:
     """
     sample = data[:SNIFF_BYTES]
     high = len(sample.translate(None, _ASCII))
-    if high < len(sample) * 0.1:
+    if high < len(sample) * 0.1 or high < FEW_HIGH_BYTES:
         return "cp1252"
     try:
         from charset_normalizer import from_bytes
@@ -171,9 +179,25 @@ def _detect_charset(data: bytes) -> str:
         best = from_bytes(sample).best()
     except Exception:  # detection is a nicety; any failure falls back below
         best = None
-    if best is not None and best.encoding and not best.encoding.startswith("utf"):
-        return _widen_latin(best.encoding)
-    return "cp1252"
+    if best is None or not best.encoding or best.encoding.startswith("utf"):
+        return "cp1252"
+    if best.encoding.replace("-", "_") in LATIN_NEIGHBOURS and high < MANY_HIGH_BYTES:
+        return "cp1252"  # a few accents tell Western from Central European poorly
+    return _widen_latin(best.encoding)
+
+
+FEW_HIGH_BYTES = 16
+"""Below this many non-ASCII bytes a text is taken as Western European (cp1252): detectors
+read "cr\\xe8me" as Central European or Arabic."""
+MANY_HIGH_BYTES = 400
+"""Below this many, a detector's choice of another Latin code page is not trusted."""
+LATIN_NEIGHBOURS = frozenset(
+    {
+        "cp1250", "cp1257", "cp1254", "cp1258", "iso8859_2", "iso8859_3", "iso8859_4",
+        "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
+        "latin_1", "mac_latin2", "mac_roman", "cp850", "cp852", "cp437",
+    }
+)  # fmt: skip
 
 
 def _widen_latin(encoding: str) -> str:

@@ -12,23 +12,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from index.search.clauses import date_clause
+
 _Result = TypeVar("_Result")
 CANCEL: list[BindingType] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
-_RANGE = re.compile(r"^\s*(\S+)\s*(?:\.\.|to|–|-\s)\s*(\S+)\s*$")
-
-
-def date_clause(text: str, *, mentioned: bool) -> str:
-    """``2024-11`` -> ``published:2024-11``; ``2024-11-01..2024-11-30`` -> a range query."""
-    text = text.strip()
-    if not text:
-        return ""
-    field = "mentioned" if mentioned else "published"
-    if text.startswith("["):
-        return f"{field}:{text}"
-    match = _RANGE.match(text)
-    if match:
-        return f"{field}:[{match.group(1)} to {match.group(2)}]"
-    return f"{field}:{text}" if " " not in text else f"{field}:[{text}]"
 
 
 class _FormDialog(ModalScreen[_Result]):

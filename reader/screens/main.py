@@ -8,7 +8,6 @@ result that no longer matches the current query or article is dropped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
 from index.home import SortOrder
-from index.search.schema import ENTITY_FIELDS
+from index.search.clauses import entity_query
 from reader import keys, workers
 from reader.client import LibraryClient
 from reader.config import Config
@@ -46,25 +45,12 @@ from reader.widgets.entities import EntityList
 from reader.widgets.related import RelatedList
 from reader.widgets.search_bar import QueryInput, SearchBar
 
-ISO_DATE = re.compile(r"\d{4}(-\d\d(-\d\d)?)?")
 DEBOUNCE_SECONDS = 0.15
 POLL_SECONDS = 5.0
 """How often the library's article count is checked for changes made by other processes."""
 NARROW_WIDTH = 100
 """Below this many columns the sidebar folds under the article."""
 PANES = {"list": "#list", "article": "#article", "entities": "#entities", "related": "#related"}
-
-
-def entity_query(label: str, canonical: str) -> str:
-    """The query that finds an entity: its field and canonical name, a resolved date as a
-    mentioned date, else the phrase."""
-    name = canonical.replace('"', "").lower()
-    field = ENTITY_FIELDS.get(label)
-    if field:
-        return f'{field}:"{name}"'
-    if label == "DATE" and ISO_DATE.fullmatch(name):
-        return f"mentioned:{name}"
-    return f'"{name}"'
 
 
 class MainScreen(workers.LibraryWorkers, Screen[None]):

@@ -36,6 +36,16 @@ def hit_prompt(hit: Hit, snippet_chars: int = 150) -> Content:
     return Content("\n").join(lines)
 
 
+def _first_of_each(hits: Sequence[Hit], *, known: set[str]) -> list[Hit]:
+    """``hits`` without those whose id is in ``known`` or came earlier in ``hits``."""
+    kept = []
+    for hit in hits:
+        if hit.id not in known:
+            known.add(hit.id)
+            kept.append(hit)
+    return kept
+
+
 class ArticleList(OptionList):
     """Articles as a virtual list; asks for more rows as the reader nears the end."""
 
@@ -63,9 +73,14 @@ class ArticleList(OptionList):
         self._built_for = 0
 
     def show(self, hits: Sequence[Hit], *, more: bool = False) -> None:
-        """Replace the rows, keeping the highlight on the same article when it is still there."""
+        """Replace the rows, keeping the highlight on the same article when it is still there.
+
+        A row's option id is its article id and an ``OptionList`` refuses two
+        options with one id (``DuplicateID``, which would end the app): an
+        article that comes twice is shown once, where it first came.
+        """
         current = self.current_id
-        self.hits = list(hits)
+        self.hits = _first_of_each(hits, known=set())
         self.more = more
         self._asked_at = -1
         self.clear_options()
@@ -75,9 +90,8 @@ class ArticleList(OptionList):
             self.highlighted = ids.index(current) if current in ids else 0
 
     def extend(self, hits: Sequence[Hit], *, more: bool) -> None:
-        """Append a page of rows (skipping any already shown)."""
-        known = {hit.id for hit in self.hits}
-        fresh = [hit for hit in hits if hit.id not in known]
+        """Append a page of rows (skipping any already shown, or repeated in the page)."""
+        fresh = _first_of_each(hits, known={hit.id for hit in self.hits})
         self.hits.extend(fresh)
         self.more = more
         self.add_options(self._make_options(fresh))

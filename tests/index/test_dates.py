@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +137,50 @@ def test_invalid_calendar_dates_are_dropped() -> None:
     assert all(m.granularity != "day" for m in extract_dates("on 31 February 2024", PUB))
     (leap,) = extract_dates("on 29 February", PUB)
     assert leap.value == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # the verb that governs the weekday is past, whatever the reported clause says
+        (
+            "Qatar has told Israel and Hamas that it will pause its role as a mediator until"
+            " both sides show they are willing to negotiate, a Qatari official said on Saturday.",
+            date(2024, 11, 9),
+        ),
+        ("Hamas said on Sunday it would consider the offer.", date(2024, 11, 10)),
+        (
+            "Ministers, who will meet again in March, agreed on Friday to a truce.",
+            date(2024, 11, 8),
+        ),
+        ("The talks were held on Thursday.", date(2024, 11, 7)),
+        # ... and future when the nearest verb is
+        ("Israel said it will reopen the crossing on Thursday.", date(2024, 11, 14)),
+        ("He is expected to arrive on Wednesday.", date(2024, 11, 13)),
+        ("Voting will take place on Tuesday, officials said.", date(2024, 11, 12)),
+        ("The leaders met and will sign the deal on Friday.", date(2024, 11, 15)),
+        ("The law, which came into force on Friday, is strict.", date(2024, 11, 8)),
+        # a participle after an auxiliary or in a compound has no tense of its own
+        ("Meetings will be held on Wednesday.", date(2024, 11, 13)),
+        ("The report is expected to be published on Thursday.", date(2024, 11, 14)),
+        ("He will make his long-awaited return on Saturday.", date(2024, 11, 16)),
+        ("A win would have created a new landscape for Sunday.", date(2024, 11, 17)),
+        ("She is to launch her own party on Wednesday.", date(2024, 11, 13)),
+        # with no verb before it, the first one after it
+        ("On Thursday, leaders will meet in Doha.", date(2024, 11, 14)),
+        ("On Saturday, a Qatari official said talks were off.", date(2024, 11, 9)),
+    ],
+)
+def test_a_bare_weekday_follows_the_tense_of_its_own_verb(text: str, value: date) -> None:
+    (mention,) = (m for m in extract_dates(text, PUB) if m.granularity == "day")
+    assert mention.value == value, mention
+
+
+def test_the_qatar_seed_said_on_saturday_is_the_day_before_it_was_published() -> None:
+    from index.sources import read_path
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    (article,) = read_path(seeds / "002_sample_qatar_mediation.md")
+    assert article.published is not None and article.published.date() == date(2024, 11, 10)
+    saturday = [m for m in extract_dates(article.body, article.published) if m.text == "Saturday"]
+    assert saturday and {m.value for m in saturday} == {date(2024, 11, 9)}

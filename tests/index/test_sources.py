@@ -276,7 +276,7 @@ def test_json_list_and_wrapper(tmp_path: Path) -> None:
     assert listed[0].body == "Alpha one.\n\nTwo."
     assert listed[0].id == stable_id("https://x.org/a")
     assert listed[1].published == datetime(2023, 11, 14, 22, 13, 20)
-    assert listed[1].id != wrapped[1].id  # a bare "7" is qualified by its file
+    assert listed[1].id != wrapped[1].id  # a bare "7" is qualified by its publication
     assert [a.source for a in wrapped] == ["X", "X"]
 
 
@@ -286,7 +286,10 @@ def test_json_lines(tmp_path: Path) -> None:
     articles = read_path(path)
     assert [a.title for a in articles] == ["T0", "T1", "T2"]
     assert len({a.id for a in articles}) == 3
-    assert articles[2].id == stable_id(f"{path.resolve()}#2")
+    # Neither link nor id: the entry's text is its identity, not the file it is in.
+    (tmp_path / "copy").mkdir()
+    copy = write(tmp_path / "copy", "other.jsonl", "\n".join(lines))
+    assert [a.id for a in read_path(copy)] == [a.id for a in articles]
 
 
 def test_json_feed(tmp_path: Path) -> None:
@@ -359,7 +362,7 @@ def test_atom_feed_prefers_content(tmp_path: Path) -> None:
     assert entry.body == "Full text.\n\nMore."
     assert entry.author == "Ann"
     assert entry.published == datetime(2024, 2, 3, 4, 5, 6)
-    assert entry.id == stable_id("tag:example.org,2024:1")
+    assert entry.id == stable_id("guid\nAtom Site\ntag:example.org,2024:1")  # within its feed
 
 
 def test_gzipped_feed_and_json_lines(tmp_path: Path) -> None:

@@ -9,12 +9,10 @@ from conftest import ready, wait_for
 
 from index.analysis.passages import paragraphs, sentences
 from index.models import Analysis, DateMention, EntitySpan, Hit
-from index.search.spans import article_hits, free_words, phrases
 from reader import keys
 from reader.config import load_config
 from reader.render import Marks, paragraph_content, snippet_content
-from reader.screens.dialogs import date_clause, split_tags
-from reader.screens.main import entity_query
+from reader.screens.dialogs import split_tags
 from reader.widgets.search_bar import QueryInput
 
 
@@ -93,36 +91,8 @@ def test_snippet_marks_its_hit_spans() -> None:
     assert [content.plain[s.start : s.end] for s in content.spans] == ["Gaza"]
 
 
-def test_entity_query_uses_the_field_and_the_canonical_name() -> None:
-    assert entity_query("PERSON", "Antony Blinken") == 'person:"antony blinken"'
-    assert entity_query("PLACE", "Gaza") == 'place:"gaza"'
-    assert entity_query("NUMBER", "43,600") == '"43,600"'
-
-
-def test_date_clause() -> None:
-    assert date_clause("2024-11", mentioned=False) == "published:2024-11"
-    assert date_clause("2024-11-01..2024-11-30", mentioned=True) == (
-        "mentioned:[2024-11-01 to 2024-11-30]"
-    )
-    assert date_clause("  ", mentioned=False) == ""
-
-
 def test_split_tags() -> None:
     assert split_tags("#gaza, deadline  aid") == ["gaza", "deadline", "aid"]
-
-
-def test_free_words_leave_out_fields_phrases_and_operators() -> None:
-    query = 'blinken AND person:"ron dermer" NOT published:2024 "13 November" blinkn~2 (aid)'
-    assert free_words(query) == ["blinken", "blinkn", "aid"]
-    assert phrases(query) == ["13 November"]
-
-
-def test_a_phrase_hits_as_a_whole_and_its_words_not_alone() -> None:
-    from whoosh.analysis import StemmingAnalyzer
-
-    body = "Due by 13 November. On 10 November, aid stalled. Aid resumed."
-    hits = article_hits(body, '"13 november" aid', ["13", "novemb", "aid"], StemmingAnalyzer())
-    assert [body[s:e] for s, e in hits] == ["13 November", "aid", "Aid"]
 
 
 async def test_a_corrupt_config_still_starts_and_names_the_file(make_app, home: Path) -> None:  # type: ignore[no-untyped-def]

@@ -254,7 +254,7 @@ def test_ingest_time_box_skips_a_pathological_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """300,000 bare tags take feedparser seconds (3 MB: ~30 s); the ingest's time box skips it."""
-    import index.home.ingest as ingest_module
+    import index.home.reading as ingest_module
 
     monkeypatch.setattr(ingest_module, "FILE_SECONDS", 0.5)
     slow = tmp_path / "tags.xml"

@@ -1,0 +1,163 @@
+"""Reading and analysing source files, in worker processes or in-process, time-boxed.
+
+What an ``add`` does before anything is written: each file read into its
+articles and each article analysed (entities, dates), with a file that takes
+too long skipped rather than waited on, and results streamed back in order
+with bounded memory.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from index.errors import SourceError
+from index.models import Analysis, Article
+from index.sources import read_path
+
+FILE_SECONDS = 60.0
+"""Reading and analysing one file may take this long; past it the file is skipped."""
+CHUNK_FILES = 16
+"""Files a worker reads per task (fewer round trips than one file per task)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """One file read and analysed (in a worker process or in-process)."""
+
+    path: str
+    mtime_ns: int
+    size: int
+    articles: tuple[tuple[Article, Analysis], ...] = ()
+    error: str | None = None
+    transient: bool = False
+    """The error is ours, not the file's: do not remember it, try again next run."""
+
+
+_worker_tagger: str | None = None
+
+
+def init_worker(tagger: str | None) -> None:
+    global _worker_tagger
+    _worker_tagger = tagger
+
+
+def analyse(article: Article, tagger: str | None) -> Analysis:
+    """Entities and dates of one article (nothing when ``tagger`` is None)."""
+    if tagger is None:
+        return Analysis()
+    from index.analysis.entities import analyse, get_tagger
+
+    return analyse(article.body, reference_date(article), tagger=get_tagger(tagger))
+
+
+def reference_date(article: Article) -> datetime | None:
+    """The date relative mentions ("yesterday", "10 November") resolve against.
+
+    Only a publication date the article states (metadata or text) will do: a file's
+    mtime says when it was saved, not when "yesterday" was, so with it the mentions
+    stay unresolved rather than guessed.
+    """
+    if article.date_origin in ("metadata", "text"):
+        return article.published
+    return None
+
+
+_T = TypeVar("_T")
+
+
+RETRY_SECONDS = 1.0
+
+
+class TooSlow(BaseException):
+    """Raised by the time box; a BaseException so readers' ``except Exception`` let it through."""
+
+
+def time_boxed(call: Callable[[], _T], seconds: float) -> _T:
+    """``call()``, interrupted by TooSlow after ``seconds`` (SIGALRM: main thread only).
+
+    Each alarm sets the next one a second later until the call ends, so a
+    parser's bare ``except:`` (or a garbage-collector callback, where an
+    exception is only reported) cannot swallow it for good; the gap keeps a
+    second alarm out of whatever reports the first. An alarm already set
+    (pytest-timeout) is put back afterwards.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        return call()
+    armed = [True]
+
+    def expired(signum: int, frame: object) -> None:
+        if armed[0]:
+            signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
+            raise TooSlow
+
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, expired)
+    earlier_delay, earlier_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        try:
+            return call()
+        finally:
+            armed[0] = False
+    finally:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        if earlier_delay > 0:
+            left = max(earlier_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, earlier_interval)
+
+
+def _read_and_analyse(path: str, tagger: str | None) -> tuple[tuple[Article, Analysis], ...]:
+    return tuple((article, analyse(article, tagger)) for article in read_path(Path(path)))
+
+
+def read_file(path: str, mtime_ns: int, size: int, tagger: str | None) -> FileResult:
+    """Read and analyse one file; never raises (errors come back as text).
+
+    Time-boxed to FILE_SECONDS where a signal can do it (worker processes and
+    the CLI): a pathological file (e.g. megabytes of bare tags, which
+    feedparser and trafilatura read at ~20 µs a tag) is skipped, not waited on.
+    """
+    try:
+        analysed = time_boxed(lambda: _read_and_analyse(path, tagger), FILE_SECONDS)
+    except TooSlow:
+        reason = f"took over {FILE_SECONDS:.0f} s to read, skipped (a pathological file?)"
+        return FileResult(path, mtime_ns, size, error=reason)
+    except SourceError as error:
+        return FileResult(path, mtime_ns, size, error=error.reason)
+    except Exception as error:  # a bug of ours must not stop the batch
+        reason = f"internal error, please report: {type(error).__name__}: {error}"
+        return FileResult(path, mtime_ns, size, error=reason, transient=True)
+    return FileResult(path, mtime_ns, size, analysed)
+
+
+def _read_chunk_in_worker(jobs: list[tuple[str, int, int]]) -> list[FileResult]:
+    return [read_file(*job, _worker_tagger) for job in jobs]
+
+
+def bounded_map(
+    pool: Executor, jobs: Sequence[tuple[str, int, int]], *, window: int, chunk: int = CHUNK_FILES
+) -> Iterator[FileResult]:
+    """Read ``jobs`` in the pool, in order, with at most ``window`` chunks in flight.
+
+    ``Executor.map`` submits every job up front, and when the index writer is
+    slower than the workers their finished results pile up in memory; here a
+    chunk is only submitted when an earlier one has been taken, so memory stays
+    bounded (``window * chunk`` files) at any corpus size.
+    """
+    pending: deque[Future[list[FileResult]]] = deque()
+    for start in range(0, len(jobs), chunk):
+        pending.append(pool.submit(_read_chunk_in_worker, list(jobs[start : start + chunk])))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
