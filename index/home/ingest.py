@@ -295,14 +295,41 @@ def ingest_articles(
     one id, the later counts. An article whose analysis fails is skipped
     with its reason, and the rest go on.
     """
+    return ingest_carried(
+        library,
+        [(carrier, articles)],
+        tagger=tagger,
+        on_changed=on_changed,
+        on_progress=on_progress,
+        replace=replace,
+    )
+
+
+def ingest_carried(
+    library: Library,
+    carried: Sequence[tuple[str, Sequence[Article]]],
+    *,
+    tagger: str | None = "rules",
+    on_changed: ChangeCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+    replace: bool = False,
+) -> IngestReport:
+    """:func:`ingest_articles` for several carriers in one run: one batch, its commits
+    shared. A refresh hands in many feeds at once: a commit per feed made Whoosh write
+    each small segment's terms apart, three times the indexing time of 500 feeds."""
     started = time.monotonic()
     report = IngestReport()
     batch = Batch(
         library, report, limit=BATCH_ARTICLES, seconds=BATCH_SECONDS, on_changed=on_changed
     )
-    previous = library.store.carried_by(carrier)
-    latest = list({article.id: article for article in articles}.values())
-    carried: list[str] = []
+    previous = {carrier: library.store.carried_by(carrier) for carrier, _ in carried}
+    latest = [
+        (carrier, article)
+        for carrier, articles in carried
+        for article in {article.id: article for article in articles}.values()
+    ]
+    held: dict[str, list[str]] = {carrier: [] for carrier, _ in carried}
+    carriers = {article.id: carrier for carrier, article in latest}
 
     def analysed(article: Article) -> Analysis | None:
         try:
@@ -311,7 +338,8 @@ def ingest_articles(
             reason = f"took over {FILE_SECONDS:.0f} s to analyse, skipped"
         except Exception as error:  # a bug of ours must not stop the rest
             reason = f"internal error, please report: {type(error).__name__}: {error}"
-        report.skipped.append(SourceError(f"{carrier} {article.url or article.title}", reason))
+        where = f"{carriers.get(article.id, '')} {article.url or article.title}"
+        report.skipped.append(SourceError(where, reason))
         return None
 
     pending = enumerate(latest, start=1)
@@ -321,9 +349,9 @@ def ingest_articles(
 
         def stream() -> Iterator[tuple[Article, Analysis]]:
             nonlocal more
-            for done, article in pending:
+            for done, (carrier, article) in pending:
                 fresh, ids = batch.take([article], analysed)
-                carried.extend(ids)
+                held[carrier].extend(ids)
                 batch.carry(carrier, ids, replace=False)
                 if on_progress is not None:
                     on_progress(Progress(done, len(latest), carrier, report.counts()))
@@ -335,7 +363,8 @@ def ingest_articles(
         library.put(stream(), is_new=batch.new_check())
         batch.commit(indexed=True)
     if replace:
-        batch.carry(carrier, carried, replace=True, previous=previous)
+        for carrier, ids in held.items():
+            batch.carry(carrier, ids, replace=True, previous=previous[carrier])
         batch.commit()
     report.seconds = time.monotonic() - started
     return report

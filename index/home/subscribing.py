@@ -30,16 +30,19 @@ from index.feeds.discovery import discover
 from index.feeds.fetcher import FetchResult
 from index.feeds.opml import OpmlFeed, parse_opml, write_opml
 from index.feeds.refresh import ProgressCallback
-from index.home.ingest import reference_date
+from index.home.ingest import ingest_carried
 from index.home.library import Library
-from index.models import Analysis, Article
+from index.models import Article
 
 ChangeCallback = Callable[[Article], object]
 StoredCallback = Callable[[list[str]], object]
 
 
 class LibrarySink:
-    """Where a refresh's articles go: analysed, then indexed and stored in one commit."""
+    """Where a refresh's articles go: :func:`~index.home.ingest.ingest_carried` (the
+    several-feeds form of ``ingest_articles``), which analyses and indexes them as it
+    does files, commits them with the same safety, and records each feed (``feed:`` +
+    its URL) as the carrier of its articles."""
 
     def __init__(self, library: Library, *, tagger: str | None, on_changed: ChangeCallback) -> None:
         self.library = library
@@ -47,59 +50,46 @@ class LibrarySink:
         self.on_changed = on_changed
         self.on_stored: StoredCallback | None = None
         """Told the ids of the articles each commit added (an open reader lists them)."""
-        self.timings: dict[str, float] = {"analyse": 0.0, "index": 0.0}
-        """Seconds spent analysing and indexing (committing), for bench/refresh.py."""
+        self.timings: dict[str, float] = {"ingest": 0.0}
+        """Seconds spent analysing, indexing and committing, for bench/refresh.py."""
 
     def store(self, batch: Sequence[tuple[str, Sequence[Article]]]) -> dict[str, tuple[int, int]]:
-        store = self.library.store
+        """All the batch's feeds in one :func:`ingest_carried` run (shared commits); how
+        many articles each feed added and updated, from the store before and after."""
         ids = [article.id for _, articles in batch for article in articles]
-        known = store.content_hashes(ids)
-        counts: dict[str, tuple[int, int]] = {}
-        items: list[tuple[Article, Analysis]] = []
-        new: set[str] = set()
-        changed: list[Article] = []
-        for carrier, articles in batch:
-            added = updated = 0
-            for article in articles:
-                old = known.get(article.id)
-                if old == article.content_hash or article.id in new:
-                    continue
-                if old is None:
-                    added += 1
-                    new.add(article.id)
-                else:
-                    updated += 1
-                    changed.append(article)
-                known[article.id] = article.content_hash
-                started = time.monotonic()
-                items.append((article, self._analyse(article)))
-                self.timings["analyse"] += time.monotonic() - started
-            counts[carrier] = (added, updated)
-        # After a kill between the index's commit and the store's, the index may hold
-        # articles the store does not: then every article is looked up, never just added.
+        before = self.library.store.content_hashes(ids)
         started = time.monotonic()
-        matches = self.library.index.doc_count() == store.article_count()
-        self.library.put(items, is_new=new.__contains__ if matches else None)
-        self.timings["index"] += time.monotonic() - started
+        ingest_carried(self.library, batch, tagger=self.tagger, on_changed=self.on_changed)
+        self.timings["ingest"] += time.monotonic() - started
+        after = self.library.store.content_hashes(ids)
+        counts: dict[str, tuple[int, int]] = {}
+        new: list[str] = []
+        for carrier, articles in batch:
+            added = [a.id for a in articles if a.id not in before and a.id in after]
+            updated = sum(1 for a in articles if a.id in before and before[a.id] != after[a.id])
+            counts[carrier] = (len(added), updated)
+            new.extend(added)
         if self.on_stored is not None and new:
-            self.on_stored(sorted(new))
-        for article in changed:
-            self.on_changed(article)
+            self.on_stored(sorted(set(new)))
         return counts
-
-    def _analyse(self, article: Article) -> Analysis:
-        if self.tagger is None:
-            return Analysis()
-        from index.analysis.entities import analyse, get_tagger
-
-        return analyse(article.body, reference_date(article), tagger=get_tagger(self.tagger))
 
     def existing(self, ids: Sequence[str]) -> set[str]:
         return set(self.library.store.content_hashes(list(ids)))
 
     def moved(self, old_carrier: str, new_carrier: str, ids: Sequence[str]) -> None:
-        """The articles stay as they are (their ids derive from the subscription, not its
-        address); the feed's entries table already follows the subscription."""
+        """The feed's articles are carried by its new address, no longer by its old one
+        (their ids derive from the subscription, not its address: they stay)."""
+        store = self.library.store
+        with store.transaction():
+            store.carry(new_carrier, ids, replace=False)
+            store.carry(old_carrier, [], replace=True)
+
+    def dropped(self, carrier: str) -> None:
+        """An unsubscribed feed carries nothing any more (its articles stay unless the
+        caller removes them)."""
+        store = self.library.store
+        with store.transaction():
+            store.carry(carrier, [], replace=True)
 
 
 @dataclass
@@ -236,14 +226,16 @@ class Feeds:
         self, name: str, *, delete_articles: bool, keep: Callable[[str], bool]
     ) -> tuple[Subscription, int, int]:
         """Unsubscribe; with ``delete_articles`` its articles go too, except those
-        ``keep`` says to keep (bookmarked ones). Returns (feed, removed, kept)."""
+        ``keep`` says to keep (bookmarked ones) and those another file or feed still
+        carries. Returns (feed, removed, kept)."""
         sub = self.subscriptions.find(name)
-        ids = self.subscriptions.article_ids(sub.id)
+        ids = sorted(self.sink.existing(self.subscriptions.article_ids(sub.id)))
+        self.sink.dropped(sub.carrier)
         removed = kept = 0
         if delete_articles:
-            gone = [i for i in ids if not keep(i)]
+            gone = [i for i in self.library.store.uncarried(ids) if not keep(i)]
             kept = len(ids) - len(gone)
-            removed = self.library.remove(list(self.sink.existing(gone)))
+            removed = self.library.remove(gone)
         self.subscriptions.remove(sub)
         return sub, removed, kept
 

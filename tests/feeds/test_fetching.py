@@ -102,3 +102,21 @@ def test_never_more_than_one_connection_per_host(server: FeedServer, home: Libra
     assert max(server.max_open_per_host().values()) == 1
     # Four hosts, each asked 30 times, over one kept-alive connection each per refresh.
     assert len(server.connections) <= 8
+
+
+def test_a_feed_carries_its_articles_and_a_move_takes_them_along(
+    server: FeedServer, home: LibraryHome
+) -> None:
+    server.route("/new", body=rss([item(1), item(2)]))
+    server.route("/old", status=301, location="/new")
+    old, new = server.url("/old"), server.url("/new")
+    home.feeds.subscriptions.add(old)
+    home.refresh()
+    store = home.library.store
+    ids = feed_ids(home, old)
+    assert sorted(store.carried_by("feed:" + old)) == ids
+    home.refresh()
+    home.refresh()  # the third permanent answer moves it
+    assert store.carried_by("feed:" + old) == ()
+    assert sorted(store.carried_by("feed:" + new)) == ids
+    assert store.carriers_of(ids[0]) == ("feed:" + new,)
