@@ -34,7 +34,7 @@ from typing import Any
 from index.search.postings import postings_of
 from index.search.schema import day_number
 
-FORMAT = 1
+FORMAT = 2
 """Bump when ``Table`` changes shape, so old pickles are not read."""
 NO_DAY = -(2**31)
 """``days`` of a document without a publication date (or a deleted one)."""
@@ -211,20 +211,25 @@ def _read(path: str) -> Table | None:
     try:
         with open(path, "rb") as f:
             loaded = pickle.load(f)  # our own file, named by what it holds
-        version, docs, days, mentioned = loaded
+        version, keys, rows, days, mentioned = loaded
         if version != FORMAT:
             return None
-        interned = {key: intern(key) for key in set(chain.from_iterable(docs))}
-        docs = [tuple(map(interned.__getitem__, row)) for row in docs]
+        keys = [intern(key) for key in keys]
+        docs = [tuple(map(keys.__getitem__, row)) for row in rows]
         return Table(docs, array("i", days), mentioned)
     except Exception:  # absent, partial or from another version: build instead
         return None
 
 
 def _write(path: str, table: Table) -> None:
-    """Write atomically; a read-only or full cache dir just means no disk cache."""
+    """Write atomically; a read-only or full cache dir just means no disk cache.
+
+    Rows are written as ordinals into the segment's key list: reading them back then
+    interns each key once instead of hashing every occurrence."""
     tmp = f"{path}.{os.getpid()}.tmp"
-    payload = (FORMAT, table.docs, table.days.tobytes(), table.mentioned)
+    ordinal: dict[str, int] = {}
+    rows = [tuple(ordinal.setdefault(key, len(ordinal)) for key in row) for row in table.docs]
+    payload = (FORMAT, list(ordinal), rows, table.days.tobytes(), table.mentioned)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as f:
