@@ -28,6 +28,7 @@ from index.bookmarks.database import clean_tags
 from index.codec import iso, parse_datetime
 from index.errors import NewsreaderError, StorageError
 from index.models import Article, Bookmark, BookmarkStatus
+from index.sqlite import immediate
 from index.text import visible
 
 
@@ -71,15 +72,10 @@ class BookmarkStore:
         """One transaction, taken up front so two writers queue instead of deadlocking."""
         with self._lock:
             try:
-                self._conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
+                with immediate(self._conn) as conn:
+                    yield conn
+            except sqlite3.OperationalError as error:  # locked past the timeout, disk full
                 raise StorageError(f"cannot write bookmarks: {error}") from error
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
 
     # Adding -----------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from index.codec import parse_datetime
 from index.errors import NewsreaderError
 from index.feeds.database import COLUMNS, Subscription, connect, now, subscription_from_row, when
+from index.sqlite import immediate
 
 
 class FeedError(NewsreaderError):
@@ -76,13 +77,8 @@ class SubscriptionStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        with immediate(self._conn) as conn:
+            yield conn
 
     # Subscriptions --------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from index.sqlite import immediate
+
 FEED_CARRIER = "feed:"
 """A subscription's carrier is this prefix and its URL; a file's is its absolute path."""
 
@@ -41,13 +43,8 @@ class CarrierTable:
         if self._conn.in_transaction:
             yield
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
     def carry(self, carrier: str, ids: Sequence[str], *, replace: bool = True) -> None:
         """Record that ``carrier`` holds ``ids``: instead of what it held (``replace``),
@@ -112,16 +109,11 @@ def carriers_from_files(conn: sqlite3.Connection) -> None:
     """
     rows = conn.execute("SELECT path, article_ids FROM files").fetchall()
     pairs = [(path, str(article_id)) for path, ids in rows for article_id in _json_list(ids)]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         conn.execute("DELETE FROM carriers WHERE carrier IN (SELECT path FROM files)")
         conn.executemany(
             "INSERT OR IGNORE INTO carriers (carrier, article_id) VALUES (?, ?)", pairs
         )
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _json_list(text: str | None) -> list[object]:

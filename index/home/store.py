@@ -22,6 +22,7 @@ from index.codec import analysis_from_json, analysis_to_json, iso, parse_datetim
 from index.errors import StorageError
 from index.home.carriers import CARRIERS_SCHEMA, CHUNK, CarrierTable, carriers_from_files
 from index.models import Analysis, Article, DateOrigin
+from index.sqlite import immediate
 
 SCHEMA_VERSION = 3
 """2: the articles_published index (for paging the article list by date).
@@ -144,13 +145,8 @@ class Store(CarrierTable):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
     # Articles ---------------------------------------------------------------
 
