@@ -117,7 +117,9 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(
         finally:
             home.close()
         killed = sum(1 for code in outcomes if code == -signal.SIGKILL)
-        assert killed >= KILLS // 2, outcomes  # most runs were cut short, not finished
+        # Later refreshes are mostly 304s and can finish before the moment: at least a few
+        # runs must have been cut short for the test to have tested anything.
+        assert killed >= 3, outcomes
         print(
             f"moments {moments} s; {killed} killed, {KILLS - killed} finished first;"
             f" articles stored after each: {stored}"
