@@ -100,15 +100,9 @@ class NewsReaderApp(App[int]):
         known = keys.known_ids()
         unknown = sorted(set(wanted) - known)
         if unknown:
-            self.config = Config(
-                theme=self.config.theme,
-                sidebar=self.config.sidebar,
-                keys=self.config.keys,
-                problems=(
-                    *self.config.problems,
-                    f"{self.paths.config}: unknown key binding id(s) "
-                    f"{', '.join(unknown)} (see ? for the ids)",
-                ),
+            self.config = self.config.with_problem(
+                f"{self.paths.config}: unknown key binding id(s) "
+                f"{', '.join(unknown)} (see ? for the ids)"
             )
         return {key: value for key, value in wanted.items() if key in known}
 
@@ -126,6 +120,9 @@ class NewsReaderApp(App[int]):
             self._start_state(),
             paths_to_add=self.paths_to_add,
             seed_paths=seed_paths(),
+            check_feeds_every=(
+                self.config.check_seconds if self.config.background_refresh else None
+            ),
         )
         self.push_screen(main)
         self._main = main

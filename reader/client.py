@@ -43,6 +43,11 @@ class LibraryClient:
     def paths(self) -> LibraryPaths:
         return self._home.paths
 
+    @property
+    def tagger(self) -> str | None:
+        """The entity tagger the home analyses with (a refresh's own home uses it too)."""
+        return self._home.tagger
+
     def _run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return self._executor.submit(function, *args, **kwargs).result()
 
@@ -80,6 +85,12 @@ class LibraryClient:
         self, paths: Sequence[str | Path], *, on_progress: Callable[[Progress], None]
     ) -> IngestReport:
         return self._run(self._home.add, paths, on_progress=on_progress)
+
+    def feeds_due(self) -> int:
+        return self._run(self._home.feeds_due)
+
+    def feed_count(self) -> int:
+        return self._run(lambda: len(self._home.feeds.subscriptions.all()))
 
     def articles_from(self, paths: Sequence[str | Path], *, limit: int) -> list[Hit]:
         return self._run(self._home.articles_from, paths, limit=limit)

@@ -14,12 +14,16 @@ file, so a typo never keeps the reader from starting.
     [keys]
     "search.focus" = "slash,ctrl+f"
     "article.next_hit" = "n,ctrl+n"
+
+    [feeds]
+    background = true     # refresh the feeds that are due while the reader is open
+    check_seconds = 60    # how often the reader looks for due feeds
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,13 @@ class Config:
     """Binding id -> comma-separated keys, handed to ``App.set_keymap``."""
     problems: tuple[str, ...] = ()
     """Things wrong with the file, each a sentence naming it; shown as notifications."""
+    background_refresh: bool = True
+    """Whether the open reader refreshes due feeds by itself (``[feeds] background``)."""
+    check_seconds: float = 60.0
+    """How often the open reader looks for due feeds (``[feeds] check_seconds``, ≥ 1)."""
+
+    def with_problem(self, problem: str) -> Config:
+        return replace(self, problems=(*self.problems, problem))
 
 
 def load_config(path: Path) -> Config:
@@ -63,7 +74,27 @@ def _from_table(path: Path, data: dict[str, Any]) -> Config:
         problems.append(f"{path}: sidebar must be true or false")
         sidebar = None
     keys = _keys(path, data.get("keys", {}), problems)
-    return Config(theme=theme, sidebar=sidebar, keys=keys, problems=tuple(problems))
+    background, check = _feeds(path, data.get("feeds", {}), problems)
+    return Config(theme=theme, sidebar=sidebar, keys=keys, problems=tuple(problems),
+                  background_refresh=background, check_seconds=check)  # fmt: skip
+
+
+def _feeds(path: Path, table: Any, problems: list[str]) -> tuple[bool, float]:
+    background, check = Config.background_refresh, Config.check_seconds
+    if not isinstance(table, dict):
+        problems.append(f"{path}: [feeds] must be a table (background, check_seconds)")
+        return background, check
+    wanted = table.get("background", background)
+    if isinstance(wanted, bool):
+        background = wanted
+    else:
+        problems.append(f"{path}: feeds.background must be true or false")
+    every = table.get("check_seconds", check)
+    if isinstance(every, int | float) and not isinstance(every, bool) and every >= 1:
+        check = float(every)
+    else:
+        problems.append(f"{path}: feeds.check_seconds must be a number of seconds, at least 1")
+    return background, check
 
 
 def _keys(path: Path, table: Any, problems: list[str]) -> dict[str, str]:

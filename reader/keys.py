@@ -38,6 +38,7 @@ MAIN: list[BindingType] = [
     Binding("p", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
     Binding("c", "toggle_compact", "Compact list", id="view.compact", show=False),
     Binding("b", "bookmark", "Bookmark", id="main.bookmark", show=False),
+    Binding("R", "refresh_feeds", "Refresh feeds", id="feeds.refresh", show=False),
 ]
 LIST: list[BindingType] = [
     Binding("j", "cursor_down", "Down", id="nav.down", show=False),

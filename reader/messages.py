@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from index.home import IngestReport, SortOrder, StoredArticle
+from index.home import IngestReport, RefreshReport, SortOrder, StoredArticle
 from index.models import Hit, Progress, Related, SearchResult
 
 Range = tuple[int, int]
@@ -124,3 +124,27 @@ class BookmarkSaved(Message):
     article_id: str
     error: str | None = None
     stale: bool = False
+
+
+@dataclass
+class FeedsProgress(Message):
+    """A step of a feed refresh run by the reader (after each feed)."""
+
+    progress: Progress
+    by_hand: bool
+
+
+@dataclass
+class FeedsStored(Message):
+    """A refresh committed new articles (``ids``): the list can show them now."""
+
+    ids: Sequence[str]
+
+
+@dataclass
+class FeedsDone(Message):
+    """A refresh finished (``report``), failed (``error``) or found nothing due (both None)."""
+
+    report: RefreshReport | None
+    error: str | None
+    by_hand: bool

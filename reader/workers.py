@@ -18,7 +18,7 @@ from textual import work
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from index.errors import NewsreaderError, QueryError
-from index.home import SortOrder, StaleTextError, StoredArticle
+from index.home import LibraryHome, SortOrder, StaleTextError, StoredArticle
 from index.models import Progress, SearchResult
 from reader.client import LibraryClient
 from reader.messages import (
@@ -27,6 +27,9 @@ from reader.messages import (
     BookmarkSaved,
     BookmarksFound,
     CountLoaded,
+    FeedsDone,
+    FeedsProgress,
+    FeedsStored,
     HitsFound,
     IngestDone,
     IngestProgress,
@@ -45,6 +48,7 @@ SEARCH_PAGE = 40
 MAX_HITS = 1000
 RELATED_LIMIT = 6
 SHOWN_AFTER_ADD = 500
+WAITING = Progress(0, None, "waiting for the library lock")
 
 
 def _cancelled() -> bool:
@@ -88,8 +92,9 @@ class LibraryWorkers:
             self.post_message(CountLoaded(count))
             self._page(0)
 
-    def load_page(self, offset: int, *, to_end: bool = False) -> None:
-        self._load_page(offset, PAGE_TO_END if to_end else PAGE)
+    def load_page(self, offset: int, *, to_end: bool = False, rows: int = PAGE) -> None:
+        """A page of the newest-first list (``rows`` long: at least a page)."""
+        self._load_page(offset, PAGE_TO_END if to_end else max(PAGE, min(rows, PAGE_TO_END)))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def _load_page(self, offset: int, limit: int) -> None:
@@ -177,7 +182,7 @@ class LibraryWorkers:
 
     def _ingest(self, paths: list[str], *, show: bool) -> None:
         """Add ``paths`` (the home takes the write lock while adding); runs in a worker."""
-        self.post_message(IngestProgress(Progress(0, None, "waiting for the library lock")))
+        self.post_message(IngestProgress(WAITING))
         try:
             report = self.client.add(paths, on_progress=self._progress)
             shown = self.client.articles_from(paths, limit=SHOWN_AFTER_ADD) if show else []
@@ -212,3 +217,34 @@ class LibraryWorkers:
             return
         self.post_message(BookmarkSaved(article_id))
         self._post_bookmarks(article_id)
+
+    @work(thread=True, group="feeds", exit_on_error=False)
+    def refresh_feeds(self, *, by_hand: bool) -> None:
+        """Fetch the feeds (by hand: all of them; else only those due) on a home of this
+        worker's own, so the library thread goes on answering the UI while the network is
+        slow; each commit's new articles are posted as they land. Always ends with one
+        :class:`FeedsDone` (the screen runs one refresh at a time)."""
+        report, error = None, None
+
+        def progress(step: Progress) -> None:
+            self.post_message(FeedsProgress(step, by_hand))
+
+        def waiting(_holder: int | None) -> None:
+            self.post_message(FeedsProgress(WAITING, by_hand))
+
+        try:
+            if by_hand or self.client.feeds_due() > 0:
+                home = LibraryHome(self.client.paths, tagger=self.client.tagger)
+                try:
+                    report = home.refresh(
+                        force=by_hand,
+                        on_progress=progress,
+                        on_stored=lambda ids: self.post_message(FeedsStored(ids)),
+                        on_wait=waiting,
+                    )
+                finally:
+                    home.close()
+        except NewsreaderError as error_:
+            error = str(error_)
+        finally:
+            self.post_message(FeedsDone(report, error, by_hand))

@@ -44,6 +44,30 @@ every distinct term of a batch at its commit, so fewer, larger commits cost less
 batches spent about twice as long indexing 500 feeds as one commit did)."""
 
 
+def held_until(
+    sub: Subscription, paused: Mapping[str, tuple[datetime, str]], at: datetime
+) -> datetime | None:
+    """Until when ``sub`` must not be asked (its own Retry-After or its host's), else None."""
+    hold = sub.not_before if sub.not_before and sub.not_before > at else None
+    host = paused.get(host_of(sub.url))
+    if host is not None and (hold is None or host[0] > hold):
+        hold = host[0]
+    return hold
+
+
+def due_now(store: SubscriptionStore, at: datetime) -> list[Subscription]:
+    """The feeds a scheduled refresh would fetch at ``at`` (read only, no lock): not gone,
+    not held by a Retry-After, and never fetched or past their next fetch time."""
+    paused = store.paused_hosts(at)
+    return [
+        sub
+        for sub in store.all()
+        if not sub.gone
+        and held_until(sub, paused, at) is None
+        and (sub.next_fetch is None or sub.next_fetch <= at)
+    ]
+
+
 class Sink(Protocol):
     """Where a refresh puts articles: the library, under the home's rules."""
 
@@ -147,10 +171,7 @@ class Refresh:
         for sub in subscriptions:
             if sub.gone:
                 continue
-            hold = sub.not_before if sub.not_before and sub.not_before > at else None
-            host = paused.get(host_of(sub.url))
-            if host is not None and (hold is None or host[0] > hold):
-                hold = host[0]
+            hold = held_until(sub, paused, at)
             if hold is not None:
                 message = f"waiting until {hold:%Y-%m-%d %H:%M:%S} UTC (the server asked)"
                 self.report.feeds.append(FeedReport(sub, "waiting", error=message, next_fetch=hold))

@@ -27,6 +27,7 @@ from index.errors import NewsreaderError
 from index.feeds import FetchPolicy, RefreshReport, Subscription, SubscriptionStore
 from index.feeds.database import now as feeds_now
 from index.feeds.refresh import ProgressCallback as FeedProgress
+from index.feeds.refresh import due_now
 from index.home import overview
 from index.home.ingest import IngestReport, ProgressCallback, ingest
 from index.home.library import Library, SortOrder
@@ -350,6 +351,11 @@ class LibraryHome:
         with self._locked(on_wait):
             return self.feeds.refresh(names, force=force, policy=policy, clock=clock,
                                       on_progress=on_progress, on_stored=on_stored)  # fmt: skip
+
+    def feeds_due(self, *, clock: Callable[[], datetime] = feeds_now) -> int:
+        """How many feeds a scheduled refresh would fetch now (no lock, no network): an
+        open reader asks this on a timer and refreshes in the background only when > 0."""
+        return len(due_now(self.feeds.subscriptions, clock()))
 
     @contextmanager
     def _locked(self, on_wait: WaitCallback | None) -> Iterator[None]:

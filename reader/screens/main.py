@@ -21,7 +21,8 @@ from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
-from index.home import SortOrder
+from index.home import RefreshReport, SortOrder
+from index.models import Progress
 from index.search.clauses import entity_query
 from reader import keys, workers
 from reader.client import LibraryClient
@@ -29,6 +30,9 @@ from reader.heap import settle_heap
 from reader.messages import (
     ArticleMissing,
     CountLoaded,
+    FeedsDone,
+    FeedsProgress,
+    FeedsStored,
     IngestDone,
     IngestProgress,
     PageLoaded,
@@ -49,6 +53,8 @@ from reader.widgets.sidebar import Sidebar
 DEBOUNCE_SECONDS = 0.15
 POLL_SECONDS = 5.0
 """How often the library's article count is checked for changes made by other processes."""
+FIRST_FEEDS_CHECK = 2.0
+"""Seconds after opening before the first look for due feeds (the list shows first)."""
 NARROW_WIDTH = 100
 """Below this many columns the sidebar folds under the article."""
 PANES = {"list": "#list", "article": "#article", "entities": "#entities", "related": "#related"}
@@ -79,6 +85,7 @@ class MainScreen(ReadingScreen):
         *,
         paths_to_add: Sequence[str] = (),
         seed_paths: Sequence[Path] = (),
+        check_feeds_every: float | None = None,
     ) -> None:
         super().__init__()
         self.client = client
@@ -94,6 +101,10 @@ class MainScreen(ReadingScreen):
         self._open_top = False
         self._ingesting = False
         self._known_count: int | None = None
+        self.check_feeds_every = check_feeds_every
+        """Seconds between looks for due feeds (None: no background refresh)."""
+        self._refreshing = False
+        self._feeds_checked = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -116,6 +127,9 @@ class MainScreen(ReadingScreen):
         settle_heap()
         self.start()
         self.set_interval(POLL_SECONDS, self._poll_library)
+        if self.check_feeds_every is not None:
+            self.set_interval(self.check_feeds_every, self._feeds_due_check)
+            self.set_timer(FIRST_FEEDS_CHECK, self._feeds_due_check)
 
     # Layout -------------------------------------------------------------------------
 
@@ -321,7 +335,7 @@ class MainScreen(ReadingScreen):
     def on_count_loaded(self, message: CountLoaded) -> None:
         self.app.sub_title = f"{message.count:,} articles"
         known, self._known_count = self._known_count, message.count
-        if known is None or known == message.count or self._ingesting:
+        if known is None or known == message.count or self._ingesting or self._refreshing:
             return
         change = message.count - known
         what = f"{change:,} new articles" if change > 0 else f"{-change:,} articles removed"
@@ -333,8 +347,63 @@ class MainScreen(ReadingScreen):
 
     def _poll_library(self) -> None:
         """Notice articles added or removed by another process (e.g. ``newsreader add``)."""
-        if not self._ingesting:
+        if not self._ingesting and not self._refreshing:
             self.count()
+
+    # Feeds ---------------------------------------------------------------------------
+
+    def _feeds_due_check(self) -> None:
+        """On the timer (and once the list first shows): refresh the feeds that are due, in
+        the background; nothing is said unless articles arrive."""
+        if not self._refreshing and not self._ingesting:
+            self._refreshing = True
+            self.refresh_feeds(by_hand=False)
+
+    def action_refresh_feeds(self) -> None:
+        """``R``: fetch every feed now (the schedule waits, Retry-After does not)."""
+        if self._refreshing:
+            self.notify("A feed refresh is already running", timeout=3)
+            return
+        if self._ingesting:
+            self.notify("Adding files: refresh the feeds when that is done", timeout=3)
+            return
+        self._refreshing = True
+        self.query_one(IngestBar).show_feeds(Progress(0, None, "starting"))
+        self.refresh_feeds(by_hand=True)
+
+    def on_feeds_progress(self, message: FeedsProgress) -> None:
+        if message.by_hand:
+            self.query_one(IngestBar).show_feeds(message.progress)
+
+    def on_feeds_stored(self, message: FeedsStored) -> None:
+        """New articles committed: show them where the list would (newest first, or among
+        the hits when they match the query), keeping the reader's place."""
+        if not self.query_text:
+            self.load_page(0, rows=len(self.query_one(ArticleList).hits))
+        else:
+            self.set_query(self.query_text, force=True)
+
+    def on_feeds_done(self, message: FeedsDone) -> None:
+        self._refreshing = False
+        self._known_count = None
+        self.count()
+        if message.by_hand:
+            self.query_one(IngestBar).finish()
+        if message.error is not None:
+            self.notify(message.error, title="Feeds not refreshed", severity="error", timeout=10)
+            return
+        report = message.report
+        if report is None:
+            return
+        if message.by_hand:
+            self.notify(_refresh_summary(report), title="Feeds refreshed", timeout=6)
+        elif report.added:
+            feeds = sum(1 for feed in report.feeds if feed.added)
+            self.notify(
+                f"{_count(report.added, 'new article')} from {_count(feeds, 'feed')}",
+                title="Feeds",
+                timeout=4,
+            )
 
     def on_ingest_progress(self, message: IngestProgress) -> None:
         self._ingesting = True
@@ -364,3 +433,20 @@ class MainScreen(ReadingScreen):
             self._maybe_open_first()
         else:
             self.load_page(0)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _refresh_summary(report: RefreshReport) -> str:
+    """What a refresh by hand did, in one or two lines (the failures: ``feeds list``)."""
+    if not report.feeds:
+        return "No feeds to refresh: subscribe with `newsreader feeds add URL`"
+    text = f"{_count(len(report.feeds), 'feed')}: {report.added:,} new, {report.updated:,} updated"
+    if report.network_down:
+        return text + "; the network seems down (nothing counted against the feeds)"
+    failed = report.failed
+    if failed:
+        text += f"; {len(failed):,} failed (see `newsreader feeds list`)"
+    return text

@@ -1,4 +1,5 @@
-"""The line docked at the top while the reader adds files: how far it is and what it added."""
+"""The line docked at the top while the reader adds files or refreshes its feeds by hand:
+how far it is and what it added."""
 
 from __future__ import annotations
 
@@ -34,6 +35,18 @@ class IngestBar(Horizontal):
         added = progress.counts.get("added", 0)
         self.query_one(Label).update(
             f"Indexing {progress.done:,}/{progress.total or 0:,} files · {added:,} added"
+        )
+
+    def show_feeds(self, progress: Progress) -> None:
+        """A refresh by hand: feeds done of all, and the articles they added so far."""
+        self.display = True
+        self.query_one(ProgressBar).update(total=progress.total, progress=progress.done)
+        if progress.total is None:
+            self.query_one(Label).update(f"Refreshing feeds · {progress.current}")
+            return
+        added = progress.counts.get("added", 0)
+        self.query_one(Label).update(
+            f"Refreshing {progress.done:,}/{progress.total:,} feeds · {added:,} new"
         )
 
     def finish(self) -> None:
