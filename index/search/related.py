@@ -11,6 +11,7 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from importlib import resources
 from typing import Any
 
 from whoosh.util.numeric import byte_to_length
@@ -34,12 +35,15 @@ MIN_DF_CAP = 500
 """Terms and entities in more articles than this share (at least this many) are not searched."""
 MIN_WORD = 3
 PLAIN_WORDS = frozenset(
-    "about after also been before but could did does had has have her his its just last like "
-    "made make many more most much new now one only other our out over said say says she some "
-    "such than that their them then there these they this those through too two under very was "
-    "were what which while who whom why would year years".split()
+    word
+    for line in resources.files("index.data")
+    .joinpath("plain_words.txt")
+    .read_text("utf-8")
+    .splitlines()
+    if not line.startswith("#")
+    for word in line.split()
 )
-"""Words too plain to explain why two articles are related."""
+"""Words too plain to explain why two articles are related (``index/data/plain_words.txt``)."""
 
 
 def entity_counts(analysis: Analysis) -> Counter[tuple[str, str]]:
@@ -50,11 +54,13 @@ def entity_counts(analysis: Analysis) -> Counter[tuple[str, str]]:
 
 
 def surface_forms(text: str, analyzer: Any) -> dict[str, str]:
-    """Analysed term -> the first word in ``text`` that produced it ("ceasefir" -> "ceasefire")."""
-    forms: dict[str, str] = {}
-    for token in analyzer(text, chars=True, mode="query"):
-        forms.setdefault(token.text, text[token.startchar : token.endchar].lower())
-    return forms
+    """Analysed term -> the word in ``text`` that produced it most often ("resum" ->
+    "resume", never the stem itself), first seen first among equals."""
+    seen: dict[str, Counter[str]] = {}
+    for token in analyzer(text, chars=True, mode="index"):
+        word = text[token.startchar : token.endchar].lower()
+        seen.setdefault(token.text, Counter())[word] += 1
+    return {term: words.most_common(1)[0][0] for term, words in seen.items()}
 
 
 def _normalised(scores: dict[str, float]) -> dict[str, float]:
@@ -105,10 +111,15 @@ def related(
     ranked = ranked[:limit]
     names = {entity_key(*key): key[1] for key in top}
     texts = bodies(ranked) if bodies is not None else None
-    return [
-        _related(key, blended[key], fields[key], names, reason_terms, body, texts, searcher)
+    found = [
+        _related(key, blended[key], fields[key], names, reason_terms, text, texts, searcher)
         for key in ranked
     ]
+    if texts is None:
+        return found
+    # An article that shares no entity and no telling word is not shown as related: the
+    # sidebar could not say why (in a small library that is most of the "nearest" ones).
+    return [item for item in found if item.shared or item.similar]
 
 
 def _distinct(ranked: list[str], fields: dict[str, dict[str, Any]], title: str) -> list[str]:
@@ -216,7 +227,7 @@ def _shared_words(
     analyzer = searcher.schema["body"].analyzer
     mine = surface_forms(body, analyzer)
     theirs = {token.text for token in analyzer(other, mode="query")}
-    words = [mine.get(term, term) for term in key_terms if term in theirs]
+    words = [mine[term] for term in key_terms if term in theirs and term in mine]
     return tuple(
         word
         for word in words

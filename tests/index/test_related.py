@@ -72,3 +72,33 @@ def test_copies_of_one_story_are_listed_once_and_never_the_open_one() -> None:
     assert (first in found) != (second in found)
     assert other in found
     assert len(found) == 2
+
+
+def test_similar_words_are_the_articles_own_words_never_stems_or_filler() -> None:
+    """Issue 16, item 7: reasons showed stems (``resum``, ``emphasiz``) and words that say
+    nothing (``news``, ``people``, ``show``); an item with no reason is not shown."""
+    library = Library.in_memory()
+    seed = _put(
+        library,
+        "seed",
+        "Mediation Talks Resume",
+        "People said the news would show that mediators emphasized the harbour treaty. "
+        "Mediators emphasized it again on Saturday; the treaty negotiations resumed.",
+    )
+    near = _put(
+        library,
+        "near",
+        "Treaty mediators",
+        "People watching the news show said mediators resume the harbour treaty negotiations "
+        "and emphasize progress on Saturday.",
+    )
+    _put(library, "far", "Marathon record", "People said the news would show a record field.")
+    found = library.related(seed, limit=3)
+    assert [item.id for item in found] == [near]
+    similar = found[0].similar
+    assert similar, found
+    body = "mediation talks resume " + library.article(seed).article.body.lower()  # type: ignore[union-attr]
+    for word in similar:
+        assert word in body.split() or f"{word};" in body or f"{word}." in body, (word, similar)
+    assert not {"resum", "emphasiz", "mediat"} & set(similar), similar
+    assert not {"people", "news", "show", "saturday", "said"} & set(similar), similar

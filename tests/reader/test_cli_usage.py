@@ -56,3 +56,26 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         timeout=60,
     )
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
+
+
+def test_add_on_a_messy_folder_lists_a_few_skips_of_each_reason_then_counts_them(
+    tmp_path: Path,
+) -> None:
+    """Issue 16, item 7: a messy folder printed 1,629 skip lines and no summary by reason."""
+    folder = tmp_path / "messy"
+    folder.mkdir()
+    for n in range(25):
+        (folder / f"empty{n:02}.txt").write_bytes(b"")
+    for n in range(12):
+        (folder / f"blob{n:02}.bin").write_bytes(bytes(range(256)))
+    (folder / "story.txt").write_text("A story about the harbour wall and the council.\n")
+    done = run("add", str(folder), home=tmp_path / "h")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert sum(line.startswith("skipped /") and "empty file" in line for line in lines) == 10
+    assert "skipped … and 15 more files: empty file (--all-skips lists them)" in lines
+    assert "skipped … and 2 more files: unsupported file type (--all-skips lists them)" in lines
+    assert lines[-1] == "37 skipped — empty file: 25 · unsupported file type: 12", lines[-3:]
+    assert "1 added" in done.stdout
+    every = run("add", "--all-skips", str(folder), home=tmp_path / "h")
+    assert sum(line.startswith("skipped /") for line in every.stderr.splitlines()) == 37
