@@ -12,14 +12,14 @@ word for (status, the article's id, title and content hash) travels in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from index.bookmarks.database import clean_tags
 from index.codec import iso
 from index.errors import NewsreaderError
-from index.models import Bookmark, BookmarkStatus, stable_id
+from index.models import Article, Bookmark, BookmarkStatus, stable_id
 from index.text import one_line, visible
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -240,9 +240,11 @@ def _datetime(value: Any) -> datetime | None:
 # Markdown --------------------------------------------------------------------
 
 
-def markdown(bookmarks: Sequence[Bookmark]) -> str:
-    """Bookmarks grouped by article (by title), each quote a blockquote with its note,
-    tags, date and, unless anchored, its status."""
+def markdown(bookmarks: Sequence[Bookmark], about: Mapping[str, Article] | None = None) -> str:
+    """Bookmarks grouped by article (by title), under each title the article's source,
+    date and link when ``about`` has it; each quote a blockquote with its note, tags,
+    date and, unless anchored, its status."""
+    about = about or {}
     groups: dict[str, list[Bookmark]] = {}
     for bookmark in bookmarks:
         groups.setdefault(bookmark.article_id, []).append(bookmark)
@@ -254,9 +256,26 @@ def markdown(bookmarks: Sequence[Bookmark]) -> str:
         lines.append("_No bookmarks yet._")
     for group in order:
         lines.extend([f"## {_title(group[0])}", ""])
+        article = about.get(group[0].article_id)
+        if article is not None and (byline := _byline(article)):
+            lines.extend([byline, ""])
         for bookmark in sorted(group, key=lambda b: (b.start, b.id)):
             lines.extend(_entry(bookmark))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _byline(article: Article) -> str:
+    """``*BBC News · 2024-11-10* · <https://...>`` (a file's path when there is no URL)."""
+    facts = [" ".join(article.source.split())] if article.source.strip() else []
+    if article.published is not None:
+        day = article.published.strftime("%Y-%m-%d")
+        facts.append(f"{day} (file date)" if article.date_origin == "file" else day)
+    parts = [f"*{' · '.join(facts)}*"] if facts else []
+    if article.url:
+        parts.append(f"<{article.url}>")
+    elif article.path:
+        parts.append(f"`{article.path}`")
+    return " · ".join(parts)
 
 
 def _title(bookmark: Bookmark) -> str:

@@ -362,8 +362,16 @@ class BookmarkStore:
         return bookmark_formats.collection(bookmarks, urls)
 
     def export_markdown(self) -> str:
-        """All bookmarks as Markdown, grouped by article."""
-        return bookmark_formats.markdown(self.list())
+        """All bookmarks as Markdown, grouped by article, each article with its source,
+        date and address (its URL, else its file) when the library still has it."""
+        bookmarks = self.list()
+        about: dict[str, Article] = {}
+        if self._articles is not None:
+            for article_id in {b.article_id for b in bookmarks}:
+                article = self._articles.article_text(article_id)
+                if article is not None:
+                    about[article_id] = article
+        return bookmark_formats.markdown(bookmarks, about)
 
     def import_json(self, data: Any) -> int:
         """Import an export (or any W3C annotations with a TextQuoteSelector) in one

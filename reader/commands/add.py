@@ -84,7 +84,8 @@ def _summary(report: IngestReport) -> None:
     counts = report.counts()
     parts = [f"{counts[k]:,} {k}" for k in ("added", "updated", "unchanged", "removed", "skipped")]
     output.stdout.print(
-        f"{', '.join(parts)} · {report.files:,} files in {report.seconds:.1f}s", highlight=False
+        f"{', '.join(parts)} · {output.counted(report.files, 'file')} in {report.seconds:.1f}s",
+        highlight=False,
     )
 
 

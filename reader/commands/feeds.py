@@ -114,7 +114,8 @@ def _import(args: argparse.Namespace, home: LibraryHome) -> int:
         output.print_json(counts)
     else:
         output.stdout.print(
-            f"{report.added:,} feeds subscribed, {report.duplicates:,} already subscribed"
+            f"{output.counted(report.added, 'feed')} subscribed, "
+            f"{report.duplicates:,} already subscribed"
             f" (skipped), {len(errors):,} refused · run `newsreader refresh` to fetch them",
             highlight=False,
         )
@@ -125,7 +126,9 @@ def _export(args: argparse.Namespace, home: LibraryHome) -> int:
     data, count = home.export_opml()
     if args.output:
         Path(args.output).write_bytes(data)
-        output.stderr.print(f"{count:,} feeds written to {plain(args.output)}", highlight=False)
+        output.stderr.print(
+            f"{output.counted(count, 'feed')} written to {plain(args.output)}", highlight=False
+        )
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -147,7 +150,8 @@ def _list(args: argparse.Namespace, home: LibraryHome) -> int:
         last = _when(sub.last_fetch) or "never"
         line = (
             f"{folder}{plain(sub.name)}  <{plain(sub.url)}>\n"
-            f"    {row.articles:,} articles ({sub.last_new:,} new) · last fetch {last}"
+            f"    {output.counted(row.articles, 'article')} ({sub.last_new:,} new)"
+            f" · last fetch {last}"
             f" · next {_when(sub.next_fetch) or ('never' if sub.gone else 'at the next refresh')}"
             f" · {state}"
         )

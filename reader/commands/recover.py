@@ -48,7 +48,9 @@ def _lines(report: RecoveryReport) -> list[str]:
         return lines
     lines.append("Started a fresh, empty library.")
     if report.bookmarks_kept is not None:
-        lines.append(f"Carried over {report.bookmarks_kept:,} bookmarks from the backup.")
+        lines.append(
+            f"Carried over {output.counted(report.bookmarks_kept, 'bookmark')} from the backup."
+        )
     elif report.bookmarks_problem is not None:
         lines.append(
             f"Bookmarks could not be read from the backup ({report.bookmarks_problem}); "

@@ -62,8 +62,9 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
         " · the network seems down: no feed was counted as failing" if report.network_down else ""
     )
     output.stdout.print(
-        f"{counts['feeds']:,} feeds: {counts['added']:,} articles added, {counts['updated']:,}"
-        f" updated, {counts['not_modified']:,} feeds unchanged, {counts['failed']:,} failing"
+        f"{output.counted(counts['feeds'], 'feed')}: "
+        f"{output.counted(counts['added'], 'article')} added, {counts['updated']:,}"
+        f" updated, {counts['not_modified']:,} unchanged, {counts['failed']:,} failing"
         f" · {report.seconds:.1f}s{note}",
         highlight=False,
         markup=False,

@@ -47,5 +47,7 @@ def run(args: argparse.Namespace, home: LibraryHome) -> int:
         output.stdout.print(f"  {output.marked(hit.snippet, hit.spans)}", highlight=False)
     shown = len(result.hits)
     bound = "" if result.exact else "up to "
-    output.stdout.print(f"[dim]{shown} of {bound}{result.total:,} hits[/]", highlight=False)
+    output.stdout.print(
+        f"[dim]{shown} of {bound}{output.counted(result.total, 'hit')}[/]", highlight=False
+    )
     return 0

@@ -333,12 +333,14 @@ class MainScreen(ReadingScreen):
     # Library-wide ---------------------------------------------------------------------
 
     def on_count_loaded(self, message: CountLoaded) -> None:
-        self.app.sub_title = f"{message.count:,} articles"
+        self.app.sub_title = _count(message.count, "article")
         known, self._known_count = self._known_count, message.count
         if known is None or known == message.count or self._ingesting or self._refreshing:
             return
         change = message.count - known
-        what = f"{change:,} new articles" if change > 0 else f"{-change:,} articles removed"
+        what = (
+            _count(change, "new article") if change > 0 else _count(-change, "article") + " removed"
+        )
         self.notify(f"{what} (added by another newsreader)", title="Library changed")
         if not self.query_text:
             self.load_page(0)

@@ -34,7 +34,8 @@ class IngestBar(Horizontal):
         self.query_one(ProgressBar).update(total=progress.total, progress=progress.done)
         added = progress.counts.get("added", 0)
         self.query_one(Label).update(
-            f"Indexing {progress.done:,}/{progress.total or 0:,} files · {added:,} added"
+            f"Indexing {progress.done:,}/{progress.total or 0:,} "
+            f"{_plural(progress.total, 'file')} · {added:,} added"
         )
 
     def show_feeds(self, progress: Progress) -> None:
@@ -46,8 +47,13 @@ class IngestBar(Horizontal):
             return
         added = progress.counts.get("added", 0)
         self.query_one(Label).update(
-            f"Refreshing {progress.done:,}/{progress.total:,} feeds · {added:,} new"
+            f"Refreshing {progress.done:,}/{progress.total:,} "
+            f"{_plural(progress.total, 'feed')} · {added:,} new"
         )
 
     def finish(self) -> None:
         self.display = False
+
+
+def _plural(count: int | None, noun: str) -> str:
+    return noun if count == 1 else noun + "s"

@@ -200,3 +200,35 @@ def test_re_adding_an_edited_file_reanchors_through_add(
         "n",
     )
     assert stored.article.body[after["start"] : after["end"]] == fixed
+
+
+def test_markdown_export_names_each_articles_source_date_and_link(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    """Issue 16, item 7: the Markdown export lacked the article's URL, source and date."""
+    from datetime import UTC, datetime
+
+    library = Library.open(resolve_home(home))
+    article = Article(
+        id="a2",
+        title="Harbour wall",
+        body="The harbour wall was repaired on Monday, the council said.",
+        source="Bergen Harbour News",
+        url="https://news.example/harbour-wall",
+        published=datetime(2024, 11, 10, 9, 0, tzinfo=UTC),
+        date_origin="metadata",
+    )
+    library.put([(article, Analysis())])
+    library.close()
+    run(capsys, home, "add", "a2", "--quote", "The harbour wall was repaired")
+    run(capsys, home, "add", "a1", "--quote", QUOTE)
+    code, out, _ = run(capsys, home, "export", "--format", "markdown")
+    assert code == 0
+    lines = out.splitlines()
+    at = lines.index("## Harbour wall")
+    assert lines[at + 2] == (
+        "*Bergen Harbour News · 2024-11-10* · <https://news.example/harbour-wall>"
+    ), lines
+    assert "## Gaza talks" in lines  # no source, date or link: no byline line
+    gaza = lines.index("## Gaza talks")
+    assert lines[gaza + 2].startswith(">"), lines
