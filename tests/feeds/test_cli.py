@@ -32,7 +32,7 @@ def test_add_refresh_list_export_remove(server: FeedServer, tmp_path: Path) -> N
         f'<outline text="Alpha again" xmlUrl="{server.url("/a")}"/></body></opml>'
     )
     imported = run_cli(lib, "feeds", "import", str(opml))
-    assert "1 feeds subscribed, 1 already subscribed" in imported.stdout
+    assert "1 feed subscribed, 1 already subscribed" in imported.stdout
     refreshed = run_cli(lib, "refresh")
     assert refreshed.returncode == 0
     assert "3 feeds: 0 articles added" in refreshed.stdout
