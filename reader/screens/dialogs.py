@@ -33,7 +33,7 @@ class Dialog(ModalScreen[_Result]):
             background: $surface;
             padding: 1 2;
         }
-        & .dialog-title { text-style: bold; margin-bottom: 1; }
+        & .dialog-title { text-style: bold; margin-bottom: 1; width: 1fr; }
         & .dialog-quote { margin-bottom: 1; max-height: 8; }
         & .dialog Input, & .dialog Checkbox { margin-bottom: 1; }
         & .dialog-buttons { height: auto; align-horizontal: right; }
@@ -92,6 +92,16 @@ def split_tags(text: str) -> list[str]:
     return [tag.strip().lstrip("#") for tag in re.split(r"[,\s]+", text) if tag.strip("# ")]
 
 
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut after its last whole word
+    that fits, with an ellipsis (never in the middle of a word)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.-") + "…"
+
+
 class BookmarkDialog(_FormDialog[tuple[str, list[str]] | None]):
     """A passage's note and tags; returns ``(note, tags)`` or None when cancelled."""
 
@@ -105,7 +115,7 @@ class BookmarkDialog(_FormDialog[tuple[str, list[str]] | None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
-        quote = self.quote if len(self.quote) <= 300 else self.quote[:297] + "…"
+        quote = cut_at_word(self.quote, 300)
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(Content.styled(f"“{quote}”", "italic"), classes="dialog-quote")
