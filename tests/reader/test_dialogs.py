@@ -21,7 +21,7 @@ async def test_the_delete_prompt_shows_a_long_title_whole() -> None:
         app.push_screen(ConfirmDialog(question))
         await pilot.pause()
         label = app.screen.query_one(".dialog-title", Label)
-        width, height = label.size
+        height = label.size.height
         assert height >= 3, label.size
         shown = " ".join(
             strip.text.strip() for strip in label.render_lines(label.region.reset_offset)
