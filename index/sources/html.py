@@ -13,11 +13,13 @@ import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from index.errors import SourceError
 from index.models import Article
 from index.sources.common import Draft, finish, parse_date
 from index.sources.raw import MIB, decode, read_bytes
+from index.text import web_url
 
 SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
@@ -45,10 +47,25 @@ def read(path: Path) -> list[Article]:
     document = _extract(page, path)
     if document is None:
         raise SourceError(str(path), "no article text found in the page")
-    article = finish(to_draft(document), path, key=str(path))
+    draft = to_draft(document)
+    article = finish(draft, path, key=page_key(draft.url) or str(path))
     if article is None:
         raise SourceError(str(path), "no article text found in the page")
     return [article]
+
+
+def page_key(url: str) -> str:
+    """A saved page's identity: the address it states for itself (canonical link or
+    ``og:url``), as a feed entry's is its link, so the same page saved twice (or read
+    from a feed too) is one article; the later copy updates it. A bare site address
+    (some pages give their home page as canonical) names no article: ``""``."""
+    url = web_url(url)
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.path in ("", "/") and not parts.query:
+        return ""
+    return parts._replace(fragment="").geturl()
 
 
 def main_text(data: bytes, where: str) -> str:

@@ -301,3 +301,41 @@ def test_entries_with_neither_guid_nor_link(library: Library, tmp_path: Path) ->
     moved.parent.mkdir()
     shutil.copy(a, moved)
     assert ingest(library, [moved], tagger=None, jobs=1).unchanged == 3  # ids not from the path
+
+
+# --- a web page saved twice (issue 16, item 7) ------------------------------------------
+
+PAGE = """<!doctype html><html><head><title>Harbour wall repaired | Bergen News</title>
+<link rel="canonical" href="{canonical}"></head><body><article><h1>Harbour wall repaired</h1>
+<p>The harbour wall of Bergen was repaired on Monday after the winter storms had broken
+two of its sections, the council said in a statement on its website.</p>
+<p>Engineers from the port authority worked through the weekend to finish the repairs
+before the ferries return to their summer timetable next month.</p>
+<p>The council said the repairs cost less than the budget set aside in the spring and
+that the remaining money will go to the lighthouse on the northern pier.</p>
+</article></body></html>"""
+
+
+def test_the_same_page_saved_twice_is_one_article(library: Library, tmp_path: Path) -> None:
+    url = "https://news.example/bergen/harbour-wall-repaired"
+    a = write(tmp_path / "d" / "harbour.html", PAGE.format(canonical=url))
+    b = write(tmp_path / "d" / "harbour (1).html", PAGE.format(canonical=url))
+    report = ingest(library, [tmp_path / "d"], tagger=None, jobs=1)
+    assert counts(library) == (1, 1, 1)
+    assert report.files == 2
+    assert library.store.carriers_of(stable_id(url)) == tuple(
+        sorted((str(a.resolve()), str(b.resolve())))
+    )
+    b.unlink()
+    ingest(library, [tmp_path / "d"], prune=True, tagger=None, jobs=1)
+    assert counts(library) == (1, 1, 1)  # the other copy still carries it
+
+
+def test_pages_whose_canonical_is_the_home_page_stay_apart(
+    library: Library, tmp_path: Path
+) -> None:
+    write(tmp_path / "d" / "one.html", PAGE.format(canonical="https://news.example/"))
+    other = PAGE.format(canonical="https://news.example/").replace("Monday", "Friday")
+    write(tmp_path / "d" / "two.html", other)
+    ingest(library, [tmp_path / "d"], tagger=None, jobs=1)
+    assert counts(library) == (2, 2, 2)
