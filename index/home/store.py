@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published, id);
+CREATE INDEX IF NOT EXISTS articles_newest
+    ON articles((date_origin = 'file'), published DESC, id DESC);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
     mtime_ns INTEGER NOT NULL,
@@ -197,15 +199,18 @@ class Store(CarrierTable):
         return found
 
     def recent(self, *, limit: int, offset: int = 0) -> list[RecentRow]:
-        """One page of articles, newest first (undated last), without their bodies.
+        """One page of articles, newest first, without their bodies: those whose date is
+        stated (in the file or the text) first, then those dated only by their file's
+        time (a folder of undated files would otherwise flood the top with "today"),
+        then the undated.
 
-        Walks the ``articles_published`` index backwards: a page costs the same
-        at 100,000 articles as at 100, where sorting the search index by date
-        costs a pass over every document.
+        Walks the ``articles_newest`` index: a page costs the same at 100,000
+        articles as at 100, where sorting the search index by date costs a pass
+        over every document.
         """
         rows = self._conn.execute(
             "SELECT id, title, published, source, path, url, date_origin FROM articles"
-            " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
+            " ORDER BY (date_origin = 'file'), published DESC, id DESC LIMIT ? OFFSET ?",
             (limit, offset),
         )
         return [

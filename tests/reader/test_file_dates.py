@@ -65,3 +65,28 @@ async def test_file_dates_are_marked_in_every_list_and_in_the_byline(
         assert not any(
             "file date" in row for title, row in _rows(app).items() if title != "Harbour Notes"
         )
+
+
+async def test_the_newest_first_list_puts_file_dates_after_stated_ones(
+    make_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Every BBC story showed today's file date and flooded "newest first"."""
+    folder = tmp_path / "undated"
+    folder.mkdir()
+    for n in range(3):
+        path = folder / f"note{n}.txt"
+        path.write_text(f"Harbour note {n}\n\nThe harbour master spoke of tides again.\n")
+    (folder / "dated.md").write_text(
+        "---\ntitle: Harbour Dated\ndate: 2023-03-01\n---\n\nThe harbour reopened.\n"
+    )
+    app = make_app(str(folder))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "Harbour Dated" in _rows(app))
+        await pilot.press("slash", *"harbour", "escape")
+        await wait_for(pilot, lambda: app.screen.query_text == "harbour")
+        await pilot.press("slash", "backspace", "escape")
+        await wait_for(pilot, lambda: app.screen.query_text == "" and len(_rows(app)) == 11)
+        titles = list(_rows(app))
+        undated = [i for i, title in enumerate(titles) if title.startswith("Harbour note")]
+        assert min(undated) > titles.index("Harbour Dated")
+        assert undated == list(range(len(titles) - 3, len(titles))), titles
