@@ -11,6 +11,7 @@ file name.
 from __future__ import annotations
 
 import email.utils
+import functools
 import math
 import re
 import time
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from index.models import Article, DateOrigin, content_hash, stable_id
 from index.text import visible, web_url
@@ -262,15 +264,70 @@ def _parse_date_text(text: str) -> datetime | None:
     return _parse_with_dateutil(text)
 
 
+LOCAL_MONTHS = (
+    "jan janv janeiro enero ene gen gennaio januar januari janvier",
+    "feb fev fevereiro febrero févr fevr février febbraio februar februari",
+    "mar mars março marzo mär mrz märz maart mrt",
+    "apr abr abril avr avril aprile april",
+    "may mai maio mayo mag maggio mei",
+    "jun juin junho junio giu giugno juni",
+    "jul juil juillet julho julio lug luglio juli",
+    "aug ago agosto août aout augustus",
+    "sep sept set setembro septiembre septembre settembre september",
+    "oct out outubro octubre octobre ott ottobre okt oktober",
+    "nov novembro noviembre novembre november",
+    "dec dez dezembro dic diciembre déc decembre décembre dicembre dezember december",
+)
+"""Month names and abbreviations in the languages news feeds are most often written in
+besides English (Portuguese, Spanish, French, Italian, German, Dutch): a UOL feed's
+``Seg, 24 Set 2018`` is a date. Each word names one month in every language listed."""
+LOCAL_WEEKDAYS = (
+    "mon seg segunda lun lunes lundi lunedì mo montag ma maandag",
+    "tue ter terça mar martes mardi martedì di dienstag dinsdag",
+    "wed qua quarta mié miércoles mer mercredi mercoledì mi mittwoch wo woensdag",
+    "thu qui quinta jue jueves jeu jeudi giovedì do donnerstag donderdag",
+    "fri sex sexta vie viernes ven vendredi venerdì fr freitag vr vrijdag",
+    "sat sáb sab sábado sam samedi sabato sa samstag za zaterdag",
+    "sun dom domingo dim dimanche domenica so sonntag zo zondag",
+)
+
+
+LEADING_WEEKDAY = re.compile(r"^[^\W\d_]{2,12}\.?,\s*")
+"""A weekday name before a comma (RFC 822's ``Seg,``): said again by the date itself."""
+
+
+@functools.cache
+def _localised_info() -> Any:
+    """dateutil's parser info with the month and weekday names above added to its own."""
+    from dateutil import parser as dateutil_parser
+
+    base = dateutil_parser.parserinfo()
+    months = [
+        (*names, *(word for word in local.split() if word not in names))
+        for names, local in zip(base.MONTHS, LOCAL_MONTHS, strict=True)
+    ]
+    taken: set[str] = {word for names in months for word in names}
+    weekdays = [
+        (*names, *(word for word in local.split() if word not in names and word not in taken))
+        for names, local in zip(base.WEEKDAYS, LOCAL_WEEKDAYS, strict=True)
+    ]
+    info = type("LocalisedParserInfo", (dateutil_parser.parserinfo,), {
+        "MONTHS": months, "WEEKDAYS": weekdays,
+    })  # fmt: skip
+    return info()
+
+
 def _parse_with_dateutil(text: str) -> datetime | None:
     """dateutil's reading of ``text``, only when it names the year, month and day itself."""
     from dateutil import parser as dateutil_parser
 
     first_default = datetime(2000, 1, 1)
     second_default = datetime(2001, 2, 2)
+    info = _localised_info()
+    text = LEADING_WEEKDAY.sub("", text)  # "mar., 5 févr." is a Tuesday in February
     try:
-        first = dateutil_parser.parse(text, default=first_default)
-        second = dateutil_parser.parse(text, default=second_default)
+        first = dateutil_parser.parse(text, default=first_default, parserinfo=info)
+        second = dateutil_parser.parse(text, default=second_default, parserinfo=info)
     except (ValueError, OverflowError, TypeError, LookupError):
         return None
     if first.date() != second.date():

@@ -25,6 +25,7 @@ from index.sources.raw import is_binary, read_bytes
 SUFFIXES = frozenset({".rss", ".atom", ".xml", ".rdf", ".cdf"})
 
 _DATE_FIELDS = ("published_parsed", "updated_parsed", "created_parsed")
+_DATE_TEXTS = ("published", "updated", "created")
 
 
 def read(path: Path) -> list[Article]:
@@ -115,6 +116,12 @@ def _published(entry: Mapping[str, Any]) -> datetime | None:
     """The entry's publication (else update, else creation) date, naive UTC."""
     for field in _DATE_FIELDS:
         # dict.get, not entry.get: FeedParserDict maps published -> updated with a warning
+        parsed = parse_date(dict.get(entry, field) if isinstance(entry, dict) else None)
+        if parsed is not None:
+            return parsed
+    # feedparser reads English dates (and a few others); the text it could not read, in
+    # the languages parse_date knows ("Seg, 24 Set 2018 19:42:40 -0300").
+    for field in _DATE_TEXTS:
         parsed = parse_date(dict.get(entry, field) if isinstance(entry, dict) else None)
         if parsed is not None:
             return parsed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from index.sources import discover, read_path
@@ -49,3 +50,39 @@ def test_short_latin1_text_is_read_as_western_european() -> None:
     assert decode(b"cr\xe8me", Path("x")) == "crème"
     russian = ("Правительство заявило о новых мерах поддержки. " * 40).encode("cp1251")
     assert "Правительство" in decode(russian, Path("x"))  # many high bytes: detection decides
+
+
+# --- dates written in other languages (issue 16, item 3) ------------------------------
+
+
+def test_feed_dates_in_other_languages_are_read(tmp_path: Path) -> None:
+    """UOL's feed dates its entries ``Seg, 24 Set 2018 19:42:40 -0300``, which feedparser
+    does not read: they got the file's time and looked dated today."""
+
+    feed = tmp_path / "uol.rss"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Notícias</title>'
+        "<item><title>Um</title><link>https://n.example/1</link>"
+        "<pubDate>Seg, 24 Set 2018 19:42:40 -0300</pubDate>"
+        "<description>Texto um.</description></item>"
+        "<item><title>Deux</title><link>https://n.example/2</link>"
+        "<pubDate>mar., 5 févr. 2019 10:00:00 +0100</pubDate>"
+        "<description>Texte deux.</description></item>"
+        "<item><title>Drei</title><link>https://n.example/3</link>"
+        "<pubDate>Mi, 3 Mär 2021 08:00:00 GMT</pubDate><description>Text drei.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    articles = {a.title: a for a in read_path(feed)}
+    assert articles["Um"].published == datetime(2018, 9, 24, 22, 42, 40)
+    assert articles["Deux"].published == datetime(2019, 2, 5, 9, 0)
+    assert articles["Drei"].published == datetime(2021, 3, 3, 8, 0)
+    assert {a.date_origin for a in articles.values()} == {"metadata"}
+
+
+def test_a_weekday_or_month_alone_is_no_date() -> None:
+    from index.sources.common import parse_date
+
+    assert parse_date("Set 2018") is None
+    assert parse_date("Sunday") is None
+    assert parse_date("Dom, 02 Dez 2018 10:00:00 +0100") == datetime(2018, 12, 2, 9, 0)
