@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
+from textual.content import Content
 from textual.theme import Theme
 from textual.timer import Timer
 
@@ -23,7 +24,7 @@ from reader import keys
 from reader.client import LibraryClient
 from reader.config import Config, load_config
 from reader.heap import release_heap
-from reader.render import entity_variables, muted_variables
+from reader.render import MUTED, entity_variables, legible_variables, muted_variables
 from reader.state import ReaderState, load_state, save_state
 
 if TYPE_CHECKING:
@@ -93,8 +94,16 @@ class NewsReaderApp(App[int]):
         one at full strength)."""
         variables = super().get_css_variables()
         variables.update(muted_variables(variables["background"]))
+        variables.update(legible_variables(variables))
         self.theme_variables = variables
         return variables
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title, then the sub-title (the article count) in the muted colour
+        rather than Textual's ``dim``, which some themes draw under 3:1."""
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(Content(title), (f" — {sub_title}", MUTED))
 
     def _checked_keymap(self, wanted: dict[str, str]) -> dict[str, str]:
         known = keys.known_ids()

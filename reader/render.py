@@ -45,6 +45,88 @@ def muted_variables(background: str) -> dict[str, str]:
     return {"reader-muted": (ground + ground.get_contrast_text(0.6)).hex}
 
 
+LEGIBLE = 4.5
+"""WCAG's contrast floor for body text, asked of the pairs ``legible_variables`` checks."""
+PAIRS = (
+    ("block-cursor-foreground", "block-cursor-background"),
+    ("footer-key-foreground", "footer-background"),
+)
+"""Textual's colour pairs that some shipped themes draw under 3:1 (gruvbox's highlighted
+list row was 2.4, the light themes' footer keys 1.8 to 2.9): foreground on background."""
+
+
+def legible(foreground: Color, background: Color, minimum: float = LEGIBLE) -> Color:
+    """``foreground``, moved toward black or white (whichever the background sets off
+    better) just far enough to reach ``minimum`` contrast on ``background``."""
+    if contrast(foreground, background) >= minimum:
+        return foreground
+    target = (
+        Color(0, 0, 0)
+        if contrast(Color(0, 0, 0), background) > contrast(Color(255, 255, 255), background)
+        else Color(255, 255, 255)
+    )
+    for step in range(1, 11):
+        moved = foreground.blend(target, step / 10)
+        if contrast(moved, background) >= minimum:
+            return moved
+    return target
+
+
+ENTITY_GROUNDS = ("background", "surface", "block-cursor-blurred-background")
+"""What entity-coloured text is drawn on: the article, the panes, the sidebar's row under
+its cursor when the pane is not focused (nord's was 2.9:1 for a person's name)."""
+
+
+def legible_variables(variables: dict[str, str]) -> dict[str, str]:
+    """The theme's variables with each pair of ``PAIRS`` made legible, and each entity
+    colour at least 3:1 on every one of ``ENTITY_GROUNDS`` (an opaque colour over the
+    screen's background; an ``ansi_`` colour is left to the terminal's palette)."""
+    ground = Color.parse(variables["background"])
+    changed: dict[str, str] = {}
+    grounds = []
+    for name in ENTITY_GROUNDS:
+        try:
+            grounds.append(ground + Color.parse(variables.get(name, variables["background"])))
+        except Exception:
+            continue
+    for name, value in variables.items():
+        if not name.startswith("entity-"):
+            continue
+        try:
+            colour = ground + Color.parse(value)
+        except Exception:
+            continue
+        for backdrop in grounds:
+            colour = legible(colour, backdrop, 3.0)
+        changed[name] = colour.hex
+    for fore, back in PAIRS:
+        if fore not in variables or back not in variables:
+            continue
+        try:
+            foreground, background = Color.parse(variables[fore]), Color.parse(variables[back])
+        except Exception:  # an ansi_ colour: the terminal's palette decides, not us
+            continue
+        if foreground.ansi is not None or background.ansi is not None:
+            continue
+        background = ground + background
+        changed[fore] = legible(ground + foreground, background).hex
+    return changed
+
+
+def _luminance(color: Color) -> float:
+    def channel(value: int) -> float:
+        share = value / 255
+        return share / 12.92 if share <= 0.03928 else ((share + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+
+def contrast(first: Color, second: Color) -> float:
+    """The WCAG 2 contrast ratio of two opaque colours (1 to 21)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def entity_variables(dark: bool) -> dict[str, str]:
     """The ``entity-*`` theme variables for a dark or a light theme."""
     return {

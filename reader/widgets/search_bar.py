@@ -57,6 +57,7 @@ class SearchBar(Vertical):
         padding: 0;
         background: transparent;
         &:focus { background: $surface; }
+        & > .input--placeholder { color: $reader-muted; }
     }
     SearchBar #search-status {
         width: auto;
