@@ -112,6 +112,9 @@ class Hit:
     rank: int = 0
     date_origin: DateOrigin = "none"
     """Where ``published`` came from (``"file"``: the file's mtime, not a stated date)."""
+    read: bool = False
+    """Whether the reader has read it (new articles are unread)."""
+    starred: bool = False
 
     @classmethod
     def listed(cls, item: Listed, *, rank: int = 0) -> Hit:

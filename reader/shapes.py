@@ -28,6 +28,8 @@ def hit(item: Hit, *, ranked: bool = True) -> dict[str, Any]:
         "score": round(item.score, 4) if ranked else None,
         "snippet": item.snippet,
         "spans": [list(span) for span in item.spans],
+        "read": item.read,
+        "starred": item.starred,
     }
 
 

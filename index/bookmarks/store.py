@@ -196,6 +196,12 @@ class BookmarkStore:
             ).fetchall()
         return [(tag, int(count)) for tag, count in rows]
 
+    def article_ids(self) -> set[str]:
+        """The articles that hold at least one bookmark (``is:bookmarked``)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT DISTINCT article_id FROM bookmarks").fetchall()
+        return {row[0] for row in rows}
+
     def count(self) -> int:
         with self._lock:
             return int(self._conn.execute("SELECT count(*) FROM bookmarks").fetchone()[0])

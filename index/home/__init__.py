@@ -15,9 +15,10 @@ from __future__ import annotations
 from index.feeds import FeedReport, FetchPolicy, RefreshReport, Subscription
 from index.home.ingest import IngestReport
 from index.home.library import MAX_LIMIT, SortOrder
+from index.home.marks import Mark, Marks, State
 from index.home.recovery import RecoveryReport
 from index.home.safewrite import storage_error
-from index.home.service import ArticleBookmarks, LibraryHome, StaleTextError
+from index.home.service import ArticleBookmarks, LibraryHome, MarkReport, StaleTextError
 from index.home.store import StoredArticle
 
 __all__ = [
@@ -27,10 +28,14 @@ __all__ = [
     "FetchPolicy",
     "IngestReport",
     "LibraryHome",
+    "Mark",
+    "MarkReport",
+    "Marks",
     "RecoveryReport",
     "RefreshReport",
     "SortOrder",
     "StaleTextError",
+    "State",
     "StoredArticle",
     "Subscription",
     "storage_error",

@@ -11,21 +11,25 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
 from whoosh import index as windex
+from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from index.errors import QueryError, StorageError
+from index.home.marks import NO_MARKS, State
 from index.home.safewrite import abandon, clean_uncommitted, storage_error
 from index.home.store import Store, StoredArticle
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 from index.search import engine
+from index.search.forward import docnums_of
 from index.search.plan import plan
 from index.search.query import QueryReader
 from index.search.related import related as find_related
@@ -130,22 +134,35 @@ class Library:
         limit: int = 20,
         sort: SortOrder = "relevance",
         snippets: bool = True,
+        only: set[str] | None = None,
+        without: set[str] | None = None,
     ) -> SearchResult:
-        """Ranked (or newest-first) hits for a query in the Whoosh query language."""
+        """Ranked (or newest-first) hits for a query in the Whoosh query language; with
+        ``only`` among those articles, with ``without`` not among those (the ``is:``
+        filters, as the home reads them from the database). With a filter, an empty
+        ``text`` means every article."""
         if sort not in ("relevance", "date"):
             raise QueryError(f"unknown sort order {sort!r} (use relevance or date)")
         limit = max(1, min(limit, MAX_LIMIT))
-        parsed = self._queries.parse(text)
+        filtered = only is not None or without is not None
+        parsed = self._queries.parse(text) if text.strip() or not filtered else wq.Every()
+        if only is not None and not only:  # nothing is starred (say): nothing can match
+            return SearchResult(query=text, hits=(), total=0, terms=(), exact=True)
         with self._lock:
             searcher = self.searcher()
             fast = plan(parsed, searcher.schema, searcher)
-            page = engine.top(searcher, fast, limit=limit, sort=sort)
+            allow = docnums_of(searcher, only) if only is not None else None
+            restrict = docnums_of(searcher, without) if without else None
+            page = engine.top(
+                searcher, fast, limit=limit, sort=sort, allow=allow, restrict=restrict
+            )
             rows, total, exact = page.rows, page.total, page.exact
             words = hit_words(fast, searcher.reader())
             shown = self._shown_for(text)
             new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
             texts = self._texts(new_ids, words.needs_analysis)
             origins = self._store.date_origins([f["id"] for f, _, _ in rows])
+            marks = self._store.marks_of([f["id"] for f, _, _ in rows])
         finder = HitFinder(words, self._index.schema)
         hits = []
         for fields, score, rank in rows:
@@ -165,6 +182,8 @@ class Library:
                     spans=spans,
                     rank=rank,
                     date_origin=origins.get(fields["id"], "none"),
+                    read=(mark := marks.get(fields["id"], NO_MARKS)).read,
+                    starred=mark.starred,
                 )
             )
         return SearchResult(
@@ -213,15 +232,23 @@ class Library:
             words = hit_words(plan(parsed, searcher.schema, searcher), searcher.reader())
         return HitFinder(words, self._index.schema).spans(body, analysis)
 
-    def recent(self, *, limit: int = 100, offset: int = 0) -> list[Hit]:
+    def recent(self, *, limit: int = 100, offset: int = 0, state: State | None = None) -> list[Hit]:
         """Articles newest first, without a query (the list pane's default).
 
         Read from the store's date index, not by sorting the search index: a
         page takes about a millisecond at any library size.
         """
         with self._lock:
-            rows = self._store.recent(limit=max(0, limit), offset=max(0, offset))
-        return [Hit.listed(row, rank=offset + number) for number, row in enumerate(rows)]
+            rows = self._store.recent(limit=max(0, limit), offset=max(0, offset), state=state)
+            marks = self._store.marks_of([row.id for row in rows])
+        return [
+            replace(
+                Hit.listed(row, rank=offset + number),
+                read=(mark := marks.get(row.id, NO_MARKS)).read,
+                starred=mark.starred,
+            )
+            for number, row in enumerate(rows)
+        ]
 
     def related(self, article_id: str, *, limit: int = 5) -> list[Related]:
         """Articles related to ``article_id`` (shared entities + more-like-this), with reasons."""

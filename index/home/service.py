@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +32,7 @@ from index.home import overview
 from index.home.ingest import IngestReport, ProgressCallback, ingest
 from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
+from index.home.marks import Mark, Marks, State
 from index.home.recovery import RecoveryReport, recover
 from index.home.store import StoredArticle
 from index.home.subscribing import FeedRow, Feeds, ImportReport, Subscribed
@@ -46,6 +47,7 @@ from index.models import (
     SearchResult,
 )
 from index.paths import LibraryPaths
+from index.search.states import StateFilter, split_states
 
 Range = tuple[int, int]
 WaitCallback = Callable[[int | None], None]
@@ -70,6 +72,15 @@ class ArticleBookmarks:
 
 class StaleTextError(NewsreaderError):
     """A bookmark was asked for on a version of an article that is no longer the stored one."""
+
+
+@dataclass(frozen=True)
+class MarkReport:
+    """What ``mark`` did."""
+
+    changed: int
+    already: int
+    missing: tuple[str, ...]
 
 
 class LibraryHome:
@@ -158,10 +169,60 @@ class LibraryHome:
     def search(
         self, text: str, *, limit: int = 20, sort: SortOrder = "relevance", snippets: bool = True
     ) -> SearchResult:
-        return self.library.search(text, limit=limit, sort=sort, snippets=snippets)
+        """Hits for a query; its ``is:`` clauses (``index.search.states``) are read here,
+        from the marks and the bookmarks, and handed to the library as sets of ids."""
+        rest, states = split_states(text)
+        if not states:
+            return self.library.search(text, limit=limit, sort=sort, snippets=snippets)
+        only, without = self._state_sets(states)
+        if not rest.strip():
+            sort = "date"  # only filters: nothing to rank by, so newest first
+        result = self.library.search(rest, limit=limit, sort=sort, snippets=snippets,
+                                     only=only, without=without)  # fmt: skip
+        return replace(result, query=text)
 
-    def recent(self, *, limit: int = 100, offset: int = 0) -> list[Hit]:
-        return self.library.recent(limit=limit, offset=offset)
+    def _state_sets(self, states: Sequence[StateFilter]) -> tuple[set[str] | None, set[str]]:
+        """The articles a query may show (None: any) and those it may not."""
+        only: set[str] | None = None
+        without: set[str] = set()
+        for wanted in states:
+            if wanted.state == "bookmarked":
+                ids = self.bookmarks.article_ids()
+            else:
+                ids = self.library.store.marked_ids(
+                    "starred" if wanted.state == "starred" else "read"
+                )
+            keep = (wanted.state == "unread") == wanted.negated  # unread: not among the read
+            if keep:
+                only = ids if only is None else only & ids
+            else:
+                without |= ids
+        return only, without
+
+    def mark(self, ids: Sequence[str] | None, how: Mark) -> MarkReport:
+        """Mark articles (``None``: every article) read, unread, starred or unstarred: how
+        many changed, how many already were, and the ids the library does not hold. A
+        small transaction of its own, without the write lock (an ``add`` may hold that
+        for minutes, and reading must not wait for it)."""
+        store = self.library.store
+        wanted = store.article_ids() if ids is None else list(dict.fromkeys(ids))
+        known = set(store.content_hashes(wanted))
+        changed = store.mark([i for i in wanted if i in known], how)
+        missing = tuple(i for i in wanted if i not in known)
+        return MarkReport(changed, len(known) - changed, missing)
+
+    def marks(self, ids: Sequence[str]) -> dict[str, Marks]:
+        """The read and starred state of ``ids`` (absent: unread, not starred)."""
+        return self.library.store.marks_of(ids)
+
+    def mark_counts(self) -> dict[str, int]:
+        """``articles``, ``unread``, ``read`` and ``starred``, counted from the database."""
+        counts = self.library.store.mark_counts()
+        return {**counts, "read": counts["articles"] - counts["unread"]}
+
+    def recent(self, *, limit: int = 100, offset: int = 0, state: State | None = None) -> list[Hit]:
+        """Articles newest first (stated dates before file dates), all or in one state."""
+        return self.library.recent(limit=limit, offset=offset, state=state)
 
     def related(self, article_id: str, *, limit: int = 5) -> list[Related]:
         return self.library.related(article_id, limit=limit)
@@ -169,7 +230,8 @@ class LibraryHome:
     def hits_in(self, body: str, query: str, *, analysis: Analysis | None = None) -> list[Range]:
         """Where ``query`` hits ``body``: phrases as whole spans, other terms word by word,
         entity and ``mentioned:`` clauses at their mentions in ``analysis`` (the body's)."""
-        return self.library.hit_spans(body, query, analysis)
+        rest, _ = split_states(query)
+        return self.library.hit_spans(body, rest, analysis) if rest.strip() else []
 
     def articles_from(self, paths: Iterable[str | Path], *, limit: int) -> list[Hit]:
         """Articles read from files under ``paths`` (to show them after adding), newest first."""

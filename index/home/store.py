@@ -21,13 +21,15 @@ from typing import cast
 from index.codec import analysis_from_json, analysis_to_json, iso, parse_datetime
 from index.errors import StorageError
 from index.home.carriers import CARRIERS_SCHEMA, CHUNK, CarrierTable, carriers_from_files
+from index.home.marks import MARKS_SCHEMA, MarkTable, State
 from index.models import Analysis, Article, DateOrigin
 from index.sqlite import immediate
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """2: the articles_published index (for paging the article list by date).
 3: the carriers table (which files and subscriptions hold each article), filled
-from ``files.article_ids`` when an older library is opened."""
+from ``files.article_ids`` when an older library is opened.
+4: the marks table (read, starred: ``index.home.marks``) and the newest-first index."""
 
 
 _SCHEMA = """
@@ -107,7 +109,16 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-class Store(CarrierTable):
+_STATE_JOINS: dict[State | None, str] = {
+    None: "",
+    "unread": " LEFT JOIN marks m ON m.article_id = articles.id WHERE m.read_at IS NULL",
+    "read": " JOIN marks m ON m.article_id = articles.id WHERE m.read_at IS NOT NULL",
+    "starred": " JOIN marks m ON m.article_id = articles.id WHERE m.starred_at IS NOT NULL",
+}
+"""How :meth:`Store.recent` keeps only the articles in one state."""
+
+
+class Store(CarrierTable, MarkTable):
     """Article texts, analyses and file bookkeeping in SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, *, path: Path | str = "") -> None:
@@ -116,7 +127,7 @@ class Store(CarrierTable):
             # Opening writes nothing when the schema is there: a library on a
             # full disk still opens for reading.
             if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                conn.executescript(_SCHEMA + CARRIERS_SCHEMA)
+                conn.executescript(_SCHEMA + CARRIERS_SCHEMA + MARKS_SCHEMA)
                 carriers_from_files(conn)
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as error:
@@ -198,7 +209,7 @@ class Store(CarrierTable):
             found.update(rows.fetchall())
         return found
 
-    def recent(self, *, limit: int, offset: int = 0) -> list[RecentRow]:
+    def recent(self, *, limit: int, offset: int = 0, state: State | None = None) -> list[RecentRow]:
         """One page of articles, newest first, without their bodies: those whose date is
         stated (in the file or the text) first, then those dated only by their file's
         time (a folder of undated files would otherwise flood the top with "today"),
@@ -210,6 +221,7 @@ class Store(CarrierTable):
         """
         rows = self._conn.execute(
             "SELECT id, title, published, source, path, url, date_origin FROM articles"
+            f"{_STATE_JOINS[state]}"
             " ORDER BY (date_origin = 'file'), published DESC, id DESC LIMIT ? OFFSET ?",
             (limit, offset),
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector
 
 from index.search import bulk
 from index.search.nodes import TopHits
@@ -30,9 +31,20 @@ class Page:
     skipped without counting their matches)."""
 
 
-def top(searcher: Any, query: wq.Query, *, limit: int, sort: Literal["relevance", "date"]) -> Page:
-    """The ``limit`` best (or newest) hits of a planned query, each article once."""
-    page = bulk.top(searcher, query, limit) if sort == "relevance" else None
+def top(
+    searcher: Any,
+    query: wq.Query,
+    *,
+    limit: int,
+    sort: Literal["relevance", "date"],
+    allow: set[int] | None = None,
+    restrict: set[int] | None = None,
+) -> Page:
+    """The ``limit`` best (or newest) hits of a planned query, each article once; with
+    ``allow`` only those documents, with ``restrict`` none of those (``is:`` filters,
+    as document numbers)."""
+    filtered = allow is not None or restrict is not None
+    page = bulk.top(searcher, query, limit) if sort == "relevance" and not filtered else None
     if page is not None:
         rows = [
             (searcher.stored_fields(docnum), score, rank)
@@ -41,9 +53,14 @@ def top(searcher: Any, query: wq.Query, *, limit: int, sort: Literal["relevance"
         exact, total = page.exact, page.total
     else:
         if sort == "date":
-            results = searcher.search(query, limit=limit, sortedby="published", reverse=True)
+            results = searcher.search(
+                query, limit=limit, sortedby="published", reverse=True,
+                filter=allow, mask=restrict,
+            )  # fmt: skip
         else:
-            collector = TopHits(limit=limit)
+            collector: Any = TopHits(limit=limit)
+            if filtered:
+                collector = FilterCollector(collector, allow=allow, restrict=restrict)
             searcher.search_with_collector(query, collector)
             results = collector.results()
         rows = [(hit.fields(), hit.score, hit.rank) for hit in results]

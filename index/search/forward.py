@@ -25,7 +25,7 @@ import pickle
 import threading
 from array import array
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
 from sys import intern
@@ -34,8 +34,8 @@ from typing import Any
 from index.search.postings import postings_of
 from index.search.schema import day_number
 
-FORMAT = 2
-"""Bump when ``Table`` changes shape, so old pickles are not read."""
+FORMAT = 3
+"""Bump when ``Table`` changes shape, so old pickles are not read (3: ``ids``)."""
 NO_DAY = -(2**31)
 """``days`` of a document without a publication date (or a deleted one)."""
 MEMORY_TABLES = 64
@@ -59,6 +59,8 @@ class Table:
     """Document -> publication day (days since 1970-01-01) or ``NO_DAY``."""
     mentioned: list[tuple[int, ...]]
     """Document -> the days its text mentions."""
+    ids: list[str] = field(default_factory=list)
+    """Document -> its article id (what ``is:`` filters are given, from the database)."""
     totals: Counter[str] | None = None
     """Articles per key over the whole segment, deleted ones included (lazily)."""
 
@@ -121,6 +123,17 @@ def segments(searcher: Any) -> list[tuple[Any, int, Table]]:
     return out
 
 
+def docnums_of(searcher: Any, ids: set[str] | frozenset[str]) -> set[int]:
+    """The index's document numbers of the articles ``ids`` (deleted ones included: a
+    matcher never yields those), one pass over each segment's id column."""
+    found: set[int] = set()
+    if not ids:
+        return found
+    for _, offset, table in segments(searcher):
+        found.update(offset + local for local, key in enumerate(table.ids) if key in ids)
+    return found
+
+
 def table_of(reader: Any) -> tuple[Table, bool]:
     """The table of one segment reader (from memory, the disk cache, or built), and
     whether it was built now."""
@@ -144,7 +157,9 @@ def build(reader: Any) -> Table:
     count = reader.doc_count_all()
     docs: list[tuple[str, ...]] = [()] * count
     days = array("i", [NO_DAY]) * count
+    ids = [""] * count
     for docnum, stored in reader.iter_docs():
+        ids[docnum] = stored.get("id") or ""
         raw = stored.get("entity") or ""
         docs[docnum] = tuple(intern(key) for key in raw.split(",") if key)
         published = stored.get("published")
@@ -152,7 +167,7 @@ def build(reader: Any) -> Table:
             days[docnum] = day_number(published.date())
         elif isinstance(published, date):
             days[docnum] = day_number(published)
-    return Table(docs, days, _mentioned(reader, count))
+    return Table(docs, days, _mentioned(reader, count), ids)
 
 
 def _mentioned(reader: Any, count: int) -> list[tuple[int, ...]]:
@@ -211,12 +226,12 @@ def _read(path: str) -> Table | None:
     try:
         with open(path, "rb") as f:
             loaded = pickle.load(f)  # our own file, named by what it holds
-        version, keys, rows, days, mentioned = loaded
+        version, keys, rows, days, mentioned, ids = loaded
         if version != FORMAT:
             return None
         keys = [intern(key) for key in keys]
         docs = [tuple(map(keys.__getitem__, row)) for row in rows]
-        return Table(docs, array("i", days), mentioned)
+        return Table(docs, array("i", days), mentioned, ids)
     except Exception:  # absent, partial or from another version: build instead
         return None
 
@@ -229,7 +244,7 @@ def _write(path: str, table: Table) -> None:
     tmp = f"{path}.{os.getpid()}.tmp"
     ordinal: dict[str, int] = {}
     rows = [tuple(ordinal.setdefault(key, len(ordinal)) for key in row) for row in table.docs]
-    payload = (FORMAT, list(ordinal), rows, table.days.tobytes(), table.mentioned)
+    payload = (FORMAT, list(ordinal), rows, table.days.tobytes(), table.mentioned, table.ids)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as f:

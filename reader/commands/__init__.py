@@ -15,6 +15,8 @@ from reader.commands import (
     bookmarks,
     entity,
     feeds,
+    listing,
+    mark,
     recover,
     refresh,
     related,
@@ -36,6 +38,8 @@ class Command(Protocol):
 COMMANDS: list[ModuleType] = [
     add,
     search,
+    listing,
+    mark,
     show,
     related,
     entity,

@@ -1,0 +1,129 @@
+"""What the reader has done with each article: read or not, starred or not.
+
+The state lives in the library's SQLite database, beside the articles, never
+in the Whoosh index: marking 10,000 articles read is one transaction of small
+rows, and a re-index (``add`` again, ``recover``'s rebuild, an entry updated
+upstream) leaves it alone. An article with no row is unread and not starred,
+so every new article, from a file or a feed, arrives unread without a write.
+A removed article's row stays: if the same article comes back, so does its
+state.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from index.sqlite import immediate
+
+MARKS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS marks (
+    article_id TEXT PRIMARY KEY,
+    read_at TEXT,
+    starred_at TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS marks_read ON marks(read_at) WHERE read_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS marks_starred ON marks(starred_at) WHERE starred_at IS NOT NULL;
+"""
+
+CHUNK = 500
+"""Ids per ``IN (...)`` query (SQLite allows 999 parameters on older builds)."""
+
+Mark = Literal["read", "unread", "star", "unstar"]
+State = Literal["unread", "read", "starred"]
+"""What ``is:`` can ask of the marks (``is:bookmarked`` is the bookmark store's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """One article's state."""
+
+    read: bool = False
+    starred: bool = False
+
+
+NO_MARKS = Marks()
+"""An article without a row: unread, not starred."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+class MarkTable:
+    """The marks table's queries (a part of :class:`~index.home.store.Store`)."""
+
+    _conn: sqlite3.Connection
+
+    @contextmanager
+    def _marking(self) -> Iterator[None]:
+        if self._conn.in_transaction:
+            yield
+            return
+        with immediate(self._conn):
+            yield
+
+    def mark(self, ids: Sequence[str], how: Mark) -> int:
+        """Mark articles read, unread, starred or not; how many changed. Ids the library
+        does not hold are ignored."""
+        ids = [i for i in dict.fromkeys(ids) if i]
+        column = "read_at" if how in ("read", "unread") else "starred_at"
+        on = how in ("read", "star")
+        changed = 0
+        with self._marking():
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                present = [
+                    row[0]
+                    for row in self._conn.execute(
+                        f"SELECT a.id FROM articles a LEFT JOIN marks m ON m.article_id = a.id"
+                        f" WHERE a.id IN ({marks}) AND (m.{column} IS NULL) = ?",
+                        (*chunk, 1 if on else 0),
+                    )
+                ]
+                if not present:
+                    continue
+                value = _now() if on else None
+                self._conn.executemany(
+                    f"INSERT INTO marks (article_id, {column}) VALUES (?, ?)"
+                    f" ON CONFLICT(article_id) DO UPDATE SET {column} = excluded.{column}",
+                    [(article_id, value) for article_id in present],
+                )
+                changed += len(present)
+        return changed
+
+    def marks_of(self, ids: Sequence[str]) -> dict[str, Marks]:
+        """The state of each of ``ids`` that has a row (absent: unread, not starred)."""
+        found: dict[str, Marks] = {}
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            rows = self._conn.execute(
+                "SELECT article_id, read_at IS NOT NULL, starred_at IS NOT NULL FROM marks"
+                f" WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for article_id, read, starred in rows:
+                found[article_id] = Marks(bool(read), bool(starred))
+        return found
+
+    def marked_ids(self, state: Literal["read", "starred"]) -> set[str]:
+        """The ids of the library's articles that are read (or starred)."""
+        column = "read_at" if state == "read" else "starred_at"
+        rows = self._conn.execute(
+            f"SELECT m.article_id FROM marks m JOIN articles a ON a.id = m.article_id"
+            f" WHERE m.{column} IS NOT NULL"
+        )
+        return {row[0] for row in rows}
+
+    def mark_counts(self) -> dict[str, int]:
+        """``articles``, ``unread`` and ``starred``, counted from the database."""
+        total, read, starred = self._conn.execute(
+            "SELECT COUNT(*), COUNT(m.read_at), COUNT(m.starred_at)"
+            " FROM articles a LEFT JOIN marks m ON m.article_id = a.id"
+        ).fetchone()
+        return {"articles": total, "unread": total - read, "starred": starred}
