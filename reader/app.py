@@ -132,6 +132,7 @@ class NewsReaderApp(App[int]):
             check_feeds_every=(
                 self.config.check_seconds if self.config.background_refresh else None
             ),
+            mark_read_after=self.config.mark_read_after,
         )
         self.push_screen(main)
         self._main = main

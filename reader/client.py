@@ -22,6 +22,9 @@ from index.home import (
     ArticleBookmarks,
     IngestReport,
     LibraryHome,
+    Mark,
+    MarkReport,
+    Marks,
     SortOrder,
     StoredArticle,
 )
@@ -85,6 +88,18 @@ class LibraryClient:
         self, paths: Sequence[str | Path], *, on_progress: Callable[[Progress], None]
     ) -> IngestReport:
         return self._run(self._home.add, paths, on_progress=on_progress)
+
+    def mark(self, ids: Sequence[str], how: Mark) -> MarkReport:
+        return self._run(self._home.mark, ids, how)
+
+    def mark_view(self, query: str, how: Mark) -> MarkReport:
+        return self._run(self._home.mark_view, query, how)
+
+    def marks(self, ids: Sequence[str]) -> dict[str, Marks]:
+        return self._run(self._home.marks, ids)
+
+    def mark_counts(self) -> dict[str, int]:
+        return self._run(self._home.mark_counts)
 
     def feeds_due(self) -> int:
         return self._run(self._home.feeds_due)

@@ -18,6 +18,10 @@ file, so a typo never keeps the reader from starting.
     [feeds]
     background = true     # refresh the feeds that are due while the reader is open
     check_seconds = 60    # how often the reader looks for due feeds
+
+    [reading]
+    mark_read_after = 2   # seconds an article stays open before it counts as read
+                          # (0: at once; false: never, only with m)
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ class Config:
     """Whether the open reader refreshes due feeds by itself (``[feeds] background``)."""
     check_seconds: float = 60.0
     """How often the open reader looks for due feeds (``[feeds] check_seconds``, ≥ 1)."""
+
+    mark_read_after: float | None = 2.0
+    """Seconds an opened article must stay open to be marked read (None: never)."""
 
     def with_problem(self, problem: str) -> Config:
         return replace(self, problems=(*self.problems, problem))
@@ -75,8 +82,24 @@ def _from_table(path: Path, data: dict[str, Any]) -> Config:
         sidebar = None
     keys = _keys(path, data.get("keys", {}), problems)
     background, check = _feeds(path, data.get("feeds", {}), problems)
+    mark_after = _reading(path, data.get("reading", {}), problems)
     return Config(theme=theme, sidebar=sidebar, keys=keys, problems=tuple(problems),
-                  background_refresh=background, check_seconds=check)  # fmt: skip
+                  background_refresh=background, check_seconds=check,
+                  mark_read_after=mark_after)  # fmt: skip
+
+
+def _reading(path: Path, table: Any, problems: list[str]) -> float | None:
+    default = Config.mark_read_after
+    if not isinstance(table, dict):
+        problems.append(f"{path}: [reading] must be a table (mark_read_after)")
+        return default
+    value = table.get("mark_read_after", default)
+    if value is False:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    problems.append(f"{path}: reading.mark_read_after must be seconds (0 or more) or false")
+    return default
 
 
 def _feeds(path: Path, table: Any, problems: list[str]) -> tuple[bool, float]:

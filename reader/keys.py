@@ -39,6 +39,12 @@ MAIN: list[BindingType] = [
     Binding("c", "toggle_compact", "Compact list", id="view.compact", show=False),
     Binding("b", "bookmark", "Bookmark", id="main.bookmark", show=False),
     Binding("R", "refresh_feeds", "Refresh feeds", id="feeds.refresh", show=False),
+    Binding("m", "toggle_read", "Read/unread", id="mark.read", show=False),
+    Binding("asterisk", "toggle_star", "Star", id="mark.star", show=False),
+    Binding("A", "mark_all_read", "Mark all read", id="mark.all_read", show=False),
+    Binding("U", "undo_mark_all", "Undo mark all read", id="mark.undo", show=False),
+    Binding("o", "open_link", "Open in browser", id="link.open", show=False),
+    Binding("y", "copy_link", "Copy link", id="link.copy", show=False),
 ]
 LIST: list[BindingType] = [
     Binding("j", "cursor_down", "Down", id="nav.down", show=False),

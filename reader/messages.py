@@ -78,9 +78,10 @@ class RelatedLoaded(Message):
 
 @dataclass
 class CountLoaded(Message):
-    """How many articles the library holds now."""
+    """How many articles the library holds now (and how many are unread)."""
 
     count: int
+    unread: int | None = None
 
 
 @dataclass
@@ -148,3 +149,14 @@ class FeedsDone(Message):
     report: RefreshReport | None
     error: str | None
     by_hand: bool
+
+
+@dataclass
+class MarksChanged(Message):
+    """Articles' read/starred states after a mark (id -> (read, starred)); ``said`` is the
+    notice to show (empty: none), ``undo`` the ids a mark-all changed (for ``U``)."""
+
+    marks: dict[str, tuple[bool, bool]]
+    said: str = ""
+    undo: tuple[str, ...] = ()
+    counts: dict[str, int] | None = None

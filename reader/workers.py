@@ -18,7 +18,15 @@ from textual import work
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from index.errors import NewsreaderError, QueryError
-from index.home import LibraryHome, SortOrder, StaleTextError, StoredArticle
+from index.home import (
+    NO_MARKS,
+    LibraryHome,
+    Mark,
+    Marks,
+    SortOrder,
+    StaleTextError,
+    StoredArticle,
+)
 from index.models import Progress, SearchResult
 from reader.client import LibraryClient
 from reader.messages import (
@@ -33,6 +41,7 @@ from reader.messages import (
     HitsFound,
     IngestDone,
     IngestProgress,
+    MarksChanged,
     PageLoaded,
     RelatedLoaded,
     SearchDone,
@@ -178,7 +187,33 @@ class LibraryWorkers:
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def count(self) -> None:
-        self.post_message(CountLoaded(self.client.count()))
+        count = self.client.count()
+        self.post_message(CountLoaded(count, self.client.mark_counts()["unread"]))
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def mark_articles(self, ids: list[str], how: Mark, said: str = "") -> None:
+        """Mark ``ids``; post their new states (marks are never cancelled midway)."""
+        report = self.client.mark(ids, how)
+        marks = {i: (m.read, m.starred) for i, m in self._marks_of(ids).items()}
+        text = said.format(n=report.changed) if said else ""
+        self.post_message(MarksChanged(marks, text, counts=self.client.mark_counts()))
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def mark_view(self, query: str, how: Mark, shown: list[str]) -> None:
+        """Mark everything ``query`` matches; post the shown rows' states and the undo."""
+        report = self.client.mark_view(query, how)
+        marks = {i: (m.read, m.starred) for i, m in self._marks_of(shown).items()}
+        noun = "article" if report.changed == 1 else "articles"
+        text = f"Marked {report.changed:,} {noun} {how}" + (
+            " · U to undo" if report.changed else ""
+        )
+        self.post_message(
+            MarksChanged(marks, text, undo=report.ids, counts=self.client.mark_counts())
+        )
+
+    def _marks_of(self, ids: list[str]) -> dict[str, Marks]:
+        found = self.client.marks(ids)
+        return {i: found.get(i, NO_MARKS) for i in ids}
 
     def _ingest(self, paths: list[str], *, show: bool) -> None:
         """Add ``paths`` (the home takes the write lock while adding); runs in a worker."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from index.feeds import FeedReport, FetchPolicy, RefreshReport, Subscription
 from index.home.ingest import IngestReport
 from index.home.library import MAX_LIMIT, SortOrder
-from index.home.marks import Mark, Marks, State
+from index.home.marks import NO_MARKS, Mark, Marks, State
 from index.home.recovery import RecoveryReport
 from index.home.safewrite import storage_error
 from index.home.service import ArticleBookmarks, LibraryHome, MarkReport, StaleTextError
@@ -23,6 +23,7 @@ from index.home.store import StoredArticle
 
 __all__ = [
     "MAX_LIMIT",
+    "NO_MARKS",
     "ArticleBookmarks",
     "FeedReport",
     "FetchPolicy",

@@ -29,7 +29,7 @@ from index.home.store import Store, StoredArticle
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 from index.search import engine
-from index.search.forward import docnums_of
+from index.search.forward import docnums_of, ids_of
 from index.search.plan import plan
 from index.search.query import QueryReader
 from index.search.related import related as find_related
@@ -193,6 +193,24 @@ class Library:
             terms=tuple(sorted(words.terms)),
             exact=exact,
         )
+
+    def matching_ids(
+        self, text: str, *, only: set[str] | None = None, without: set[str] | None = None
+    ) -> list[str]:
+        """Every article a query matches (no page, no ranking), for marking a whole view;
+        an empty ``text`` with filters means every article they allow."""
+        if only is not None and not only:
+            return []
+        parsed = self._queries.parse(text) if text.strip() else wq.Every()
+        with self._lock:
+            searcher = self.searcher()
+            fast = plan(parsed, searcher.schema, searcher)
+            ids = ids_of(searcher, searcher.docs_for_query(fast))
+        return [
+            i
+            for i in dict.fromkeys(ids)
+            if (only is None or i in only) and i not in (without or ())
+        ]
 
     def _shown_for(self, text: str) -> dict[str, tuple[str, tuple[tuple[int, int], ...]]]:
         """The snippets already made for the query ``text`` since the index last changed.

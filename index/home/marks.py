@@ -67,13 +67,13 @@ class MarkTable:
         with immediate(self._conn):
             yield
 
-    def mark(self, ids: Sequence[str], how: Mark) -> int:
-        """Mark articles read, unread, starred or not; how many changed. Ids the library
-        does not hold are ignored."""
+    def mark(self, ids: Sequence[str], how: Mark) -> list[str]:
+        """Mark articles read, unread, starred or not; the ids that changed (for an
+        undo). Ids the library does not hold are ignored."""
         ids = [i for i in dict.fromkeys(ids) if i]
         column = "read_at" if how in ("read", "unread") else "starred_at"
         on = how in ("read", "star")
-        changed = 0
+        changed: list[str] = []
         with self._marking():
             for start in range(0, len(ids), CHUNK):
                 chunk = ids[start : start + CHUNK]
@@ -94,7 +94,7 @@ class MarkTable:
                     f" ON CONFLICT(article_id) DO UPDATE SET {column} = excluded.{column}",
                     [(article_id, value) for article_id in present],
                 )
-                changed += len(present)
+                changed.extend(present)
         return changed
 
     def marks_of(self, ids: Sequence[str]) -> dict[str, Marks]:

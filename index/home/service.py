@@ -81,6 +81,8 @@ class MarkReport:
     changed: int
     already: int
     missing: tuple[str, ...]
+    ids: tuple[str, ...] = ()
+    """The articles that changed (an undo marks them back)."""
 
 
 class LibraryHome:
@@ -209,7 +211,16 @@ class LibraryHome:
         known = set(store.content_hashes(wanted))
         changed = store.mark([i for i in wanted if i in known], how)
         missing = tuple(i for i in wanted if i not in known)
-        return MarkReport(changed, len(known) - changed, missing)
+        return MarkReport(len(changed), len(known) - len(changed), missing, tuple(changed))
+
+    def mark_view(self, query: str, how: Mark) -> MarkReport:
+        """Mark every article a query matches (``""``: every article), as the reader's
+        "mark all read" does; the report's ``ids`` are what an undo marks back."""
+        if not query.strip():
+            return self.mark(None, how)
+        rest, states = split_states(query)
+        only, without = self._state_sets(states) if states else (None, None)
+        return self.mark(self.library.matching_ids(rest, only=only, without=without), how)
 
     def marks(self, ids: Sequence[str]) -> dict[str, Marks]:
         """The read and starred state of ``ids`` (absent: unread, not starred)."""

@@ -134,6 +134,21 @@ def docnums_of(searcher: Any, ids: set[str] | frozenset[str]) -> set[int]:
     return found
 
 
+def ids_of(searcher: Any, docnums: Any) -> list[str]:
+    """The article ids of document numbers (as a matcher yields them), in their order."""
+    spans = [
+        (offset, offset + len(table.ids), table.ids) for _, offset, table in segments(searcher)
+    ]
+    found: list[str] = []
+    for docnum in docnums:
+        for start, end, ids in spans:
+            if start <= docnum < end:
+                if ids[docnum - start]:
+                    found.append(ids[docnum - start])
+                break
+    return found
+
+
 def table_of(reader: Any) -> tuple[Table, bool]:
     """The table of one segment reader (from memory, the disk cache, or built), and
     whether it was built now."""

@@ -22,8 +22,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from index.home import RefreshReport, SortOrder
-from index.models import Progress
+from index.models import Hit, Progress
 from index.search.clauses import entity_query
+from index.text import visible
 from reader import keys, workers
 from reader.client import LibraryClient
 from reader.heap import settle_heap
@@ -35,6 +36,7 @@ from reader.messages import (
     FeedsStored,
     IngestDone,
     IngestProgress,
+    MarksChanged,
     PageLoaded,
     SearchDone,
     SearchFailed,
@@ -86,6 +88,7 @@ class MainScreen(ReadingScreen):
         paths_to_add: Sequence[str] = (),
         seed_paths: Sequence[Path] = (),
         check_feeds_every: float | None = None,
+        mark_read_after: float | None = 2.0,
     ) -> None:
         super().__init__()
         self.client = client
@@ -105,6 +108,11 @@ class MainScreen(ReadingScreen):
         """Seconds between looks for due feeds (None: no background refresh)."""
         self._refreshing = False
         self._feeds_checked = False
+        self.mark_read_after = mark_read_after
+        """Seconds an opened article stays open before it is marked read (None: never)."""
+        self._read_timer: Timer | None = None
+        self._undo: tuple[str, ...] = ()
+        """What the last "mark all read" changed, for ``U``."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -333,7 +341,7 @@ class MainScreen(ReadingScreen):
     # Library-wide ---------------------------------------------------------------------
 
     def on_count_loaded(self, message: CountLoaded) -> None:
-        self.app.sub_title = _count(message.count, "article")
+        self._show_counts(message.count, message.unread)
         known, self._known_count = self._known_count, message.count
         if known is None or known == message.count or self._ingesting or self._refreshing:
             return
@@ -351,6 +359,110 @@ class MainScreen(ReadingScreen):
         """Notice articles added or removed by another process (e.g. ``newsreader add``)."""
         if not self._ingesting and not self._refreshing:
             self.count()
+
+    def _show_counts(self, count: int, unread: int | None) -> None:
+        text = _count(count, "article")
+        self.app.sub_title = text if unread is None else f"{text} · {unread:,} unread"
+
+    # Reading state (read, starred) ---------------------------------------------------------
+
+    def _target(self) -> Hit | None:
+        """The article a mark or link key means: the list's row when the list has focus,
+        else the open article (as its row, if the list shows it)."""
+        article_list = self.query_one(ArticleList)
+        wanted = article_list.current_id if self.focused is article_list else self.current_id
+        if wanted is None:
+            return None
+        found = article_list.hit_of(wanted)
+        stored = self.article.stored
+        if found is None and stored is not None and stored.article.id == wanted:
+            article = stored.article
+            return Hit(article.id, article.title, article.published, article.source,
+                       article.path, article.url, 0.0, "")  # fmt: skip
+        return found
+
+    def opened(self, article_id: str) -> None:
+        """An article is on screen: it counts as read once it has stayed there a moment."""
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        hit = self.query_one(ArticleList).hit_of(article_id)
+        if self.mark_read_after is None or (hit is not None and hit.read):
+            return
+
+        def mark() -> None:
+            if self.current_id == article_id:
+                self.mark_articles([article_id], "read")
+
+        if self.mark_read_after <= 0:
+            mark()
+        else:
+            self._read_timer = self.set_timer(self.mark_read_after, mark)
+
+    def action_toggle_read(self) -> None:
+        hit = self._target()
+        if hit is None:
+            self.notify("No article to mark", timeout=2)
+            return
+        if self._read_timer is not None:  # a choice by hand wins over the timer's
+            self._read_timer.stop()
+            self._read_timer = None
+        how = "unread" if hit.read else "read"
+        self.mark_articles([hit.id], how, f"Marked {how}")
+
+    def action_toggle_star(self) -> None:
+        hit = self._target()
+        if hit is None:
+            self.notify("No article to star", timeout=2)
+            return
+        self.mark_articles([hit.id], "unstar" if hit.starred else "star",
+                           "Unstarred" if hit.starred else "Starred")  # fmt: skip
+
+    def action_mark_all_read(self) -> None:
+        """Every article of the current view (the query's hits, or the whole library)."""
+        shown = [hit.id for hit in self.query_one(ArticleList).hits]
+        self.mark_view(self.query_text, "read", shown)
+
+    def action_undo_mark_all(self) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        ids, self._undo = list(self._undo), ()
+        self.mark_articles(ids, "unread", "Undone: {n} articles unread again")
+
+    def on_marks_changed(self, message: MarksChanged) -> None:
+        self.query_one(ArticleList).set_marks(message.marks)
+        if message.undo:
+            self._undo = message.undo
+        if message.said:
+            self.notify(message.said, timeout=3)
+        if message.counts is not None:
+            self._show_counts(message.counts["articles"], message.counts["unread"])
+
+    def action_open_link(self) -> None:
+        """The article's page in the browser (``$BROWSER``; its file when it has no URL)."""
+        hit = self._target()
+        if hit is None:
+            self.notify("No article open", timeout=2)
+        elif hit.url:
+            self.app.open_url(hit.url)
+            self.notify(f"Opening {visible(hit.url)}", timeout=3)
+        elif hit.path:
+            self.app.open_url(Path(hit.path).as_uri())
+            self.notify(f"Opening the file {visible(hit.path)}", timeout=3)
+        else:
+            self.notify("This article has no link and no file to open", timeout=3)
+
+    def action_copy_link(self) -> None:
+        """The article's URL to the clipboard (OSC 52: the terminal must allow it)."""
+        hit = self._target()
+        if hit is None:
+            self.notify("No article open", timeout=2)
+        elif not hit.url:
+            self.notify("This article has no link to copy", timeout=3)
+        else:
+            self.app.copy_to_clipboard(hit.url)
+            self.notify(f"Copied {visible(hit.url)}", timeout=3)
 
     # Feeds ---------------------------------------------------------------------------
 

@@ -102,6 +102,10 @@ class ReadingScreen(workers.LibraryWorkers, Screen[None]):
         self.query_one(RelatedList).show_message("finding related articles…")
         self.query_one(ArticleList).select_id(message.stored.article.id)
         self.load_related(message.stored.article.id)
+        self.opened(message.stored.article.id)
+
+    def opened(self, article_id: str) -> None:
+        """An article is on screen (the main screen marks it read after a moment)."""
 
     def on_related_loaded(self, message: RelatedLoaded) -> None:
         if message.article_id != self.current_id:

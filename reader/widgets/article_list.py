@@ -8,7 +8,7 @@ library never becomes 100,000 of anything.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.content import Content
 from textual.message import Message
@@ -33,9 +33,24 @@ def _meta(hit: Hit) -> str:
     return " · ".join(part for part in (hit.source, dated) if part)
 
 
+UNREAD_MARK = "● "
+STAR_MARK = "★ "
+
+
+def _title(hit: Hit) -> Content:
+    """The row's title: ``●`` and bold while unread, ``★`` when starred, plain once read."""
+    marks = []
+    if not hit.read:
+        marks.append(Content.styled(UNREAD_MARK, "bold $accent"))
+    if hit.starred:
+        marks.append(Content.styled(STAR_MARK, "bold $warning"))
+    title = Content.styled(hit.title or "(untitled)", "" if hit.read else "bold")
+    return Content("").join([*marks, title])
+
+
 def hit_prompt(hit: Hit, snippet_chars: int = 150) -> Content:
     """Title, then "source · date", then the snippet (when the list shows search hits)."""
-    title = Content.styled(hit.title or "(untitled)", "bold")
+    title = _title(hit)
     lines = [title, Content.styled(_meta(hit), ROW_MUTED)]
     if hit.snippet:
         snippet = snippet_content(hit)
@@ -62,7 +77,7 @@ def compact_prompt(hit: Hit, width: int) -> Content:
     if room < MIN_TITLE_CELLS:
         meta = Content.styled(published_label(hit.published, hit.date_origin), ROW_MUTED)
         room = width - meta.cell_length - 1
-    title = Content.styled(hit.title or "(untitled)", "bold").truncate(max(1, room), ellipsis=True)
+    title = _title(hit).truncate(max(1, room), ellipsis=True)
     gap = Content(" " * max(1, width - title.cell_length - meta.cell_length))
     return Content("").join([title, gap, meta]).truncate(width, ellipsis=True)
 
@@ -172,6 +187,22 @@ class ArticleList(ArticleOptions):
         self.clear_options()
         self.add_options(self._make_options(self.hits))
         self.highlighted = highlighted
+
+    def set_marks(self, marks: dict[str, tuple[bool, bool]]) -> None:
+        """Show new read/starred states (article id -> (read, starred)) in their rows."""
+        for index, hit in enumerate(self.hits):
+            state = marks.get(hit.id)
+            if state is None or state == (hit.read, hit.starred):
+                continue
+            self.hits[index] = hit = replace(hit, read=state[0], starred=state[1])
+            prompt = (
+                compact_prompt(hit, self._built_for) if self.compact
+                else hit_prompt(hit, self._built_for)
+            )  # fmt: skip
+            self.replace_option_prompt_at_index(index, prompt)
+
+    def hit_of(self, article_id: str) -> Hit | None:
+        return next((hit for hit in self.hits if hit.id == article_id), None)
 
     @property
     def current_id(self) -> str | None:

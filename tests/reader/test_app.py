@@ -266,7 +266,7 @@ async def test_articles_added_by_another_process_show_up(
             pilot,
             lambda: "Late Arrival" in [h.title for h in app.screen.query_one(ArticleList).hits],
         )
-        assert app.sub_title == "8 articles"
+        assert app.sub_title.startswith("8 articles · ")
 
 
 async def test_a_library_error_is_shown_and_the_app_keeps_running(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -221,12 +221,17 @@ def test_a_compact_row_fills_its_width_and_drops_the_source_before_the_title() -
         "",
         0.0,
         "",
+        read=True,
     )
     wide = compact_prompt(hit, 90)
     assert wide.cell_length == 90 and "\n" not in wide.plain
     assert wide.plain.startswith(hit.title) and wide.plain.endswith(
         "newsreader sample · 2024-11-09"
     )
+    from dataclasses import replace
+
+    unread = compact_prompt(replace(hit, read=False, starred=True), 90)
+    assert unread.plain.startswith("● ★ " + hit.title) and unread.cell_length == 90
     narrow = compact_prompt(hit, 44)
     assert narrow.cell_length == 44
     assert narrow.plain.startswith("Aid Convoys Wait at Gaza") and narrow.plain.endswith(

@@ -18,7 +18,7 @@ from reader.config import Config
 
 
 def _app(home: Path) -> NewsReaderApp:
-    return NewsReaderApp(LibraryHome(LibraryPaths(home)), [], config=Config())
+    return NewsReaderApp(LibraryHome(LibraryPaths(home)), [], config=Config(mark_read_after=None))
 
 
 async def _open_seed(pilot) -> None:  # type: ignore[no-untyped-def]
