@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from index.bookmarks.store import BookmarkStore
-from index.errors import NewsreaderError
+from index.errors import NewsreaderError, QueryError
 from index.feeds import FetchPolicy, RefreshReport, Subscription, SubscriptionStore
 from index.feeds.database import now as feeds_now
 from index.feeds.refresh import ProgressCallback as FeedProgress
@@ -136,16 +136,20 @@ class LibraryHome:
         bookmarks = self.bookmarks
         lock = self.write_lock()
         lock.acquire(on_wait=on_wait)
+        paths = list(paths)
         try:
-            return ingest(
+            report = ingest(
                 self.library,
-                list(paths),
+                paths,
                 prune=prune,
                 tagger=self.tagger,
                 jobs=jobs,
                 on_progress=on_progress,
                 on_changed=bookmarks.reanchor,
             )
+            folders = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+            self.library.store.remember_folders([str(f) for f in folders])
+            return report
         finally:
             lock.release()
 
@@ -190,6 +194,8 @@ class LibraryHome:
         for wanted in states:
             if wanted.state == "bookmarked":
                 ids = self.bookmarks.article_ids()
+            elif wanted.state in ("feed", "folder"):
+                ids = self._source_ids(wanted.state, wanted.value)
             else:
                 ids = self.library.store.marked_ids(
                     "starred" if wanted.state == "starred" else "read"
@@ -200,6 +206,32 @@ class LibraryHome:
             else:
                 without |= ids
         return only, without
+
+    def _source_ids(self, kind: str, name: str) -> set[str]:
+        """``feed:NAME``: a subscription's articles (by title, URL or id), else an added
+        folder's (by its path or its name); ``folder:NAME``: those of the subscriptions in
+        that OPML folder and the folders below it."""
+        store = self.library.store
+        subscriptions = self.feeds.subscriptions
+        if kind == "folder":
+            wanted = name.strip().strip("/").casefold()
+            subs = [
+                s for s in subscriptions.all()
+                if s.folder.casefold() == wanted or s.folder.casefold().startswith(wanted + "/")
+            ]  # fmt: skip
+            if not subs:
+                raise QueryError(f"no feed folder called {name!r} (see `newsreader feeds list`)")
+            return {i for sub in subs for i in store.carried_by(sub.carrier)}
+        try:
+            return set(store.carried_by(subscriptions.find(name).carrier))
+        except NewsreaderError:
+            pass
+        folder = store.folder_named(name)
+        if folder is None:
+            raise QueryError(
+                f"no feed or added folder called {name!r} (see `newsreader feeds list`)"
+            )
+        return store.carried_under(folder)
 
     def mark(self, ids: Sequence[str] | None, how: Mark) -> MarkReport:
         """Mark articles (``None``: every article) read, unread, starred or unstarred: how

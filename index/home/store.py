@@ -29,7 +29,8 @@ SCHEMA_VERSION = 4
 """2: the articles_published index (for paging the article list by date).
 3: the carriers table (which files and subscriptions hold each article), filled
 from ``files.article_ids`` when an older library is opened.
-4: the marks table (read, starred: ``index.home.marks``) and the newest-first index."""
+4: the marks table (read, starred: ``index.home.marks``), the newest-first index, and
+the folders added (the sources pane and ``feed:NAME`` name them)."""
 
 
 _SCHEMA = """
@@ -51,6 +52,10 @@ CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published, id);
 CREATE INDEX IF NOT EXISTS articles_newest
     ON articles((date_origin = 'file'), published DESC, id DESC);
+CREATE TABLE IF NOT EXISTS folders (
+    path TEXT PRIMARY KEY,
+    added TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
     mtime_ns INTEGER NOT NULL,
@@ -208,6 +213,36 @@ class Store(CarrierTable, MarkTable):
             )
             found.update(rows.fetchall())
         return found
+
+    def remember_folders(self, folders: Sequence[str]) -> None:
+        """The folders given to ``add`` (absolute paths), as sources of their own."""
+        if folders:
+            with immediate(self._conn):
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO folders (path) VALUES (?)", [(f,) for f in folders]
+                )
+
+    def folders(self) -> list[str]:
+        return [row[0] for row in self._conn.execute("SELECT path FROM folders ORDER BY path")]
+
+    def folder_named(self, name: str) -> str | None:
+        """An added folder by its path, or by its last part when only one is called so."""
+        folders = self.folders()
+        wanted = name.rstrip("/")
+        if wanted in folders:
+            return wanted
+        named = [f for f in folders if Path(f).name.casefold() == wanted.casefold()]
+        return named[0] if len(named) == 1 else None
+
+    def carried_under(self, folder: str) -> set[str]:
+        """The articles some file inside ``folder`` carries (one range of the carriers'
+        primary key: ``folder/`` up to ``folder0``, '0' following '/')."""
+        prefix = folder.rstrip("/")
+        rows = self._conn.execute(
+            "SELECT article_id FROM carriers WHERE carrier >= ? AND carrier < ?",
+            (prefix + "/", prefix + "0"),
+        )
+        return {row[0] for row in rows}
 
     def recent(self, *, limit: int, offset: int = 0, state: State | None = None) -> list[RecentRow]:
         """One page of articles, newest first, without their bodies: those whose date is

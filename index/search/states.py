@@ -18,8 +18,11 @@ from typing import Literal
 
 from index.errors import QueryError
 
-StateName = Literal["unread", "read", "starred", "bookmarked"]
+StateName = Literal["unread", "read", "starred", "bookmarked", "feed", "folder"]
 STATES: tuple[StateName, ...] = ("unread", "read", "starred", "bookmarked")
+SOURCES = ("feed", "folder")
+"""``feed:NAME`` (a subscription or an added folder) and ``folder:NAME`` (an OPML folder):
+the articles they carry, from the database, filtered the same way."""
 
 _CLAUSE = re.compile(r'(?<![\w:"\\])(NOT\s+|-)?is:(\S*)', re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"?')
@@ -31,11 +34,14 @@ _DANGLING_AND = re.compile(r"^\s*AND\s+|\s+AND\s*$|(?<=\s)AND\s+(?=AND\s)")
 class StateFilter:
     state: StateName
     negated: bool = False
+    value: str = ""
+    """The name a ``feed:`` or ``folder:`` clause gives."""
 
 
 def split_states(text: str) -> tuple[str, tuple[StateFilter, ...]]:
     """``text`` without its ``is:`` clauses, and those clauses as filters."""
-    if "is:" not in text.lower():
+    lowered = text.lower()
+    if "is:" not in lowered and "feed:" not in lowered and "folder:" not in lowered:
         return text, ()
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     filters: list[StateFilter] = []
@@ -53,8 +59,33 @@ def split_states(text: str) -> tuple[str, tuple[StateFilter, ...]]:
         kept.append(text[at : match.start()])
         at = match.end()
     kept.append(text[at:])
-    rest = " ".join(" ".join(kept).split())
+    rest, sources = _split_sources(" ".join(" ".join(kept).split()))
+    filters.extend(sources)
+    rest = " ".join(rest.split())
     return _DANGLING_AND.sub(" ", f" {rest} ").strip(), tuple(filters)
+
+
+_SOURCE = re.compile(r'(?<![\w:"\\])(NOT\s+|-)?(feed|folder):("[^"]*"|\S+)', re.IGNORECASE)
+
+
+def _split_sources(text: str) -> tuple[str, list[StateFilter]]:
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    found: list[StateFilter] = []
+    kept: list[str] = []
+    at = 0
+    for match in _SOURCE.finditer(text):
+        if any(start < match.start() < end for start, end in quoted):
+            continue
+        _check_alone(text, match.start(), match.end())
+        kind: StateName = "feed" if match.group(2).lower() == "feed" else "folder"
+        name = match.group(3).strip('"')
+        if not name:
+            raise QueryError(f'{kind}: needs a name ({kind}:"The Guardian")')
+        found.append(StateFilter(kind, negated=bool(match.group(1)), value=name))
+        kept.append(text[at : match.start()])
+        at = match.end()
+    kept.append(text[at:])
+    return " ".join(kept), found
 
 
 def _check_alone(text: str, start: int, end: int) -> None:
