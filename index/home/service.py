@@ -48,6 +48,7 @@ from index.models import (
 )
 from index.paths import LibraryPaths
 from index.search.states import StateFilter, split_states
+from index.text import visible
 
 Range = tuple[int, int]
 WaitCallback = Callable[[int | None], None]
@@ -232,6 +233,35 @@ class LibraryHome:
                 f"no feed or added folder called {name!r} (see `newsreader feeds list`)"
             )
         return store.carried_under(folder)
+
+    # Saved searches and counts of a view -----------------------------------------------
+
+    def save_search(self, name: str, query: str) -> bool:
+        """Keep a query under a name (the sources pane lists it with its unread count);
+        a query that cannot be read is refused, with the reason. True when new."""
+        name = " ".join(visible(name).split())
+        if not name:
+            raise QueryError("a saved search needs a name")
+        self.search(query, limit=1, snippets=False)  # raises QueryError if unreadable
+        return self.library.store.save_search(name, query.strip())
+
+    def saved_searches(self) -> list[tuple[str, str]]:
+        return self.library.store.saved_searches()
+
+    def remove_saved_search(self, name: str) -> bool:
+        return self.library.store.remove_saved_search(name)
+
+    def view_counts(self, query: str) -> tuple[int, int]:
+        """How many articles a query matches (``""``: all), and how many of them are
+        unread, each counted exactly."""
+        if not query.strip():
+            counts = self.mark_counts()
+            return counts["articles"], counts["unread"]
+        rest, states = split_states(query)
+        only, without = self._state_sets(states) if states else (None, set())
+        ids = self.library.matching_ids(rest, only=only, without=without)
+        read = self.library.store.marked_ids("read")
+        return len(ids), sum(1 for i in ids if i not in read)
 
     def mark(self, ids: Sequence[str] | None, how: Mark) -> MarkReport:
         """Mark articles (``None``: every article) read, unread, starred or unstarred: how

@@ -25,12 +25,12 @@ from index.home.marks import MARKS_SCHEMA, MarkTable, State
 from index.models import Analysis, Article, DateOrigin
 from index.sqlite import immediate
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """2: the articles_published index (for paging the article list by date).
 3: the carriers table (which files and subscriptions hold each article), filled
 from ``files.article_ids`` when an older library is opened.
-4: the marks table (read, starred: ``index.home.marks``), the newest-first index, and
-the folders added (the sources pane and ``feed:NAME`` name them)."""
+4: the marks table (read, starred: ``index.home.marks``) and the newest-first index.
+5: the folders added (the sources pane and ``feed:NAME`` name them), saved searches."""
 
 
 _SCHEMA = """
@@ -52,6 +52,11 @@ CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published, id);
 CREATE INDEX IF NOT EXISTS articles_newest
     ON articles((date_origin = 'file'), published DESC, id DESC);
+CREATE TABLE IF NOT EXISTS saved_searches (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    query TEXT NOT NULL,
+    added TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+);
 CREATE TABLE IF NOT EXISTS folders (
     path TEXT PRIMARY KEY,
     added TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
@@ -213,6 +218,30 @@ class Store(CarrierTable, MarkTable):
             )
             found.update(rows.fetchall())
         return found
+
+    def save_search(self, name: str, query: str) -> bool:
+        """Keep ``query`` under ``name`` (replacing one of that name); True when new."""
+        with immediate(self._conn):
+            known = self._conn.execute(
+                "SELECT 1 FROM saved_searches WHERE name = ?", (name,)
+            ).fetchone()
+            self._conn.execute(
+                "INSERT INTO saved_searches (name, query) VALUES (?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+                (name, query),
+            )
+        return known is None
+
+    def saved_searches(self) -> list[tuple[str, str]]:
+        rows = self._conn.execute(
+            "SELECT name, query FROM saved_searches ORDER BY name COLLATE NOCASE"
+        )
+        return [(name, query) for name, query in rows]
+
+    def remove_saved_search(self, name: str) -> bool:
+        with immediate(self._conn):
+            gone = self._conn.execute("DELETE FROM saved_searches WHERE name = ?", (name,))
+        return gone.rowcount > 0
 
     def remember_folders(self, folders: Sequence[str]) -> None:
         """The folders given to ``add`` (absolute paths), as sources of their own."""
