@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SAVE_DELAY = 0.5
 """Seconds of quiet before a changed reading state is written (typing changes the query)."""
-KEPT = ("sort", "sidebar", "compact", "query_text", "current_id")
+KEPT = ("sort", "sidebar", "compact", "sources", "list_width", "query_text", "current_id")
 """The main screen's vars the state file keeps."""
 
 
@@ -151,6 +151,8 @@ class NewsReaderApp(App[int]):
             sidebar=sidebar,
             sort=state.sort,
             compact=state.compact,
+            sources=state.sources,
+            list_width=state.list_width,
             query="" if fresh else state.query,
             article_id=None if fresh else state.article_id,
         )
@@ -197,6 +199,8 @@ class NewsReaderApp(App[int]):
             sidebar=main.sidebar,
             sort=main.sort,
             compact=main.compact,
+            sources=main.sources,
+            list_width=main.list_width,
             query=main.query_text,
             article_id=main.current_id,
         )

@@ -26,6 +26,7 @@ from index.home import (
     MarkReport,
     Marks,
     SortOrder,
+    SourcesView,
     StoredArticle,
 )
 from index.models import Analysis, Bookmark, Hit, Progress, Related, SearchResult
@@ -100,6 +101,12 @@ class LibraryClient:
 
     def mark_counts(self) -> dict[str, int]:
         return self._run(self._home.mark_counts)
+
+    def sources(self) -> SourcesView:
+        return self._run(self._home.sources)
+
+    def save_search(self, name: str, query: str) -> bool:
+        return self._run(self._home.save_search, name, query)
 
     def feeds_due(self) -> int:
         return self._run(self._home.feeds_due)

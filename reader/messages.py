@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from index.home import IngestReport, RefreshReport, SortOrder, StoredArticle
+from index.home import IngestReport, RefreshReport, SortOrder, SourcesView, StoredArticle
 from index.models import Hit, Progress, Related, SearchResult
 
 Range = tuple[int, int]
@@ -160,3 +160,18 @@ class MarksChanged(Message):
     said: str = ""
     undo: tuple[str, ...] = ()
     counts: dict[str, int] | None = None
+
+
+@dataclass
+class SourcesLoaded(Message):
+    """The sources pane's views with their counts."""
+
+    view: SourcesView
+
+
+@dataclass
+class SearchSaved(Message):
+    """A saved search was stored (``error`` None) or refused."""
+
+    name: str
+    error: str | None = None

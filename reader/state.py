@@ -34,6 +34,10 @@ class ReaderState:
     sidebar: bool = True
     sort: SortOrder = "relevance"
     compact: bool = False
+    sources: bool = False
+    """Whether the sources pane is shown (``F``)."""
+    list_width: int = 0
+    """The list's width the reader chose with ``<``/``>`` (0: the default share)."""
     query: str = ""
     article_id: str | None = None
 
@@ -44,6 +48,8 @@ class ReaderState:
             "sidebar": self.sidebar,
             "sort": self.sort,
             "compact": self.compact,
+            "sources": self.sources,
+            "list_width": self.list_width,
             "query": self.query,
             "article": self.article_id,
         }
@@ -79,6 +85,12 @@ def _from_json(path: Path, data: dict[str, Any]) -> tuple[ReaderState, str | Non
         sidebar=take("sidebar", default.sidebar, lambda v: isinstance(v, bool)),
         sort=take("sort", default.sort, lambda v: v in get_args(SortOrder)),
         compact=take("compact", default.compact, lambda v: isinstance(v, bool)),
+        sources=take("sources", default.sources, lambda v: isinstance(v, bool)),
+        list_width=take(
+            "list_width",
+            default.list_width,
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 200,
+        ),
         query=take("query", default.query, lambda v: isinstance(v, str)),
         article_id=take("article", default.article_id, lambda v: isinstance(v, str)),
     )

@@ -46,6 +46,8 @@ from reader.messages import (
     RelatedLoaded,
     SearchDone,
     SearchFailed,
+    SearchSaved,
+    SourcesLoaded,
 )
 
 PAGE = 100
@@ -283,3 +285,18 @@ class LibraryWorkers:
             error = str(error_)
         finally:
             self.post_message(FeedsDone(report, error, by_hand))
+
+    @work(thread=True, exclusive=True, group="sources", exit_on_error=False)
+    def load_sources(self) -> None:
+        view = self.client.sources()
+        if not _cancelled():
+            self.post_message(SourcesLoaded(view))
+
+    @work(thread=True, group="saved", exit_on_error=False)
+    def save_search(self, name: str, query: str) -> None:
+        try:
+            self.client.save_search(name, query)
+        except NewsreaderError as error:
+            self.post_message(SearchSaved(name, str(error)))
+            return
+        self.post_message(SearchSaved(name))

@@ -19,6 +19,7 @@ from index.home.marks import NO_MARKS, Mark, Marks, State
 from index.home.recovery import RecoveryReport
 from index.home.safewrite import storage_error
 from index.home.service import ArticleBookmarks, LibraryHome, MarkReport, StaleTextError
+from index.home.sources_view import SourceRow, SourcesView
 from index.home.store import StoredArticle
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "RecoveryReport",
     "RefreshReport",
     "SortOrder",
+    "SourceRow",
+    "SourcesView",
     "StaleTextError",
     "State",
     "StoredArticle",

@@ -127,3 +127,32 @@ class MarkTable:
             " FROM articles a LEFT JOIN marks m ON m.article_id = a.id"
         ).fetchone()
         return {"articles": total, "unread": total - read, "starred": starred}
+
+
+class SourceCounts:
+    """Counts for the sources pane, grouped in SQL (a part of the store, as above)."""
+
+    _conn: sqlite3.Connection
+
+    def carrier_counts(self, prefix: str) -> dict[str, tuple[int, int]]:
+        """carrier -> (articles, unread), for every carrier starting with ``prefix``."""
+        rows = self._conn.execute(
+            "SELECT c.carrier, COUNT(*), SUM(m.read_at IS NULL) FROM carriers c"
+            " JOIN articles a ON a.id = c.article_id"
+            " LEFT JOIN marks m ON m.article_id = c.article_id"
+            " WHERE c.carrier >= ? AND c.carrier < ? GROUP BY c.carrier",
+            (prefix, prefix + "\U0010ffff"),
+        )
+        return {carrier: (int(total), int(unread or 0)) for carrier, total, unread in rows}
+
+    def counts_under(self, folder: str) -> tuple[int, int]:
+        """(articles, unread) among the articles some file inside ``folder`` carries."""
+        prefix = folder.rstrip("/")
+        total, unread = self._conn.execute(
+            "SELECT COUNT(*), SUM(m.read_at IS NULL) FROM"
+            " (SELECT DISTINCT article_id FROM carriers WHERE carrier >= ? AND carrier < ?) c"
+            " JOIN articles a ON a.id = c.article_id"
+            " LEFT JOIN marks m ON m.article_id = c.article_id",
+            (prefix + "/", prefix + "0"),
+        ).fetchone()
+        return int(total), int(unread or 0)

@@ -15,6 +15,7 @@ them, so the reader makes every call from its one library thread.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
 from index.home.marks import Mark, Marks, State
 from index.home.recovery import RecoveryReport, recover
+from index.home.sources_view import SourceRow, SourcesView, folder_name, quoted
 from index.home.store import StoredArticle
 from index.home.subscribing import FeedRow, Feeds, ImportReport, Subscribed
 from index.models import (
@@ -250,6 +252,46 @@ class LibraryHome:
 
     def remove_saved_search(self, name: str) -> bool:
         return self.library.store.remove_saved_search(name)
+
+    def sources(self) -> SourcesView:
+        """Every view the sources pane lists, with its counts (see ``sources_view``)."""
+        store = self.library.store
+        counts = self.mark_counts()
+        bookmarked = self.bookmarks.article_ids()
+        read = store.marked_ids("read") if bookmarked else set()
+        rows = [
+            SourceRow("all", "All", "", counts["articles"], counts["unread"]),
+            SourceRow("unread", "Unread", "is:unread", counts["unread"], counts["unread"]),
+            SourceRow("starred", "Starred", "is:starred", counts["starred"],
+                      self.view_counts("is:starred is:unread")[0] if counts["starred"] else 0),
+            SourceRow("bookmarked", "Bookmarked", "is:bookmarked",
+                      len(bookmarked & set(store.article_ids())) if bookmarked else 0,
+                      len(bookmarked - read) if bookmarked else 0),
+        ]  # fmt: skip
+        by_carrier = store.carrier_counts("feed:")
+        subs = sorted(
+            self.feeds.subscriptions.all(), key=lambda s: (s.folder.casefold(), s.name.casefold())
+        )
+        titles = Counter(sub.title.casefold() for sub in subs if sub.title)
+        for sub in subs:
+            total, unread = by_carrier.get(sub.carrier, (0, 0))
+            unique = sub.title and titles[sub.title.casefold()] == 1 and '"' not in sub.title
+            failing = sub.error if sub.errors_in_a_row or sub.gone else None
+            named = quoted(sub.title) if unique else quoted(sub.url)
+            rows.append(SourceRow("feed", sub.name, f"feed:{named}", total, unread,
+                                  group=sub.folder, error=failing, next_fetch=sub.next_fetch,
+                                  gone=sub.gone))  # fmt: skip
+        for folder in store.folders():
+            total, unread = store.counts_under(folder)
+            rows.append(SourceRow("folder", folder_name(folder), f"feed:{quoted(folder)}",
+                                  total, unread, group=folder))  # fmt: skip
+        for name, query in self.saved_searches():
+            try:
+                total, unread = self.view_counts(query)
+            except QueryError:
+                total = unread = 0
+            rows.append(SourceRow("saved", name, query, total, unread))
+        return SourcesView(tuple(rows))
 
     def view_counts(self, query: str) -> tuple[int, int]:
         """How many articles a query matches (``""``: all), and how many of them are

@@ -21,7 +21,7 @@ from typing import cast
 from index.codec import analysis_from_json, analysis_to_json, iso, parse_datetime
 from index.errors import StorageError
 from index.home.carriers import CARRIERS_SCHEMA, CHUNK, CarrierTable, carriers_from_files
-from index.home.marks import MARKS_SCHEMA, MarkTable, State
+from index.home.marks import MARKS_SCHEMA, MarkTable, SourceCounts, State
 from index.models import Analysis, Article, DateOrigin
 from index.sqlite import immediate
 
@@ -128,7 +128,7 @@ _STATE_JOINS: dict[State | None, str] = {
 """How :meth:`Store.recent` keeps only the articles in one state."""
 
 
-class Store(CarrierTable, MarkTable):
+class Store(CarrierTable, MarkTable, SourceCounts):
     """Article texts, analyses and file bookkeeping in SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, *, path: Path | str = "") -> None:

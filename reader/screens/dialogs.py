@@ -88,6 +88,30 @@ class DateFilterDialog(_FormDialog[str | None]):
         self._done()
 
 
+class SaveSearchDialog(_FormDialog[str | None]):
+    """Ask for a name to keep the current query under; returns it."""
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.query_text = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Save this search", classes="dialog-title")
+            yield Static(Content.styled(cut_at_word(self.query_text, 200), MUTED))
+            yield Input(placeholder="name", id="name-input")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def _done(self) -> None:
+        name = self.query_one("#name-input", Input).value.strip()
+        self.dismiss(name or None)
+
+    def on_input_submitted(self) -> None:
+        self._done()
+
+
 def split_tags(text: str) -> list[str]:
     return [tag.strip().lstrip("#") for tag in re.split(r"[,\s]+", text) if tag.strip("# ")]
 

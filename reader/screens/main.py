@@ -40,6 +40,8 @@ from reader.messages import (
     PageLoaded,
     SearchDone,
     SearchFailed,
+    SearchSaved,
+    SourcesLoaded,
 )
 from reader.screens.reading import ReadingScreen
 from reader.state import ReaderState
@@ -51,6 +53,7 @@ from reader.widgets.ingest_bar import IngestBar
 from reader.widgets.related import RelatedList
 from reader.widgets.search_bar import QueryInput, SearchBar
 from reader.widgets.sidebar import Sidebar
+from reader.widgets.sources import SourceList
 
 DEBOUNCE_SECONDS = 0.15
 POLL_SECONDS = 5.0
@@ -59,6 +62,16 @@ FIRST_FEEDS_CHECK = 2.0
 """Seconds after opening before the first look for due feeds (the list shows first)."""
 NARROW_WIDTH = 100
 """Below this many columns the sidebar folds under the article."""
+MEASURE = 56
+"""Columns the article wants at least (lines of over 50 characters, with its margins):
+when the sidebar beside it would leave less, the sidebar folds under the article."""
+SOURCES_WIDTH = 28
+SIDEBAR_WIDTH = 32
+LIST_SHARE = 0.25
+COMPACT_SHARE = 0.4
+LIST_WIDTHS = (26, 64)
+"""The list's width: a share of what the sources pane leaves, within these bounds (the
+reader moves it with ``<`` and ``>``, and it is kept)."""
 PANES = {"list": "#list", "article": "#article", "entities": "#entities", "related": "#related"}
 
 
@@ -79,6 +92,10 @@ class MainScreen(ReadingScreen):
     """Whether the related and entities panes are shown (``p``)."""
     compact: var[bool] = var(False)
     """One line per article in the list (``c``)."""
+    sources: var[bool] = var(False)
+    """Whether the sources pane is shown (``F``)."""
+    list_width: var[int] = var(0)
+    """The list's width as the reader set it with ``<``/``>`` (0: its share)."""
 
     def __init__(
         self,
@@ -119,6 +136,7 @@ class MainScreen(ReadingScreen):
         yield IngestBar(id="ingest")
         yield SearchBar(id="search")
         with Horizontal(id="panes"):
+            yield SourceList(id="sources")
             yield ArticleList(id="list").data_bind(MainScreen.compact)
             with Horizontal(id="reading"):
                 yield ArticleView(id="article").data_bind(ReadingScreen.highlight)
@@ -130,6 +148,8 @@ class MainScreen(ReadingScreen):
         self.query_one(RelatedList).show_message("open an article")
         self.sidebar = self.start_state.sidebar
         self.compact = self.start_state.compact
+        self.sources = self.start_state.sources
+        self.list_width = self.start_state.list_width
         self.query_one(ArticleList).focus()
         self._restore(self.start_state)
         settle_heap()
@@ -142,16 +162,99 @@ class MainScreen(ReadingScreen):
     # Layout -------------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self._layout(event.size.width)
+
+    def _layout(self, width: int | None = None) -> None:
+        """Give the article its measure: the list takes its share (or the width the reader
+        chose), and the sidebar goes under the article when beside it there is no room."""
+        width = width if width is not None else self.size.width
+        if width <= 0:
+            return
+        rest = width - (SOURCES_WIDTH if self.sources else 0)
+        low, high = LIST_WIDTHS
+        share = COMPACT_SHARE if self.compact else LIST_SHARE  # one-line rows want room
+        wanted = self.list_width or int(rest * share)
+        list_width = max(low, min(high, wanted, rest - 30))
+        self.query_one(ArticleList).styles.width = list_width
+        beside = rest - list_width - (SIDEBAR_WIDTH if self.sidebar else 0)
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(width >= NARROW_WIDTH and self.sidebar and beside < MEASURE, "-folded")
+
+    def action_list_width(self, step: int) -> None:
+        """``<`` / ``>``: the list narrower or wider by 4 columns (kept across restarts)."""
+        current = self.query_one(ArticleList).size.width or LIST_WIDTHS[0]
+        self.list_width = max(LIST_WIDTHS[0], min(LIST_WIDTHS[1], current + 4 * step))
+        self._layout()
 
     def watch_sidebar(self, shown: bool) -> None:
         self.query_one(Sidebar).display = shown
+        self._layout()
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar = not self.sidebar
 
     def action_toggle_compact(self) -> None:
         self.compact = not self.compact
+
+    def watch_compact(self) -> None:
+        self._layout()
+
+    def watch_sources(self, shown: bool) -> None:
+        self.query_one(SourceList).display = shown
+        self._layout()
+        if shown:
+            self.load_sources()
+
+    def action_toggle_sources(self) -> None:
+        """``F``: show the sources pane and go to it; again, fold it away."""
+        if self.sources and self.focused is not self.query_one(SourceList):
+            self.set_focus(self.query_one(SourceList))
+            return
+        self.sources = not self.sources
+        self.set_focus(self.query_one(SourceList if self.sources else ArticleList))
+
+    def _sources_changed(self) -> None:
+        """Counts moved (articles read, arrived, removed): redraw the pane if shown."""
+        if self.sources:
+            self.load_sources()
+
+    def on_sources_loaded(self, message: SourcesLoaded) -> None:
+        self.query_one(SourceList).show(message.view)
+
+    @on(SourceList.Chosen)
+    def _source_chosen(self, message: SourceList.Chosen) -> None:
+        row = message.row
+        if row.error:
+            when = f"; next try {row.next_fetch:%Y-%m-%d %H:%M} UTC" if row.next_fetch else ""
+            self.notify(visible(row.error) + when, title=visible(row.name), severity="warning",
+                        timeout=10)  # fmt: skip
+        self._remember()
+        self.query_one(QueryInput).value = row.query
+        self.set_query(row.query)
+        self.set_focus(self.query_one(ArticleList))
+
+    def action_save_search(self) -> None:
+        """``S``: keep the current query under a name (it joins the sources pane)."""
+        if not self.query_text:
+            self.notify("Search for something first, then save it with S", timeout=3)
+            return
+        from reader.screens.dialogs import SaveSearchDialog
+
+        query = self.query_text
+
+        def named(name: str | None) -> None:
+            if name:
+                self.save_search(name, query)
+
+        self.app.push_screen(SaveSearchDialog(query), named)
+
+    def on_search_saved(self, message: SearchSaved) -> None:
+        if message.error:
+            self.notify(message.error, title="Not saved", severity="error", timeout=8)
+            return
+        self.notify(f"Saved as {visible(message.name)!r}", timeout=3)
+        self.sources = True
+        self.load_sources()
 
     def action_focus_pane(self, name: str) -> None:
         if name in ("entities", "related"):
@@ -346,6 +449,7 @@ class MainScreen(ReadingScreen):
         if known is None or known == message.count or self._ingesting or self._refreshing:
             return
         change = message.count - known
+        self._sources_changed()
         what = (
             _count(change, "new article") if change > 0 else _count(-change, "article") + " removed"
         )
@@ -432,6 +536,7 @@ class MainScreen(ReadingScreen):
 
     def on_marks_changed(self, message: MarksChanged) -> None:
         self.query_one(ArticleList).set_marks(message.marks)
+        self._sources_changed()
         if message.undo:
             self._undo = message.undo
         if message.said:
@@ -499,6 +604,7 @@ class MainScreen(ReadingScreen):
 
     def on_feeds_done(self, message: FeedsDone) -> None:
         self._refreshing = False
+        self._sources_changed()
         self._known_count = None
         self.count()
         if message.by_hand:
@@ -525,6 +631,7 @@ class MainScreen(ReadingScreen):
 
     def on_ingest_done(self, message: IngestDone) -> None:
         self._ingesting = False
+        self._sources_changed()
         self._known_count = None
         self.query_one(IngestBar).finish()
         if message.error:

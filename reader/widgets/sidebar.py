@@ -43,7 +43,7 @@ class Sidebar(Vertical):
 
     DEFAULT_CSS = """
     Sidebar {
-        width: 34;
+        width: 32;
         height: 1fr;
     }
     """

@@ -153,7 +153,8 @@ async def test_bad_query_shows_an_inline_error_and_keeps_the_results(make_app) -
         status = app.screen.query_one("#search-status")
         await wait_for(pilot, lambda: "hits" in str(status.render()))  # the hits, not the list
         before = _list_ids(app)
-        await pilot.press(*" nofield:x")
+        # At once, as a paste: typed key by key, a slow moment lets "gaza n" search.
+        app.screen.query_one(QueryInput).insert_text_at_cursor(" nofield:x")
         error = app.screen.query_one("#search-error")
         await wait_for(pilot, lambda: error.display)
         assert "unknown field" in str(error.render())
