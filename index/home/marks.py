@@ -34,7 +34,7 @@ CHUNK = 500
 """Ids per ``IN (...)`` query (SQLite allows 999 parameters on older builds)."""
 
 Mark = Literal["read", "unread", "star", "unstar"]
-State = Literal["unread", "read", "starred"]
+State = Literal["unread", "read", "starred", "hidden"]
 """What ``is:`` can ask of the marks (``is:bookmarked`` is the bookmark store's)."""
 
 

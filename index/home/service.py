@@ -35,6 +35,7 @@ from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
 from index.home.marks import Mark, Marks, State
 from index.home.recovery import RecoveryReport, recover
+from index.home.rules import ACTIONS, Action, Rule
 from index.home.sources_view import SourceRow, SourcesView, folder_name, quoted
 from index.home.store import StoredArticle
 from index.home.subscribing import FeedRow, Feeds, ImportReport, Subscribed
@@ -140,6 +141,8 @@ class LibraryHome:
         lock = self.write_lock()
         lock.acquire(on_wait=on_wait)
         paths = list(paths)
+        # Filter rules see only what this run adds: the ids before it, when there are rules.
+        before = set(self.library.store.article_ids()) if self.library.store.rules() else None
         try:
             report = ingest(
                 self.library,
@@ -152,6 +155,8 @@ class LibraryHome:
             )
             folders = [Path(p).resolve() for p in paths if Path(p).is_dir()]
             self.library.store.remember_folders([str(f) for f in folders])
+            if before is not None:
+                self.apply_rules(set(self.library.store.article_ids()) - before)
             return report
         finally:
             lock.release()
@@ -181,22 +186,31 @@ class LibraryHome:
         """Hits for a query; its ``is:`` clauses (``index.search.states``) are read here,
         from the marks and the bookmarks, and handed to the library as sets of ids."""
         rest, states = split_states(text)
-        if not states:
-            return self.library.search(text, limit=limit, sort=sort, snippets=snippets)
         only, without = self._state_sets(states)
+        if not states and not without:
+            return self.library.search(text, limit=limit, sort=sort, snippets=snippets)
         if not rest.strip():
             sort = "date"  # only filters: nothing to rank by, so newest first
         result = self.library.search(rest, limit=limit, sort=sort, snippets=snippets,
                                      only=only, without=without)  # fmt: skip
         return replace(result, query=text)
 
-    def _state_sets(self, states: Sequence[StateFilter]) -> tuple[set[str] | None, set[str]]:
-        """The articles a query may show (None: any) and those it may not."""
+    def _state_sets(
+        self, states: Sequence[StateFilter], *, hidden_too: bool = False
+    ) -> tuple[set[str] | None, set[str]]:
+        """The articles a query may show (None: any) and those it may not (what a rule
+        hid, unless ``hidden_too`` or the query asks for ``is:hidden``)."""
         only: set[str] | None = None
         without: set[str] = set()
+        if not hidden_too and not any(wanted.state == "hidden" for wanted in states):
+            without |= self.library.store.hidden_ids()  # what a rule hid, unless asked for
         for wanted in states:
             if wanted.state == "bookmarked":
                 ids = self.bookmarks.article_ids()
+            elif wanted.state == "hidden":
+                ids = self.library.store.hidden_ids()
+            elif wanted.state == "tag":
+                ids = self.library.store.tagged(wanted.value)
             elif wanted.state in ("feed", "folder"):
                 ids = self._source_ids(wanted.state, wanted.value)
             else:
@@ -209,6 +223,49 @@ class LibraryHome:
             else:
                 without |= ids
         return only, without
+
+    # Filter rules (index.home.rules) -------------------------------------------------
+
+    def add_rule(self, query: str, action: Action, tag: str = "") -> Rule:
+        """A rule for new articles; its query must read (it is refused with the reason)."""
+        if action not in ACTIONS:
+            raise QueryError(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
+        tag = " ".join(visible(tag).split())
+        if action == "tag" and not tag:
+            raise QueryError("a tag rule needs --tag NAME")
+        self.search(query, limit=1, snippets=False)
+        return self.library.store.add_rule(query.strip(), action, tag)
+
+    def rules(self) -> list[Rule]:
+        return self.library.store.rules()
+
+    def remove_rule(self, rule_id: int) -> bool:
+        return self.library.store.remove_rule(rule_id)
+
+    def apply_rules(self, new_ids: Iterable[str]) -> dict[int, int]:
+        """Apply every rule to the articles just added: rule id -> articles it acted on."""
+        fresh = set(new_ids)
+        done: dict[int, int] = {}
+        rules = self.library.store.rules() if fresh else []
+        for rule in rules:
+            rest, states = split_states(rule.query)
+            only, without = self._state_sets(states, hidden_too=True)  # each rule sees all
+            allowed = fresh if only is None else fresh & only
+            try:
+                ids = self.library.matching_ids(rest, only=allowed, without=without)
+            except QueryError:
+                continue  # a rule that no longer reads (a feed removed) acts on nothing
+            if not ids:
+                continue
+            store = self.library.store
+            if rule.action == "hide":
+                store.hide(ids, rule.id)
+            elif rule.action == "tag":
+                store.tag(ids, rule.tag)
+            else:
+                store.mark(ids, "read" if rule.action == "read" else "star")
+            done[rule.id] = len(ids)
+        return done
 
     def _source_ids(self, kind: str, name: str) -> set[str]:
         """``feed:NAME``: a subscription's articles (by title, URL or id), else an added
@@ -484,9 +541,13 @@ class LibraryHome:
     ) -> tuple[list[Subscribed], RefreshReport]:
         """Subscribe to feeds (or pages naming one), storing their first fetch's entries,
         under the write lock."""
+        before = set(self.library.store.article_ids()) if self.library.store.rules() else None
         with self._locked(on_wait):
-            return self.feeds.subscribe(addresses, folder=folder, policy=policy,
+            done = self.feeds.subscribe(addresses, folder=folder, policy=policy,
                                         on_progress=on_progress)  # fmt: skip
+            if before is not None:
+                self.apply_rules(set(self.library.store.article_ids()) - before)
+            return done
 
     def import_opml(self, path: str | Path) -> ImportReport:
         return self.feeds.import_opml(Path(path))
@@ -525,9 +586,17 @@ class LibraryHome:
         network: a UI calls it from a worker (a home of its own, on that thread), and is
         told how far it got (``on_progress``, after each feed) and which new articles
         each commit added (``on_stored``, their ids), so it can list them as they come."""
+        rules = bool(self.library.store.rules())
+
+        def stored(ids: list[str]) -> None:
+            if rules:  # filter rules act on each commit's new articles before they are shown
+                self.apply_rules(ids)
+            if on_stored is not None:
+                on_stored(ids)
+
         with self._locked(on_wait):
             return self.feeds.refresh(names, force=force, policy=policy, clock=clock,
-                                      on_progress=on_progress, on_stored=on_stored)  # fmt: skip
+                                      on_progress=on_progress, on_stored=stored)  # fmt: skip
 
     def feeds_due(self, *, clock: Callable[[], datetime] = feeds_now) -> int:
         """How many feeds a scheduled refresh would fetch now (no lock, no network): an

@@ -22,15 +22,17 @@ from index.codec import analysis_from_json, analysis_to_json, iso, parse_datetim
 from index.errors import StorageError
 from index.home.carriers import CARRIERS_SCHEMA, CHUNK, CarrierTable, carriers_from_files
 from index.home.marks import MARKS_SCHEMA, MarkTable, SourceCounts, State
+from index.home.rules import RULES_SCHEMA, RuleTable
 from index.models import Analysis, Article, DateOrigin
 from index.sqlite import immediate
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """2: the articles_published index (for paging the article list by date).
 3: the carriers table (which files and subscriptions hold each article), filled
 from ``files.article_ids`` when an older library is opened.
 4: the marks table (read, starred: ``index.home.marks``) and the newest-first index.
-5: the folders added (the sources pane and ``feed:NAME`` name them), saved searches."""
+5: the folders added (the sources pane and ``feed:NAME`` name them), saved searches.
+6: filter rules, the articles they hid and the tags they gave (``index.home.rules``)."""
 
 
 _SCHEMA = """
@@ -119,16 +121,21 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+_SHOWN = "NOT EXISTS (SELECT 1 FROM hidden h WHERE h.article_id = articles.id)"
+"""What a list shows: not what a filter rule hid (``is:hidden`` shows those)."""
 _STATE_JOINS: dict[State | None, str] = {
-    None: "",
-    "unread": " LEFT JOIN marks m ON m.article_id = articles.id WHERE m.read_at IS NULL",
-    "read": " JOIN marks m ON m.article_id = articles.id WHERE m.read_at IS NOT NULL",
-    "starred": " JOIN marks m ON m.article_id = articles.id WHERE m.starred_at IS NOT NULL",
+    None: f" WHERE {_SHOWN}",
+    "unread": " LEFT JOIN marks m ON m.article_id = articles.id"
+    f" WHERE m.read_at IS NULL AND {_SHOWN}",
+    "read": f" JOIN marks m ON m.article_id = articles.id WHERE m.read_at IS NOT NULL AND {_SHOWN}",
+    "starred": " JOIN marks m ON m.article_id = articles.id"
+    f" WHERE m.starred_at IS NOT NULL AND {_SHOWN}",
+    "hidden": " JOIN hidden h ON h.article_id = articles.id",
 }
 """How :meth:`Store.recent` keeps only the articles in one state."""
 
 
-class Store(CarrierTable, MarkTable, SourceCounts):
+class Store(CarrierTable, MarkTable, SourceCounts, RuleTable):
     """Article texts, analyses and file bookkeeping in SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, *, path: Path | str = "") -> None:
@@ -137,7 +144,7 @@ class Store(CarrierTable, MarkTable, SourceCounts):
             # Opening writes nothing when the schema is there: a library on a
             # full disk still opens for reading.
             if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                conn.executescript(_SCHEMA + CARRIERS_SCHEMA + MARKS_SCHEMA)
+                conn.executescript(_SCHEMA + CARRIERS_SCHEMA + MARKS_SCHEMA + RULES_SCHEMA)
                 carriers_from_files(conn)
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as error:

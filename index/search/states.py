@@ -18,11 +18,12 @@ from typing import Literal
 
 from index.errors import QueryError
 
-StateName = Literal["unread", "read", "starred", "bookmarked", "feed", "folder"]
-STATES: tuple[StateName, ...] = ("unread", "read", "starred", "bookmarked")
-SOURCES = ("feed", "folder")
-"""``feed:NAME`` (a subscription or an added folder) and ``folder:NAME`` (an OPML folder):
-the articles they carry, from the database, filtered the same way."""
+StateName = Literal["unread", "read", "starred", "bookmarked", "hidden", "feed", "folder", "tag"]
+STATES: tuple[StateName, ...] = ("unread", "read", "starred", "bookmarked", "hidden")
+SOURCES = ("feed", "folder", "tag")
+"""``feed:NAME`` (a subscription or an added folder), ``folder:NAME`` (an OPML folder) and
+``tag:NAME`` (a filter rule's tag): the articles they hold, from the database, filtered
+the same way."""
 
 _CLAUSE = re.compile(r'(?<![\w:"\\])(NOT\s+|-)?is:(\S*)', re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"?')
@@ -41,7 +42,7 @@ class StateFilter:
 def split_states(text: str) -> tuple[str, tuple[StateFilter, ...]]:
     """``text`` without its ``is:`` clauses, and those clauses as filters."""
     lowered = text.lower()
-    if "is:" not in lowered and "feed:" not in lowered and "folder:" not in lowered:
+    if not any(f"{name}:" in lowered for name in ("is", *SOURCES)):
         return text, ()
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     filters: list[StateFilter] = []
@@ -65,7 +66,7 @@ def split_states(text: str) -> tuple[str, tuple[StateFilter, ...]]:
     return _DANGLING_AND.sub(" ", f" {rest} ").strip(), tuple(filters)
 
 
-_SOURCE = re.compile(r'(?<![\w:"\\])(NOT\s+|-)?(feed|folder):("[^"]*"|\S+)', re.IGNORECASE)
+_SOURCE = re.compile(r'(?<![\w:"\\])(NOT\s+|-)?(feed|folder|tag):("[^"]*"|\S+)', re.IGNORECASE)
 
 
 def _split_sources(text: str) -> tuple[str, list[StateFilter]]:
@@ -77,7 +78,9 @@ def _split_sources(text: str) -> tuple[str, list[StateFilter]]:
         if any(start < match.start() < end for start, end in quoted):
             continue
         _check_alone(text, match.start(), match.end())
-        kind: StateName = "feed" if match.group(2).lower() == "feed" else "folder"
+        kind: StateName = {"feed": "feed", "folder": "folder"}.get(  # type: ignore[assignment]
+            match.group(2).lower(), "tag"
+        )
         name = match.group(3).strip('"')
         if not name:
             raise QueryError(f'{kind}: needs a name ({kind}:"The Guardian")')
