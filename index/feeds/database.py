@@ -19,7 +19,8 @@ from typing import Any
 from index.codec import iso, parse_datetime
 from index.errors import StorageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: feed_retention (keep_days, keep_max per subscription)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +62,11 @@ CREATE TABLE IF NOT EXISTS feed_entries (
 );
 CREATE INDEX IF NOT EXISTS feed_entries_article ON feed_entries(article_id);
 CREATE INDEX IF NOT EXISTS feed_entries_link ON feed_entries(subscription, link);
+CREATE TABLE IF NOT EXISTS feed_retention (
+    subscription INTEGER PRIMARY KEY REFERENCES subscriptions(id) ON DELETE CASCADE,
+    keep_days INTEGER,
+    keep_max INTEGER
+);
 CREATE TABLE IF NOT EXISTS feed_tombstones (
     subscription INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
     article_id TEXT NOT NULL,

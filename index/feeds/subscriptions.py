@@ -234,6 +234,27 @@ class SubscriptionStore:
                 f"UPDATE subscriptions SET {names} WHERE id = ?", (*values, subscription_id)
             )
 
+    def set_retention(
+        self, subscription_id: int, keep_days: int | None, keep_max: int | None
+    ) -> None:
+        """How long a feed's read articles are kept (None: for ever) and how many at most."""
+        with self.transaction() as conn:
+            if keep_days is None and keep_max is None:
+                conn.execute(
+                    "DELETE FROM feed_retention WHERE subscription = ?", (subscription_id,)
+                )
+            else:
+                conn.execute(
+                    "INSERT OR REPLACE INTO feed_retention (subscription, keep_days, keep_max)"
+                    " VALUES (?, ?, ?)",
+                    (subscription_id, keep_days, keep_max),
+                )
+
+    def retention(self) -> dict[int, tuple[int | None, int | None]]:
+        """subscription id -> (keep_days, keep_max), for the feeds that have a limit."""
+        rows = self._conn.execute("SELECT subscription, keep_days, keep_max FROM feed_retention")
+        return {int(i): (days, most) for i, days, most in rows}
+
     def entry_counts(self) -> dict[int, int]:
         rows = self._conn.execute(
             "SELECT subscription, count(DISTINCT article_id) FROM feed_entries"

@@ -57,6 +57,14 @@ class CarrierTable:
                 [(carrier, article_id) for article_id in dict.fromkeys(ids)],
             )
 
+    def uncarry(self, carrier: str, ids: Sequence[str]) -> None:
+        """``carrier`` no longer holds ``ids`` (retention let them go)."""
+        with self._atomic():
+            self._conn.executemany(
+                "DELETE FROM carriers WHERE carrier = ? AND article_id = ?",
+                [(carrier, article_id) for article_id in ids],
+            )
+
     def carried_by(self, carrier: str) -> tuple[str, ...]:
         rows = self._conn.execute(
             "SELECT article_id FROM carriers WHERE carrier = ? ORDER BY article_id", (carrier,)

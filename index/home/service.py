@@ -19,7 +19,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,7 +38,7 @@ from index.home.marks import Mark, Marks, State
 from index.home.recovery import RecoveryReport, recover
 from index.home.rules import ACTIONS, Action, Rule
 from index.home.sources_view import SourceRow, SourcesView, folder_name, quoted
-from index.home.store import StoredArticle
+from index.home.store import Store, StoredArticle
 from index.home.subscribing import FeedRow, Feeds, ImportReport, Subscribed
 from index.models import (
     Analysis,
@@ -76,6 +77,10 @@ class ArticleBookmarks:
 
 class StaleTextError(NewsreaderError):
     """A bookmark was asked for on a version of an article that is no longer the stored one."""
+
+
+def _uncarry(carrier: str, ids: Sequence[str], store: Store) -> None:
+    store.uncarry(carrier, ids)
 
 
 @dataclass(frozen=True)
@@ -223,6 +228,61 @@ class LibraryHome:
             else:
                 without |= ids
         return only, without
+
+    # Retention ----------------------------------------------------------------------
+
+    def set_retention(
+        self, name: str, *, keep_days: int | None, keep_max: int | None
+    ) -> Subscription:
+        """Keep a feed's read articles ``keep_days`` days and at most ``keep_max`` of its
+        articles (None: no limit); ``cleanup`` applies it."""
+        for value, what in ((keep_days, "days"), (keep_max, "articles")):
+            if value is not None and value < 1:
+                raise NewsreaderError(f"keep at least 1 {what[:-1]}, or give no limit")
+        sub = self.feeds.subscriptions.find(name)
+        self.feeds.subscriptions.set_retention(sub.id, keep_days, keep_max)
+        return sub
+
+    def cleanup(
+        self, *, dry_run: bool = False, now: datetime | None = None
+    ) -> list[tuple[Subscription, list[str]]]:
+        """Remove what each feed's retention lets go: its articles past ``keep_max`` (the
+        newest kept) or older than ``keep_days`` - never one that is unread, starred,
+        bookmarked or carried by another feed or file. What would go (``dry_run``) or
+        went, per feed. A removed entry is not fetched again (a tombstone)."""
+        limits = self.feeds.subscriptions.retention()
+        if not limits:
+            return []
+        store = self.library.store
+        read = store.marked_ids("read")
+        starred = store.marked_ids("starred")
+        bookmarked = self.bookmarks.article_ids()
+        today = now or datetime.now()
+        plan: list[tuple[Subscription, list[str]]] = []
+        for sub in self.feeds.subscriptions.all():
+            if sub.id not in limits:
+                continue
+            keep_days, keep_max = limits[sub.id]
+            ids = list(store.carried_by(sub.carrier))
+            dates = store.published_of(ids)
+            newest = sorted(ids, key=lambda i: (dates.get(i) or datetime.min, i), reverse=True)
+            over = set(newest[keep_max:]) if keep_max else set()
+            if keep_days:
+                cut = today - timedelta(days=keep_days)
+                over |= {i for i in newest if (dates.get(i) or datetime.min) < cut}
+            carriers = store.carriers_for(sorted(over))
+            gone = [
+                i for i in newest
+                if i in over and i in read and i not in starred and i not in bookmarked
+                and carriers.get(i, ()) == (sub.carrier,)
+            ]  # fmt: skip
+            if gone:
+                plan.append((sub, gone))
+        if not dry_run:
+            with self._locked(None):
+                for sub, ids in plan:
+                    self.library.remove(ids, also=partial(_uncarry, sub.carrier, ids))
+        return plan
 
     # Filter rules (index.home.rules) -------------------------------------------------
 

@@ -215,6 +215,9 @@ class Store(CarrierTable, MarkTable, SourceCounts, RuleTable):
         """Bodies of several articles, in as few queries as SQLite allows (for snippets)."""
         return self._column_by_id("body", ids)
 
+    def published_of(self, ids: Sequence[str]) -> dict[str, datetime | None]:
+        return {i: parse_datetime(v) for i, v in self._column_by_id("published", ids).items()}
+
     def _column_by_id(self, column: str, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for chunk_start in range(0, len(ids), CHUNK):

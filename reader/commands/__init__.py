@@ -13,6 +13,7 @@ from index.home import LibraryHome
 from reader.commands import (
     add,
     bookmarks,
+    cleanup,
     entity,
     feeds,
     filters,
@@ -50,6 +51,7 @@ COMMANDS: list[ModuleType] = [
     filters,
     feeds,
     refresh,
+    cleanup,
     stats,
     recover,
 ]

@@ -6,6 +6,7 @@
   newsreader feeds list [--json]
   newsreader feeds remove NAME|URL [--delete-articles]
   newsreader feeds full-text NAME|URL on|off
+  newsreader feeds keep NAME [--days N] [--max N]  # retention: see `newsreader cleanup`
 
 `add` takes a feed's URL, a web page's URL (its <link rel="alternate"> feeds,
 then the common paths such as /feed and /rss.xml are tried) or a local feed
@@ -72,6 +73,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     full.add_argument("name", metavar="NAME", help="the feed's URL, title or id")
     full.add_argument("state", choices=("on", "off"))
     full.set_defaults(action_run=_full_text)
+
+    keep = actions.add_parser("keep", help="how long a feed's read articles are kept")
+    keep.add_argument("name", metavar="NAME", help="the feed's URL, title or id")
+    keep.add_argument("--days", type=int, default=None, help="keep read articles N days")
+    keep.add_argument("--max", type=int, default=None, help="keep at most N articles")
+    keep.set_defaults(action_run=_keep)
 
 
 def run(args: argparse.Namespace, home: LibraryHome) -> int:
@@ -170,6 +177,18 @@ def _remove(args: argparse.Namespace, home: LibraryHome) -> int:
         else "; its articles stay in the library"
     )
     output.stdout.print(f"unsubscribed from {plain(sub.name)}{what}", highlight=False)
+    return 0
+
+
+def _keep(args: argparse.Namespace, home: LibraryHome) -> int:
+    sub = home.set_retention(args.name, keep_days=args.days, keep_max=args.max)
+    if args.days is None and args.max is None:
+        said = "keeps everything"
+    else:
+        parts = [f"read articles {args.days} days" if args.days else "",
+                 f"at most {args.max:,} articles" if args.max else ""]  # fmt: skip
+        said = "keeps " + " and ".join(p for p in parts if p) + " (`newsreader cleanup`)"
+    output.stdout.print(f"{plain(sub.name)} {said}", highlight=False)
     return 0
 
 
