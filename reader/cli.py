@@ -13,7 +13,8 @@ import difflib
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from index.errors import LibraryBusyError, NewsreaderError, QueryError
 from index.home import LibraryHome, storage_error
@@ -95,7 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem is not None:
             output.error(problem)
             return EXIT_USAGE
-    home = LibraryHome(resolve_home(args.home), tagger=None if args.ner == "off" else args.ner)
+    home = LibraryHome(
+        resolve_home(args.home),
+        tagger=None if args.ner == "off" else args.ner,
+        on_reindex=_reindexing(),
+    )
     try:
         if getattr(args, "run", None) is not None:
             return int(args.run(args, home))
@@ -171,4 +176,25 @@ def _database_problem(error: sqlite3.Error, home: LibraryHome) -> str:
 def _run_app(args: argparse.Namespace, home: LibraryHome) -> int:
     from reader.app import run_app
 
+    home.reindex_if_stale()  # on the terminal, before the screen takes it
     return run_app(home, args.paths)
+
+
+def _reindexing() -> Callable[[int, int], None]:
+    """What the user is told while a search index from an older version is rebuilt on
+    opening (see ``index.home.reindex``): a line when it starts, one when it is done."""
+    started = [0.0]
+
+    def told(done: int, total: int) -> None:
+        if done == 0:
+            started[0] = time.monotonic()
+            output.notice(
+                "the search index is from an older version of newsreader: rebuilding it "
+                f"from the library database ({output.counted(total, 'article')})..."
+            )
+        elif done == total:
+            seconds = time.monotonic() - started[0]
+            rebuilt = output.counted(total, "article")
+            output.notice(f"search index rebuilt ({rebuilt}, {seconds:.1f} s)")
+
+    return told

@@ -54,6 +54,11 @@ def error(message: str) -> None:
     stderr.print(f"[bold red]newsreader:[/] {text(message)}", markup=True, highlight=False)
 
 
+def notice(message: str) -> None:
+    """One line on stderr about what the program is doing (not an error)."""
+    stderr.print(f"[dim]newsreader:[/] {text(message)}", markup=True, highlight=False)
+
+
 def warn(message: str) -> None:
     stderr.print(f"[yellow]skipped[/] {text(message)}", markup=True, highlight=False)
 

@@ -36,6 +36,7 @@ from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
 from index.home.marks import Mark, Marks, State
 from index.home.recovery import RecoveryReport, recover
+from index.home.reindex import RebuildCallback, is_stale, needs_rebuild, rebuild_if_stale
 from index.home.rules import ACTIONS, Action, Rule
 from index.home.sources_view import SourceRow, SourcesView, folder_name, quoted
 from index.home.store import Store, StoredArticle
@@ -97,19 +98,43 @@ class MarkReport:
 class LibraryHome:
     """One library home: its library, bookmarks and write lock, opened on first use."""
 
-    def __init__(self, paths: LibraryPaths, *, tagger: str | None = "rules") -> None:
+    def __init__(
+        self,
+        paths: LibraryPaths,
+        *,
+        tagger: str | None = "rules",
+        on_reindex: RebuildCallback | None = None,
+    ) -> None:
         self.paths = paths
         self.tagger = tagger
+        self.on_reindex = on_reindex
+        """Told (done, total) while an index from an older version is rebuilt on opening."""
         self._library: Library | None = None
         self._bookmarks: BookmarkStore | None = None
+        self._holding = False
 
     # Opening and closing ------------------------------------------------------------
 
     @property
     def library(self) -> Library:
         if self._library is None:
-            self._library = Library.open(self.paths.ensure())
+            library = Library.open(self.paths.ensure())
+            if is_stale(library):
+                library.close()
+                self.reindex_if_stale()
+                library = Library.open(self.paths)
+            self._library = library
         return self._library
+
+    def reindex_if_stale(self, on_wait: WaitCallback | None = None) -> int | None:
+        """Rebuild the search index from the store if an older newsreader wrote it (see
+        :mod:`index.home.reindex`), under the write lock; how many articles were indexed,
+        or ``None`` if it was current. Opening the library does this by itself; the app
+        calls it first, so that the rebuild is told on the terminal, before the screen."""
+        if not needs_rebuild(self.paths.ensure()):
+            return None
+        with self._locked(on_wait):
+            return rebuild_if_stale(self.paths.ensure(), self.on_reindex)
 
     @property
     def bookmarks(self) -> BookmarkStore:
@@ -665,11 +690,19 @@ class LibraryHome:
 
     @contextmanager
     def _locked(self, on_wait: WaitCallback | None) -> Iterator[None]:
+        """The write lock, for the block; already held by this home (a stale index found
+        when a locked call first opens the library), it is not taken twice: a second
+        ``flock`` of the file from this process would wait for the first forever."""
+        if self._holding:
+            yield
+            return
         lock = self.write_lock()
         lock.acquire(on_wait=on_wait)
+        self._holding = True
         try:
             yield
         finally:
+            self._holding = False
             lock.release()
 
     # The library at a glance (issue 14): counted in index.search.facets, named in

@@ -25,6 +25,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from index.search.analyzers import OverlapPositions
+
 
 def term_postings(
     searcher: Any, fieldname: str, text: str
@@ -177,7 +179,7 @@ def position_decoder(format_: Any) -> Callable[[bytes], Iterable[int]]:
     """Positions from a posting's value: Whoosh's ``Positions`` layout (a count, then
     the pickled gaps) decoded with C-level pickle and accumulate; any other format
     through its own decoder."""
-    if type(format_) is not Positions:
+    if type(format_) not in (Positions, OverlapPositions):
         return format_.decode_positions  # type: ignore[no-any-return]
 
     def decode(value: bytes) -> Iterable[int]:

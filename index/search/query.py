@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
@@ -18,6 +19,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 
 from index.analysis.dates import read_period
 from index.errors import QueryError
+from index.search.analyzers import fold, is_cjk
 from index.search.schema import SEARCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
 
 MAX_QUERY_CHARS = 1000
@@ -120,6 +122,124 @@ def _check_fields(text: str) -> None:
             raise QueryError(f"unknown field '{name}:' (fields are: {known})")
 
 
+EXACT_WEIGHT = 0.5
+"""An accented word is searched as its folded form (which every spelling of it holds in
+the index) OR its exact form at this weight (which only the spelling typed holds): both
+spellings are found, the one typed ranks first, and the word does not outweigh the
+others of the query."""
+
+Forms = tuple[str, ...]
+"""The terms the analyzer gives one word: its own, then its folded one if that differs."""
+
+
+def _grouped(stream: Any) -> list[tuple[Forms, tuple[int, int]]]:
+    """The analyzer's tokens as one entry per position: its terms, and its characters."""
+    groups: list[tuple[list[str], tuple[int, int], int]] = []
+    for token in stream:
+        if groups and token.pos == groups[-1][2]:
+            groups[-1][0].append(token.text)
+        else:
+            groups.append(([token.text], (token.startchar, token.endchar), token.pos))
+    return [(tuple(forms), chars) for forms, chars, _ in groups]
+
+
+def _word(fieldname: str, forms: Forms, boost: float) -> wq.Query:
+    if len(forms) == 1:
+        return wq.Term(fieldname, forms[0], boost=boost)
+    exact, folded = forms[0], forms[-1]
+    return wq.Or(
+        [
+            wq.Term(fieldname, exact, boost=boost * EXACT_WEIGHT),
+            wq.Term(fieldname, folded, boost=boost),
+        ]
+    )
+
+
+def _phrase_of(
+    fieldname: str,
+    groups: list[tuple[Forms, tuple[int, int]]],
+    slop: int,
+    boost: float,
+) -> wq.Query:
+    """A phrase of words some of which have a folded form: the folded phrase (which every
+    spelling matches) OR the exact one, as for one word."""
+    ranges = [chars for _, chars in groups]
+    folded = wq.Phrase(
+        fieldname, [forms[-1] for forms, _ in groups], slop=slop, boost=boost, char_ranges=ranges
+    )
+    if all(len(forms) == 1 for forms, _ in groups):
+        return folded
+    exact = wq.Phrase(
+        fieldname,
+        [forms[0] for forms, _ in groups],
+        slop=slop,
+        boost=boost * EXACT_WEIGHT,
+        char_ranges=ranges,
+    )
+    return wq.Or([exact, folded])
+
+
+def phrase(
+    fieldname: str,
+    words: list[str],
+    slop: int = 1,
+    boost: float = 1.0,
+    char_ranges: list[tuple[int, int]] | None = None,
+) -> wq.Query:
+    """Whoosh's phrase class, as the parser calls it: words standing on the same characters
+    (a word and its folded form) are one word of the phrase, not two."""
+    if char_ranges is None or len(char_ranges) != len(words) or len(set(char_ranges)) == len(words):
+        return wq.Phrase(fieldname, words, slop=slop, boost=boost, char_ranges=char_ranges)
+    groups: list[tuple[list[str], tuple[int, int]]] = []
+    for word, chars in zip(words, char_ranges, strict=True):
+        if groups and groups[-1][1] == chars:
+            groups[-1][0].append(word)
+        else:
+            groups.append(([word], chars))
+    return _phrase_of(fieldname, [(tuple(f), c) for f, c in groups], slop, boost)
+
+
+class _Parser(qparser.QueryParser):  # type: ignore[misc]
+    """Whoosh's parser, reading title and body words through the analyzer's positions:
+    an accented word is its exact form OR its folded one (not both, as Whoosh's And of
+    "several tokens" would ask), a run of CJK characters the phrase of its pairs."""
+
+    def term_query(
+        self,
+        fieldname: str,
+        text: str,
+        termclass: Any,
+        boost: float = 1.0,
+        tokenize: bool = True,
+        removestops: bool = True,
+    ) -> Any:
+        if fieldname not in TEXT_FIELDS or fieldname not in self.schema:
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        analyzer = self.schema[fieldname].analyzer
+        groups = _grouped(
+            analyzer(
+                text,
+                mode="query",
+                positions=True,
+                chars=True,
+                tokenize=tokenize,
+                removestops=removestops,
+            )
+        )
+        plain = all(len(forms) == 1 for forms, _ in groups)
+        cjk = len(groups) > 1 and any(is_cjk(forms[0]) for forms, _ in groups)
+        if plain and not cjk:
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if termclass is not wq.Term:
+            # A prefix, wildcard or fuzzy word: its folded form finds every spelling.
+            folded = fold(text.lower())
+            return super().term_query(fieldname, folded, termclass, boost, tokenize, removestops)
+        if cjk:
+            return _phrase_of(fieldname, groups, 1, boost)
+        words = [_word(fieldname, forms, boost) for forms, _ in groups]
+        return words[0] if len(words) == 1 else self.group.qclass(words)
+
+
 class QueryReader:
     """Parses queries for one schema; reusable, cheap to call."""
 
@@ -128,8 +248,10 @@ class QueryReader:
         self._now = now
 
     def _parser(self, errors: list[str], now: datetime) -> qparser.QueryParser:
-        parser = qparser.MultifieldParser(
-            list(TEXT_FIELDS), self._schema, fieldboosts={"title": TITLE_BOOST}
+        # Whoosh's MultifieldParser, with the parser class above.
+        parser = _Parser(None, self._schema, phraseclass=phrase)
+        parser.add_plugin(
+            qparser.MultifieldPlugin(list(TEXT_FIELDS), fieldboosts={"title": TITLE_BOOST})
         )
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.add_plugin(qparser.GtLtPlugin())

@@ -10,9 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from whoosh import fields
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import StandardAnalyzer
 
 from index.models import Analysis, Article
+from index.search.analyzers import OverlapPositions, text_analyzer
 
 ENTITY_FIELDS: dict[str, str] = {
     "PERSON": "person",
@@ -39,18 +40,30 @@ SEARCH_FIELDS = (
 
 TITLE_BOOST = 2.0
 
+SCHEMA_VERSION = 2
+"""What the index holds, as a number: bump it when a field's analyzer or format changes
+what is indexed. An index written under another version is rebuilt from the store when
+the library opens (``index.home.reindex``). 1: Whoosh's StemmingAnalyzer; 2: accents
+folded, CJK text in pairs of characters (``index.search.analyzers``)."""
+
+_VERSION_ATTRIBUTE = "newsreader_version"
+
+
+def schema_version(schema: fields.Schema) -> int:
+    """The version an index's schema was written under (1 for those from before versions)."""
+    return int(getattr(schema, _VERSION_ATTRIBUTE, 1))
+
 
 def build_schema() -> fields.Schema:
-    stem = StemmingAnalyzer()
     names = StandardAnalyzer(stoplist=None, minsize=1)
     entity_fields = {
         name: fields.TEXT(analyzer=names, phrase=True, stored=False)
         for name in ENTITY_FIELDS.values()
     }
-    return fields.Schema(
+    schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=stem, stored=True, field_boost=TITLE_BOOST),
-        body=fields.TEXT(analyzer=stem, stored=False),
+        title=_text(fields.TEXT(analyzer=text_analyzer(), stored=True, field_boost=TITLE_BOOST)),
+        body=_text(fields.TEXT(analyzer=text_analyzer(), stored=False)),
         source=fields.TEXT(analyzer=names, stored=True),
         author=fields.TEXT(analyzer=names, stored=False),
         url=fields.ID(stored=True),
@@ -62,6 +75,17 @@ def build_schema() -> fields.Schema:
         content_hash=fields.ID(stored=True),
         **entity_fields,
     )
+    # Pickled with the schema in the index's table of contents (Schema has no
+    # __getstate__), so an index says which version wrote it.
+    setattr(schema, _VERSION_ATTRIBUTE, SCHEMA_VERSION)
+    return schema
+
+
+def _text(field: fields.TEXT) -> fields.TEXT:
+    """Title and body: positions as Whoosh stores them, lengths without overlaps
+    (:class:`index.search.analyzers.OverlapPositions`)."""
+    field.format = OverlapPositions(field_boost=field.format.field_boost)
+    return field
 
 
 EPOCH = date(1970, 1, 1)

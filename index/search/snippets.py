@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from whoosh.analysis import Analyzer
 
+from index.search.analyzers import fold, is_cjk, is_cjk_char, spelling_pattern
+
 SNIPPET_CHARS = 200
 MAX_SCAN_CHARS = 200_000
 """Long bodies are searched for hits within their first part only, to bound the cost."""
@@ -28,12 +30,12 @@ TOKEN = re.compile(r"\w+(?:\.?\w+)*")
 def _matcher(terms: Iterable[str], analyzer: Analyzer) -> Callable[[str], bool]:
     """A test "does this word analyse to one of the terms?", cached per word."""
     wanted = frozenset(terms)
-    prefixes = tuple({term[:PREFIX_CHARS] for term in wanted if term})
+    prefixes = tuple({fold(term[:PREFIX_CHARS]) for term in wanted if term})
     cache: dict[str, bool] = {}
 
     def matches(word: str) -> bool:
         lowered = word.lower()
-        if not lowered.startswith(prefixes):
+        if not fold(lowered).startswith(prefixes):
             return False
         known = cache.get(lowered)
         if known is None:
@@ -45,30 +47,49 @@ def _matcher(terms: Iterable[str], analyzer: Analyzer) -> Callable[[str], bool]:
 
 
 def candidates(terms: Iterable[str]) -> re.Pattern[str]:
-    """The words of a text (as ``TOKEN`` splits it) that begin like one of the terms:
-    the regex engine skips the rest, so only these reach Python and the analyzer."""
-    prefixes = sorted({re.escape(term[:PREFIX_CHARS]) for term in terms if term}, reverse=True)
+    """The words of a text (as ``TOKEN`` splits it) that begin like one of the terms,
+    accents or not ("zurich" and "Zürich" alike): the regex engine skips the rest, so
+    only these reach Python and the analyzer."""
+    prefixes = sorted(
+        {spelling_pattern(fold(term[:PREFIX_CHARS])) for term in terms if term}, reverse=True
+    )
     return re.compile(
         r"(?<!\w)(?<!\w\.)(?:" + "|".join(prefixes) + r")\w*(?:\.?\w+)*", re.IGNORECASE
     )
+
+
+def cjk_spans(text: str, pattern: str, *, limit: int | None = None) -> list[tuple[int, int]]:
+    """Where ``pattern`` (CJK characters, which the index holds in pairs and singly
+    wherever they stand, inside a run of others) occurs in ``text``."""
+    spans = []
+    for found in re.finditer(pattern, text):
+        spans.append(found.span())
+        if limit is not None and len(spans) >= limit:
+            break
+    return spans
 
 
 def term_spans(
     text: str, terms: Iterable[str], analyzer: Analyzer, *, limit: int | None = None
 ) -> list[tuple[int, int]]:
     """Character spans in ``text`` of every word that analyses to one of ``terms``
-    (the first ``limit`` of them)."""
-    wanted = [term for term in terms if term]
-    if not wanted:
-        return []
-    matches = _matcher(wanted, analyzer)
+    (the first ``limit`` of them); a CJK term (a pair of characters, or one) wherever its
+    characters stand."""
+    wanted = [term for term in terms if term and not is_cjk(term)]
+    characters = sorted({term for term in terms if is_cjk(term)}, key=len, reverse=True)
     spans = []
+    if characters:
+        pattern = "|".join(re.escape(term) for term in characters)
+        spans = cjk_spans(text, pattern, limit=limit)
+    if not wanted:
+        return sorted(spans)
+    matches = _matcher(wanted, analyzer)
     for found in candidates(wanted).finditer(text):
         if matches(found.group()):
             spans.append(found.span())
             if limit is not None and len(spans) >= limit:
                 break
-    return spans
+    return sorted(spans)
 
 
 def snippet(
@@ -125,9 +146,15 @@ def _one_line(text: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move the window's edges out to word boundaries so a snippet never cuts a word."""
-    while start > 0 and not text[start - 1].isspace():
+    """Move the window's edges out to word boundaries so a snippet never cuts a word
+    (beside a CJK character is a boundary: such text has no spaces to go to)."""
+    while start > 0 and not text[start - 1].isspace() and not _beside_cjk(text, start):
         start -= 1
-    while end < len(text) and not text[end].isspace():
+    while end < len(text) and not text[end].isspace() and not _beside_cjk(text, end):
         end += 1
     return start, end
+
+
+def _beside_cjk(text: str, at: int) -> bool:
+    """Whether a CJK character stands just before or just after offset ``at``."""
+    return is_cjk_char(text[at - 1]) or (at < len(text) and is_cjk_char(text[at]))

@@ -16,6 +16,7 @@ at each mention the article's stored analysis has of a matching entity.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 
 from index.models import Analysis
+from index.search.analyzers import is_cjk
 from index.search.schema import ENTITY_FIELDS, TEXT_FIELDS, entity_key
 from index.search.snippets import (
     MAX_MATCHES,
@@ -32,6 +34,7 @@ from index.search.snippets import (
     SNIPPET_CHARS,
     TOKEN,
     candidates,
+    cjk_spans,
     snippet,
     term_spans,
 )
@@ -145,10 +148,21 @@ class HitFinder:
         self.words = words
         self._schema = schema
         self._body = schema["body"].analyzer
-        self._analysed: dict[str, str | None] = {}
+        self._analysed: dict[str, frozenset[str] | None] = {}
         self._canonical: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._phrases = [(w, slop) for w, slop in words.phrases if not any(map(is_cjk, w))]
+        self._cjk_phrases = [
+            pattern for w, _ in words.phrases if (pattern := _cjk_pattern(w)) is not None
+        ]
+        # A phrase mixing CJK and other words is marked word by word.
+        self._loose_words = frozenset(
+            word
+            for w, _ in words.phrases
+            if any(map(is_cjk, w)) and _cjk_pattern(w) is None
+            for word in w
+        )
         self._first_words = {
-            first: candidates([first]) for first in {words[0] for words, _ in words.phrases}
+            first: candidates([first]) for first in {words[0] for words, _ in self._phrases}
         }
 
     def spans(
@@ -157,10 +171,13 @@ class HitFinder:
         """Sorted, non-overlapping hit spans in ``text`` (an article body, or a stretch of
         one from its start); ``analysis`` (the body's) gives the entity and date mentions."""
         found: list[Range] = []
-        for words, slop in self.words.phrases:
+        for words, slop in self._phrases:
             found.extend(self._phrase_spans(text, words, slop, limit))
-        if self.words.words:
-            found.extend(term_spans(text, self.words.words, self._body, limit=limit))
+        for pattern in self._cjk_phrases:
+            found.extend(cjk_spans(text, pattern, limit=limit))
+        if self.words.words or self._loose_words:
+            terms = self.words.words | self._loose_words
+            found.extend(term_spans(text, terms, self._body, limit=limit))
         if analysis is not None and self.words.needs_analysis:
             found.extend(s for s in self._mention_spans(analysis) if s[1] <= len(text))
         return _merged(found)[:limit]
@@ -174,12 +191,20 @@ class HitFinder:
 
     # Phrases ------------------------------------------------------------------------
 
-    def _analyse(self, word: str) -> str | None:
-        """The term the index holds for one token, or ``None`` (a stop word: no position)."""
+    def _analyse(self, word: str) -> frozenset[str] | None:
+        """The terms the index holds at one token's position (its own, and its folded one
+        if it has accents), or ``None`` (a stop word: no position)."""
         lowered = word.lower()
         if lowered not in self._analysed:
-            token = next(iter(self._body(lowered, mode="query")), None)
-            self._analysed[lowered] = token.text if token is not None else None
+            terms: set[str] = set()
+            first = None
+            for token in self._body(lowered, mode="query", positions=True):
+                if first is None:
+                    first = token.pos
+                elif token.pos != first:
+                    break
+                terms.add(token.text)
+            self._analysed[lowered] = frozenset(terms) if terms else None
         return self._analysed[lowered]
 
     def _phrase_spans(
@@ -187,7 +212,7 @@ class HitFinder:
     ) -> list[Range]:
         spans: list[Range] = []
         for first in self._first_words[words[0]].finditer(text):
-            if self._analyse(first.group()) != words[0]:
+            if words[0] not in (self._analyse(first.group()) or ()):
                 continue
             end = self._rest(text, first.end(), words[1:], slop)
             if end is not None:
@@ -199,12 +224,12 @@ class HitFinder:
     def _rest(self, text: str, position: int, words: tuple[str, ...], slop: int) -> int | None:
         """Where ``words`` end if they follow ``position`` in order, each within ``slop``
         kept tokens of the one before (``plan.in_order``'s rule), else ``None``."""
-        kept: list[tuple[str, int]] = []
+        kept: list[tuple[frozenset[str], int]] = []
         for token in TOKEN.finditer(text, position):
-            term = self._analyse(token.group())
-            if term is None:
+            terms = self._analyse(token.group())
+            if terms is None:
                 continue
-            kept.append((term, token.end()))
+            kept.append((terms, token.end()))
             if len(kept) >= len(words) * slop:
                 break
         ends = {0}
@@ -212,7 +237,7 @@ class HitFinder:
             ends = {
                 at
                 for at in range(1, len(kept) + 1)
-                if kept[at - 1][0] == word and any(0 < at - end <= slop for end in ends)
+                if word in kept[at - 1][0] and any(0 < at - end <= slop for end in ends)
             }
             if not ends:
                 return None
@@ -250,6 +275,21 @@ class HitFinder:
             value = mention.value
             if value is not None and any(_within(value, first, last) for first, last in days):
                 yield mention.start, mention.end
+
+
+def _cjk_pattern(words: tuple[str, ...]) -> str | None:
+    """A phrase of CJK pairs and characters as the text it stands for ("北京 京工" is
+    "北京工"; characters apart may have spaces or punctuation between), or ``None``
+    if it holds other words."""
+    if not all(map(is_cjk, words)):
+        return None
+    parts = [re.escape(words[0])]
+    for before, word in itertools.pairwise(words):
+        if len(before) == 2 and len(word) == 2 and word[0] == before[1]:
+            parts.append(re.escape(word[1]))
+        else:
+            parts.append(r"\W*" + re.escape(word))
+    return "".join(parts)
 
 
 def _holds(name: tuple[str, ...], words: tuple[str, ...]) -> bool:
