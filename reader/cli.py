@@ -18,10 +18,14 @@ from collections.abc import Sequence
 from index.errors import LibraryBusyError, NewsreaderError, QueryError
 from index.home import LibraryHome, storage_error
 from index.paths import ENV_HOME, resolve_home
+from index.text import is_utf8, visible
 from reader import output
 from reader.commands import COMMANDS
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+FILE_ARGUMENTS = frozenset({"paths", "file", "output"})
+"""Arguments that only name files to open: any bytes the file system takes will do (a
+file whose name is not UTF-8 is skipped by ``add`` with its name shown)."""
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
@@ -95,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem is not None:
             output.error(problem)
             return EXIT_USAGE
+    problem = _not_utf8_argument(args)
+    if problem is not None:
+        output.error(problem)
+        return EXIT_USAGE
     home = LibraryHome(resolve_home(args.home), tagger=None if args.ner == "off" else args.ner)
     try:
         if getattr(args, "run", None) is not None:
@@ -144,6 +152,19 @@ def _cannot_open_app(paths: Sequence[str]) -> str | None:
             "the reader needs a terminal; without one, use a command "
             "(newsreader search, show, add, ... ; newsreader --help)"
         )
+    return None
+
+
+def _not_utf8_argument(args: argparse.Namespace) -> str | None:
+    """Why an argument cannot be used (it is not UTF-8: an id, a query or a note from
+    ``$'\\xff'``, which neither SQLite nor the index can hold), or None."""
+    for name, value in vars(args).items():
+        if name in FILE_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not is_utf8(item):
+                flag = f"--{name.replace('_', '-')} " if name in ("home", "note", "tag") else ""
+                return f"argument {flag}'{visible(item)}' is not UTF-8 text"
     return None
 
 
