@@ -124,10 +124,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except OSError as error:
-        full = storage_error(error, f"the library in {home.paths.home}")
-        if full is None:
+        where = f"the library in {home.paths.home}"
+        if not home.paths.home.exists():
+            where = f"a new library in {home.paths.home} (there is none yet)"
+        trouble = storage_error(error, where, home.paths.home)
+        if trouble is None:
             raise
-        output.error(str(full))
+        output.error(str(trouble))
         return EXIT_ERROR
     except KeyboardInterrupt:
         output.error("interrupted; what was committed is kept, run the command again to finish")
@@ -176,11 +179,12 @@ def _silence_stdout() -> None:
 
 
 def _database_problem(error: sqlite3.Error, home: LibraryHome) -> str:
-    """One line for a SQLite failure met after the database opened (full disk, damage)."""
+    """One line for a SQLite failure met after the database opened: storage trouble (a full
+    disk, a read-only home, no permission) by its name, damage with the way out."""
     path = home.paths.database
-    full = storage_error(error, f"the library database {path}")
-    if full is not None:
-        return str(full)
+    trouble = storage_error(error, f"the library database {path}", home.paths.home)
+    if trouble is not None:
+        return str(trouble)
     if isinstance(error, sqlite3.OperationalError):
         return f"cannot use the library database {path}: {error}"
     return (

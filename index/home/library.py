@@ -66,8 +66,19 @@ class Library:
 
     @classmethod
     def open(cls, paths: LibraryPaths, **kwargs: Any) -> Library:
+        """The library of a home. A database with articles but no search index (``index/``
+        deleted or moved) is refused: an empty index made in its place showed 0 articles
+        and no search found anything, with no word of why."""
         paths.ensure()
-        return cls(index_storage(paths), Store.open(paths.database), **kwargs)
+        storage = index_storage(paths)
+        store = Store.open(paths.database)
+        if not windex.exists(storage, indexname=INDEX_NAME) and (count := store.article_count()):
+            store.close()
+            raise StorageError(
+                f"the search index in {paths.index_dir} is missing ({count:,} articles are in "
+                "the database). Run `newsreader recover` to rebuild it from the database."
+            )
+        return cls(storage, store, **kwargs)
 
     @classmethod
     def in_memory(cls, **kwargs: Any) -> Library:

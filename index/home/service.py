@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from index.bookmarks.store import BookmarkStore
-from index.errors import NewsreaderError
+from index.errors import NewsreaderError, StorageError
 from index.feeds import FetchPolicy, RefreshReport, Subscription, SubscriptionStore
 from index.feeds.database import now as feeds_now
 from index.feeds.refresh import ProgressCallback as FeedProgress
@@ -45,7 +45,7 @@ from index.models import (
     Related,
     SearchResult,
 )
-from index.paths import LibraryPaths
+from index.paths import LibraryPaths, why_unwritable
 
 Range = tuple[int, int]
 WaitCallback = Callable[[int | None], None]
@@ -138,7 +138,19 @@ class LibraryHome:
 
     def recover(self) -> RecoveryReport:
         """Check the home and repair it (see :mod:`index.home.recovery`), under the write
-        lock and with this home's own connections closed first."""
+        lock and with this home's own connections closed first.
+
+        Refused, with nothing touched, when the home cannot be written (a full disk,
+        a read-only mount, no permission): SQLite then reads a healthy database as
+        broken, and recovery would set the whole library aside for nothing.
+        """
+        for folder in (self.paths.home, self.paths.index_dir):
+            cause = why_unwritable(folder) if folder.exists() else None
+            if cause is not None:
+                raise StorageError(
+                    f"cannot recover the library in {self.paths.home}: {cause}. Nothing was "
+                    "changed; the library is probably fine once it can be written again"
+                )
         lock = self.write_lock()
         lock.acquire(timeout=0)
         try:
