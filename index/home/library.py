@@ -26,6 +26,7 @@ from index.home.store import Store, StoredArticle
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 from index.search import engine
+from index.search.deadline import deadline
 from index.search.plan import plan
 from index.search.query import QueryReader
 from index.search.related import related as find_related
@@ -146,17 +147,18 @@ class Library:
         if sort not in ("relevance", "date"):
             raise QueryError(f"unknown sort order {sort!r} (use relevance or date)")
         limit = max(1, min(limit, MAX_LIMIT))
-        parsed = self._queries.parse(text)
-        with self._lock:
-            searcher = self.searcher()
-            fast = plan(parsed, searcher.schema, searcher)
-            page = engine.top(searcher, fast, limit=limit, sort=sort)
-            rows, total, exact = page.rows, page.total, page.exact
-            words = hit_words(fast, searcher.reader())
-            shown = self._shown_for(text)
-            new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
-            texts = self._texts(new_ids, words.needs_analysis)
-            origins = self._store.date_origins([f["id"] for f, _, _ in rows])
+        with deadline():  # parse, plan and run stop with a QueryError past it (snippets don't)
+            parsed = self._queries.parse(text)
+            with self._lock:
+                searcher = self.searcher()
+                fast = plan(parsed, searcher.schema, searcher)
+                page = engine.top(searcher, fast, limit=limit, sort=sort)
+                rows, total, exact = page.rows, page.total, page.exact
+                words = hit_words(fast, searcher.reader())
+                shown = self._shown_for(text)
+                new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
+                texts = self._texts(new_ids, words.needs_analysis)
+                origins = self._store.date_origins([f["id"] for f, _, _ in rows])
         finder = HitFinder(words, self._index.schema)
         hits = []
         for fields, score, rank in rows:

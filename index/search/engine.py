@@ -15,6 +15,7 @@ from typing import Any, Literal
 from whoosh import query as wq
 
 from index.search import bulk
+from index.search.deadline import DeadlineCollector
 from index.search.nodes import TopHits
 
 Row = tuple[Any, Any, int]
@@ -41,11 +42,11 @@ def top(searcher: Any, query: wq.Query, *, limit: int, sort: Literal["relevance"
         exact, total = page.exact, page.total
     else:
         if sort == "date":
-            results = searcher.search(query, limit=limit, sortedby="published", reverse=True)
+            collector = searcher.collector(limit=limit, sortedby="published", reverse=True)
         else:
             collector = TopHits(limit=limit)
-            searcher.search_with_collector(query, collector)
-            results = collector.results()
+        searcher.search_with_collector(query, DeadlineCollector(collector))
+        results = collector.results()
         rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
         exact = results.has_exact_length() or len(rows) < limit
         total = _total(results, len(rows), limit)
