@@ -89,8 +89,10 @@ def why_unwritable(folder: Path) -> str | None:
         return None
     if stat.f_flag & os.ST_RDONLY:
         return f"{existing} is on a read-only file system"
-    if stat.f_bavail == 0 or (stat.f_favail == 0 and stat.f_files > 0):
+    if stat.f_bavail == 0:
         return f"the disk holding {existing} is full (0 bytes free)"
+    if stat.f_favail == 0 and stat.f_files > 0:
+        return f"the disk holding {existing} is full (no free inodes)"
     if not os.access(existing, os.W_OK | os.X_OK):
         return f"no permission to write in {existing}"
     return None
