@@ -67,3 +67,32 @@ def cache_dir() -> Path | None:
     if folder is None:
         return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
     return Path(folder) if folder else None
+
+
+def why_unwritable(folder: Path) -> str | None:
+    """Why nothing can be written in ``folder`` (or the nearest folder above it that
+    exists), in a few words, or None if it can be written.
+
+    What storage trouble really is: a read-only file system, a full disk or a
+    folder without write permission. SQLite says ``disk I/O error``, ``unable
+    to open database file`` or ``attempt to write a readonly database`` for all
+    three, which reads as damage; this looks at the folder itself, so the
+    message can name the cause (and nobody is told to start a fresh library
+    because a disk is full).
+    """
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    try:
+        stat = os.statvfs(existing)
+    except OSError:
+        return None
+    if stat.f_flag & os.ST_RDONLY:
+        return f"{existing} is on a read-only file system"
+    if stat.f_bavail == 0:
+        return f"the disk holding {existing} is full (0 bytes free)"
+    if stat.f_favail == 0 and stat.f_files > 0:
+        return f"the disk holding {existing} is full (no free inodes)"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"no permission to write in {existing}"
+    return None

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
 from textual.timer import Timer
 
 from index.home import LibraryHome
+from index.text import one_line, visible
 from reader import keys
 from reader.client import LibraryClient
 from reader.config import Config, load_config
@@ -97,6 +99,28 @@ class NewsReaderApp(App[int]):
         variables.update(legible_variables(variables))
         self.theme_variables = variables
         return variables
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification shows its text as text: messages carry file names, feed
+        names, errors and config values from outside (a theme of ``x[/b]`` crashed the
+        reader at start with a MarkupError, ``[b]...[/b]`` was rendered), so markup is
+        never read, whatever a caller asks, and control characters are removed."""
+        del markup  # Widget.notify passes markup=True by default; no caller means it
+        super().notify(
+            visible(message),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's title, then the sub-title (the article count) in the muted colour

@@ -19,10 +19,14 @@ from collections.abc import Callable, Sequence
 from index.errors import LibraryBusyError, NewsreaderError, QueryError
 from index.home import LibraryHome, storage_error
 from index.paths import ENV_HOME, resolve_home
+from index.text import is_utf8, visible
 from reader import output
 from reader.commands import COMMANDS
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+FILE_ARGUMENTS = frozenset({"paths", "file", "output"})
+"""Arguments that only name files to open: any bytes the file system takes will do (a
+file whose name is not UTF-8 is skipped by ``add`` with its name shown)."""
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
@@ -96,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem is not None:
             output.error(problem)
             return EXIT_USAGE
+    problem = _not_utf8_argument(args)
+    if problem is not None:
+        output.error(problem)
+        return EXIT_USAGE
     home = LibraryHome(
         resolve_home(args.home),
         tagger=None if args.ner == "off" else args.ner,
@@ -121,10 +129,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except OSError as error:
-        full = storage_error(error, f"the library in {home.paths.home}")
-        if full is None:
+        where = f"the library in {home.paths.home}"
+        if not home.paths.home.exists():
+            where = f"a new library in {home.paths.home} (there is none yet)"
+        trouble = storage_error(error, where, home.paths.home)
+        if trouble is None:
             raise
-        output.error(str(full))
+        output.error(str(trouble))
         return EXIT_ERROR
     except KeyboardInterrupt:
         output.error("interrupted; what was committed is kept, run the command again to finish")
@@ -152,6 +163,19 @@ def _cannot_open_app(paths: Sequence[str]) -> str | None:
     return None
 
 
+def _not_utf8_argument(args: argparse.Namespace) -> str | None:
+    """Why an argument cannot be used (it is not UTF-8: an id, a query or a note from
+    ``$'\\xff'``, which neither SQLite nor the index can hold), or None."""
+    for name, value in vars(args).items():
+        if name in FILE_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not is_utf8(item):
+                flag = f"--{name.replace('_', '-')} " if name in ("home", "note", "tag") else ""
+                return f"argument {flag}'{visible(item)}' is not UTF-8 text"
+    return None
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so that Python's final flush raises nothing more."""
     with contextlib.suppress(OSError):
@@ -160,11 +184,12 @@ def _silence_stdout() -> None:
 
 
 def _database_problem(error: sqlite3.Error, home: LibraryHome) -> str:
-    """One line for a SQLite failure met after the database opened (full disk, damage)."""
+    """One line for a SQLite failure met after the database opened: storage trouble (a full
+    disk, a read-only home, no permission) by its name, damage with the way out."""
     path = home.paths.database
-    full = storage_error(error, f"the library database {path}")
-    if full is not None:
-        return str(full)
+    trouble = storage_error(error, f"the library database {path}", home.paths.home)
+    if trouble is not None:
+        return str(trouble)
     if isinstance(error, sqlite3.OperationalError):
         return f"cannot use the library database {path}: {error}"
     return (

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from index import sqlite
 from index.codec import iso, parse_datetime
 from index.errors import StorageError
 from index.models import Bookmark, BookmarkStatus
@@ -78,18 +79,10 @@ def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
 
 def connect(path: Path | str) -> sqlite3.Connection:
     try:
-        conn = sqlite3.connect(
-            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
-        )
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        conn = sqlite.connect(path, synchronous="FULL", check_same_thread=False)
         conn.executescript(SCHEMA)
     except sqlite3.DatabaseError as error:
-        raise StorageError(
-            f"cannot open the bookmarks in {path}: {error}. "
-            f"Run `newsreader recover` to back the database up and start a fresh one."
-        ) from error
+        raise StorageError(sqlite.trouble(error, path, "the library database")) from error
     return conn
 
 

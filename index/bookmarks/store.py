@@ -28,6 +28,7 @@ from index.bookmarks.database import clean_tags
 from index.codec import iso, parse_datetime
 from index.errors import NewsreaderError, StorageError
 from index.models import Article, Bookmark, BookmarkStatus
+from index.paths import why_unwritable
 from index.sqlite import immediate
 from index.text import visible
 
@@ -75,7 +76,9 @@ class BookmarkStore:
                 with immediate(self._conn) as conn:
                     yield conn
             except sqlite3.OperationalError as error:  # locked past the timeout, disk full
-                raise StorageError(f"cannot write bookmarks: {error}") from error
+                cause = why_unwritable(Path(self._path).parent)
+                detail = f"{cause} ({error})" if cause else str(error)
+                raise StorageError(f"cannot write bookmarks: {detail}") from error
 
     # Adding -----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from index import sqlite
 from index.codec import iso, parse_datetime
 from index.errors import StorageError
 
@@ -179,16 +180,10 @@ def when(value: datetime | None) -> str | None:
 def connect(path: Path | str) -> sqlite3.Connection:
     """The feeds' connection to the library database, schema created or checked."""
     try:
-        conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        conn = sqlite.connect(path, synchronous="FULL")
         ensure_schema(conn)
     except sqlite3.DatabaseError as error:
-        raise StorageError(
-            f"cannot open the subscriptions in {path}: {error}. "
-            f"Run `newsreader recover` to back the database up and start a fresh one."
-        ) from error
+        raise StorageError(sqlite.trouble(error, path, "the library database")) from error
     return conn
 
 

@@ -21,6 +21,7 @@ from email.utils import format_datetime
 from xml.parsers import expat
 
 from index.errors import NewsreaderError
+from index.text import one_line
 
 MAX_OPML_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -68,7 +69,7 @@ def parse_opml(data: bytes, *, where: str = "OPML") -> list[OpmlFeed]:
             raise _Refused(f"outlines nested deeper than {MAX_DEPTH}")
         lowered = {key.lower(): value for key, value in attrs.items()}
         url = lowered.get("xmlurl", "").strip()
-        title = (lowered.get("title") or lowered.get("text") or "").strip()
+        title = one_line(lowered.get("title") or lowered.get("text") or "")
         if url:
             path = "/".join(part for part in folders if part)
             feeds.append(OpmlFeed(url, title, path, lowered.get("htmlurl", "").strip()))

@@ -29,6 +29,7 @@ from index.home.store import Store, StoredArticle
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
 from index.search import engine
+from index.search.deadline import deadline
 from index.search.forward import docnums_of, ids_of
 from index.search.plan import plan
 from index.search.query import QueryReader
@@ -70,8 +71,19 @@ class Library:
 
     @classmethod
     def open(cls, paths: LibraryPaths, **kwargs: Any) -> Library:
+        """The library of a home. A database with articles but no search index (``index/``
+        deleted or moved) is refused: an empty index made in its place showed 0 articles
+        and no search found anything, with no word of why."""
         paths.ensure()
-        return cls(index_storage(paths), Store.open(paths.database), **kwargs)
+        storage = index_storage(paths)
+        store = Store.open(paths.database)
+        if not windex.exists(storage, indexname=INDEX_NAME) and (count := store.article_count()):
+            store.close()
+            raise StorageError(
+                f"the search index in {paths.index_dir} is missing ({count:,} articles are in "
+                "the database). Run `newsreader recover` to rebuild it from the database."
+            )
+        return cls(storage, store, **kwargs)
 
     @classmethod
     def in_memory(cls, **kwargs: Any) -> Library:
@@ -145,24 +157,25 @@ class Library:
             raise QueryError(f"unknown sort order {sort!r} (use relevance or date)")
         limit = max(1, min(limit, MAX_LIMIT))
         filtered = only is not None or without is not None
-        parsed = self._queries.parse(text) if text.strip() or not filtered else wq.Every()
         if only is not None and not only:  # nothing is starred (say): nothing can match
             return SearchResult(query=text, hits=(), total=0, terms=(), exact=True)
-        with self._lock:
-            searcher = self.searcher()
-            fast = plan(parsed, searcher.schema, searcher)
-            allow = docnums_of(searcher, only) if only is not None else None
-            restrict = docnums_of(searcher, without) if without else None
-            page = engine.top(
-                searcher, fast, limit=limit, sort=sort, allow=allow, restrict=restrict
-            )
-            rows, total, exact = page.rows, page.total, page.exact
-            words = hit_words(fast, searcher.reader())
-            shown = self._shown_for(text)
-            new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
-            texts = self._texts(new_ids, words.needs_analysis)
-            origins = self._store.date_origins([f["id"] for f, _, _ in rows])
-            marks = self._store.marks_of([f["id"] for f, _, _ in rows])
+        with deadline():  # parse, plan and run stop with a QueryError past it (snippets don't)
+            parsed = self._queries.parse(text) if text.strip() or not filtered else wq.Every()
+            with self._lock:
+                searcher = self.searcher()
+                fast = plan(parsed, searcher.schema, searcher)
+                allow = docnums_of(searcher, only) if only is not None else None
+                restrict = docnums_of(searcher, without) if without else None
+                page = engine.top(
+                    searcher, fast, limit=limit, sort=sort, allow=allow, restrict=restrict
+                )
+                rows, total, exact = page.rows, page.total, page.exact
+                words = hit_words(fast, searcher.reader())
+                shown = self._shown_for(text)
+                new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
+                texts = self._texts(new_ids, words.needs_analysis)
+                origins = self._store.date_origins([f["id"] for f, _, _ in rows])
+                marks = self._store.marks_of([f["id"] for f, _, _ in rows])
         finder = HitFinder(words, self._index.schema)
         hits = []
         for fields, score, rank in rows:

@@ -122,7 +122,8 @@ def recover(paths: LibraryPaths, *, now: Callable[[], datetime] = datetime.now) 
     if report.database_problem is not None:
         _fresh_library(paths, stamp, report)
     else:
-        report.backups.append(_move_aside(paths.index_dir, stamp))
+        if paths.index_dir.exists():
+            report.backups.append(_move_aside(paths.index_dir, stamp))
         report.rebuilt = rebuild_index(paths)
     return report
 
@@ -135,8 +136,15 @@ def missing_from_index(paths: LibraryPaths) -> str | None:
     unchanged). The index may hold more than the database (a kill between
     the two commits of a batch): the next ``add`` repairs that.
     """
-    if not paths.database.exists() or not any(paths.index_dir.glob(f"_{INDEX_NAME}_*.toc")):
+    if not paths.database.exists():
         return None
+    if not any(paths.index_dir.glob(f"_{INDEX_NAME}_*.toc")):  # deleted or moved away
+        store = Store.open(paths.database)
+        try:
+            count = store.article_count()
+        finally:
+            store.close()
+        return f"it is missing ({count:,} stored articles)" if count else None
     index = FileStorage(str(paths.index_dir)).open_index(indexname=INDEX_NAME)
     with index.searcher() as searcher:
         indexed = {fields["id"] for fields in searcher.reader().all_stored_fields()}

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from index.bookmarks.store import BookmarkStore
-from index.errors import NewsreaderError, QueryError
+from index.errors import NewsreaderError, QueryError, StorageError
 from index.feeds import FetchPolicy, RefreshReport, Subscription, SubscriptionStore
 from index.feeds.database import now as feeds_now
 from index.feeds.refresh import ProgressCallback as FeedProgress
@@ -51,7 +51,7 @@ from index.models import (
     Related,
     SearchResult,
 )
-from index.paths import LibraryPaths
+from index.paths import LibraryPaths, why_unwritable
 from index.search.states import StateFilter, split_states
 from index.text import visible
 
@@ -193,7 +193,19 @@ class LibraryHome:
 
     def recover(self) -> RecoveryReport:
         """Check the home and repair it (see :mod:`index.home.recovery`), under the write
-        lock and with this home's own connections closed first."""
+        lock and with this home's own connections closed first.
+
+        Refused, with nothing touched, when the home cannot be written (a full disk,
+        a read-only mount, no permission): SQLite then reads a healthy database as
+        broken, and recovery would set the whole library aside for nothing.
+        """
+        for folder in (self.paths.home, self.paths.index_dir):
+            cause = why_unwritable(folder) if folder.exists() else None
+            if cause is not None:
+                raise StorageError(
+                    f"cannot recover the library in {self.paths.home}: {cause}. Nothing was "
+                    "changed; the library is probably fine once it can be written again"
+                )
         lock = self.write_lock()
         lock.acquire(timeout=0)
         try:

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
+from index import sqlite
 from index.codec import analysis_from_json, analysis_to_json, iso, parse_datetime
 from index.errors import StorageError
 from index.home.carriers import CARRIERS_SCHEMA, CHUNK, CarrierTable, carriers_from_files
@@ -107,18 +108,12 @@ class StoredArticle:
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
-    """Open the library database (WAL, foreign keys, a busy timeout); a clear error if corrupt."""
+    """Open the library database (WAL, foreign keys, a busy timeout; read-only when its
+    folder cannot be written); one line naming the cause if it cannot be opened."""
     try:
-        conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        return sqlite.connect(path, synchronous="NORMAL")
     except sqlite3.DatabaseError as error:
-        raise StorageError(
-            f"cannot open the library database {path}: {error}. "
-            f"Run `newsreader recover` to back it up and start a fresh one."
-        ) from error
-    return conn
+        raise StorageError(sqlite.trouble(error, path, "the library database")) from error
 
 
 _SHOWN = "NOT EXISTS (SELECT 1 FROM hidden h WHERE h.article_id = articles.id)"
@@ -152,10 +147,8 @@ class Store(CarrierTable, MarkTable, SourceCounts, RuleTable):
                 raise StorageError(
                     "disk full while creating the library database; free some space and retry"
                 ) from error
-            where = f" {path}" if path else ""
             raise StorageError(
-                f"cannot read the library database{where}: {error}. "
-                f"Run `newsreader recover` to back it up and start a fresh one."
+                sqlite.trouble(error, path or ":memory:", "the library database")
             ) from error
 
     @classmethod

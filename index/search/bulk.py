@@ -28,6 +28,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from index.search import deadline
 from index.search.nodes import Blended, DayRange, FastPhrase, in_order
 from index.search.postings import field_lengths, norms, position_decoder, postings_of
 
@@ -270,6 +271,7 @@ class _Segment:
     # Leaves ---------------------------------------------------------------------------------
 
     def term(self, fieldname: str, text: Any, boost: float, idf: float | None = None) -> Scores:
+        deadline.check()  # an expanded prefix is hundreds of terms
         schema = self.reader.schema
         field = schema[fieldname] if fieldname in schema.names() else None
         if field is None:

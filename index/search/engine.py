@@ -16,6 +16,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector
 
 from index.search import bulk
+from index.search.deadline import DeadlineCollector
 from index.search.nodes import TopHits
 
 Row = tuple[Any, Any, int]
@@ -53,16 +54,13 @@ def top(
         exact, total = page.exact, page.total
     else:
         if sort == "date":
-            results = searcher.search(
-                query, limit=limit, sortedby="published", reverse=True,
-                filter=allow, mask=restrict,
-            )  # fmt: skip
+            collector: Any = searcher.collector(limit=limit, sortedby="published", reverse=True)
         else:
-            collector: Any = TopHits(limit=limit)
-            if filtered:
-                collector = FilterCollector(collector, allow=allow, restrict=restrict)
-            searcher.search_with_collector(query, collector)
-            results = collector.results()
+            collector = TopHits(limit=limit)
+        if filtered:
+            collector = FilterCollector(collector, allow=allow, restrict=restrict)
+        searcher.search_with_collector(query, DeadlineCollector(collector))
+        results = collector.results()
         rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
         exact = results.has_exact_length() or len(rows) < limit
         total = _total(results, len(rows), limit)

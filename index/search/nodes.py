@@ -21,6 +21,8 @@ from whoosh.query.terms import Term
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import tiered_ranges
 
+from index.search import deadline
+
 
 class Blended(wq.Or):  # type: ignore[misc]
     """An OR of the words one typed term stands for, all scored with one ``idf`` (that of
@@ -200,7 +202,11 @@ class TopHits(TopCollector):  # type: ignore[misc]
         matcher: Any = self.matcher  # set by Collector.set_subsearcher
         usequality = self._use_block_quality()
         check = True
+        seen = 0
         while matcher.is_active():
+            seen += 1
+            if seen % deadline.CHECK_EVERY == 0:
+                deadline.check()
             if self.minscore != minscore:
                 minscore = self.minscore
                 check = True

@@ -4,6 +4,13 @@ Whoosh's parser is lenient (unknown fields become words, bad dates become
 nothing) and quadratic on very long input. This module caps the length,
 reads ISO dates (``2024-11-01``) inside ranges, and reports unknown fields and
 unreadable dates instead of silently searching for something else.
+
+Two shapes cost far more than their length: Whoosh builds each side of an
+``ANDNOT``, ``ANDMAYBE`` or ``REQUIRE`` twice, so a chain of them took time
+exponential in its length (``w0 ANDNOT w1 ... ANDNOT w19``, 202 characters,
+34 s): the parser here builds each side once. And a wildcard with nothing
+before it (``*``, ``*ing``) walks every word, or every document, of the
+article text: it is refused with what to type instead.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from typing import Any
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
+from whoosh.qparser import syntax
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from index.analysis.dates import read_period
@@ -240,6 +248,53 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
         return words[0] if len(words) == 1 else self.group.qclass(words)
 
 
+class _EachSideOnce:
+    """``BinaryGroup.query`` building each side once. Whoosh's builds both sides, then
+    builds them again for the query it returns: 2**n work for n chained operators."""
+
+    nodes: list[Any]
+    qclass: Any
+
+    def query(self, parser: Any) -> Any:
+        assert len(self.nodes) == 2
+        left, right = (node.query(parser) for node in self.nodes)
+        if left is None and right is None:
+            built = wq.NullQuery
+        elif left is None or right is None:
+            built = left if right is None else right
+        else:
+            built = self.qclass(left, right)
+        return syntax.attach(built, self)
+
+
+class _AndNotGroup(_EachSideOnce, syntax.AndNotGroup):  # type: ignore[misc]
+    pass
+
+
+class _AndMaybeGroup(_EachSideOnce, syntax.AndMaybeGroup):  # type: ignore[misc]
+    pass
+
+
+class _RequireGroup(_EachSideOnce, syntax.RequireGroup):  # type: ignore[misc]
+    pass
+
+
+def _operators() -> qparser.OperatorsPlugin:
+    """Whoosh's operators (same words, same priorities), the binary ones built once."""
+    tagger = qparser.OperatorsPlugin.OpTagger
+    default = qparser.OperatorsPlugin()
+    replaced = {
+        syntax.AndNotGroup: _AndNotGroup,
+        syntax.AndMaybeGroup: _AndMaybeGroup,
+        syntax.RequireGroup: _RequireGroup,
+    }
+    ops = []
+    for op, priority in default.ops:
+        group = replaced.get(op.grouptype, op.grouptype)
+        ops.append((tagger(op.expr, group, op.optype, op.leftassoc, op.memo), priority))
+    return qparser.OperatorsPlugin(ops, clean=True)
+
+
 class QueryReader:
     """Parses queries for one schema; reusable, cheap to call."""
 
@@ -253,6 +308,7 @@ class QueryReader:
         parser.add_plugin(
             qparser.MultifieldPlugin(list(TEXT_FIELDS), fieldboosts={"title": TITLE_BOOST})
         )
+        parser.replace_plugin(_operators())
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.add_plugin(qparser.GtLtPlugin())
         parser.add_plugin(
@@ -300,6 +356,7 @@ class QueryReader:
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             raise QueryError("nothing to search for (only stop words or operators)")
         _check_expanding(parsed)
+        _check_wildcards(parsed)
         return _anchor_fuzzy(parsed)
 
 
@@ -321,6 +378,28 @@ def _check_expanding(query: wq.Query) -> None:
         raise QueryError(
             f"too many fuzzy or wildcard terms ({expanding}; the limit is {MAX_EXPANDING_TERMS})"
         )
+
+
+def _check_wildcards(query: wq.Query) -> None:
+    """Refuse what would walk the whole article text: ``*`` alone (every document of a
+    field) and a wildcard with no letter before it in the title or body (every word:
+    7-10 s at 12,000 articles). Other fields hold few words (sources, names) and
+    keep leading wildcards, under the query's deadline."""
+    for sub in query.leaves() if not query.is_leaf() else [query]:
+        if isinstance(sub, wq.Every):
+            raise QueryError(
+                "'*' alone matches every article: leave the search empty to list them all "
+                "(newest first), or put a word or a field with a value"
+            )
+        if (
+            isinstance(sub, wq.Wildcard)
+            and sub.fieldname in TEXT_FIELDS
+            and sub.text[:1] in ("*", "?")
+        ):
+            raise QueryError(
+                f"a wildcard cannot start a word ({sub.text!r}): it would read every word "
+                "in the library; put at least one letter first (gov*, b?g)"
+            )
 
 
 def _anchor_fuzzy(query: wq.Query) -> wq.Query:

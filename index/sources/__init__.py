@@ -18,6 +18,7 @@ from index.errors import SourceError
 from index.models import Article
 from index.sources import feed, html, jsonfile, markdown, text
 from index.sources.raw import check_regular_file
+from index.text import is_utf8, visible
 
 __all__ = ["SUPPORTED_SUFFIXES", "discover", "format_suffix", "read_path"]
 
@@ -57,6 +58,9 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | SourceError]:
     """
     for given in paths:
         path = Path(given)
+        if not is_utf8(str(path)):
+            yield _not_utf8(path)
+            continue
         try:
             is_dir = path.is_dir()
         except OSError as error:
@@ -103,6 +107,9 @@ def _walk(top: Path, visited: set[tuple[int, int]]) -> Iterator[Path | SourceErr
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
+        if not is_utf8(entry.name):  # a folder once, not each file under it
+            yield _not_utf8(path)
+            continue
         try:
             is_dir = entry.is_dir()
         except OSError:
@@ -111,6 +118,15 @@ def _walk(top: Path, visited: set[tuple[int, int]]) -> Iterator[Path | SourceErr
             pending.append(path)
         else:
             yield _check_file(path, in_folder=True)
+
+
+NOT_UTF8 = "name is not UTF-8 (rename it to add it)"
+
+
+def _not_utf8(path: Path) -> SourceError:
+    """The skip for a name the store and the index cannot hold (SQLite and Whoosh take
+    UTF-8 only), shown with each foreign byte as ``\\xNN``."""
+    return SourceError(visible(str(path)), NOT_UTF8)
 
 
 def _check_file(path: Path, *, in_folder: bool) -> Path | SourceError:

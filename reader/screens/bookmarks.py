@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from index.errors import NewsreaderError
 from index.models import Bookmark
+from index.text import one_line, visible
 from reader import keys
 from reader.client import LibraryClient
 from reader.render import MUTED, ROW_MUTED, format_date
@@ -37,21 +38,26 @@ def parse_filter(text: str) -> tuple[str | None, str | None]:
 
 
 def bookmark_prompt(bookmark: Bookmark) -> Content:
-    quote = bookmark.quote.replace("\n", " ")
+    """One bookmark's lines, its text from outside (an import, an old library) shown
+    by the one rule: no control character reaches the terminal."""
+    quote = one_line(bookmark.quote)
     if len(quote) > QUOTE_CHARS:
         quote = quote[: QUOTE_CHARS - 1] + "…"
     status = "" if bookmark.status == "anchored" else f" · {bookmark.status}"
     meta = f"{format_date(bookmark.created)}{status}"
     lines = [
         Content.assemble(
-            (bookmark.article_title or bookmark.article_id, "bold"), ("  " + meta, ROW_MUTED)
+            (one_line(bookmark.article_title or bookmark.article_id), "bold"),
+            ("  " + meta, ROW_MUTED),
         ),
         Content.styled(f"“{quote}”", "italic"),
     ]
     if bookmark.note:
-        lines.append(Content.styled(f"✎ {bookmark.note}", "$text-accent"))
+        lines.append(Content.styled(f"✎ {visible(bookmark.note)}", "$text-accent"))
     if bookmark.tags:
-        lines.append(Content.styled(" ".join(f"#{tag}" for tag in bookmark.tags), "$text-success"))
+        lines.append(
+            Content.styled(one_line(" ".join(f"#{tag}" for tag in bookmark.tags)), "$text-success")
+        )
     return Content("\n").join(lines)
 
 

@@ -9,8 +9,11 @@ is not http(s) is never stored.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -88,11 +91,9 @@ def test_only_web_urls_are_kept(library: tuple[Path, str]) -> None:
     assert all(hit["url"] == "" for hit in hits)
 
 
-def test_imported_bookmarks_are_stored_and_printed_clean(
-    library: tuple[Path, str], tmp_path: Path
-) -> None:
-    home, article_id = library
-    annotation = {
+def hostile_annotations(article_id: str) -> dict[str, object]:
+    """A W3C annotation export whose note, tag, quote and title carry every hostile form."""
+    return {
         "type": "AnnotationPage",
         "items": [
             {
@@ -106,19 +107,112 @@ def test_imported_bookmarks_are_stored_and_printed_clean(
                 ],
                 "target": {
                     "source": f"urn:newsreader:article:{article_id}",
-                    "selector": [{"type": "TextQuoteSelector", "exact": "The body mentions"}],
+                    "selector": [
+                        {"type": "TextQuoteSelector", "exact": f"The body mentions {HOSTILE}"}
+                    ],
                 },
             }
         ],
     }
-    exported = tmp_path / "hostile.json"
-    exported.write_text(json.dumps(annotation), encoding="utf-8")
+
+
+def import_hostile(home: Path, article_id: str, folder: Path) -> None:
+    exported = folder / "hostile.json"
+    exported.write_text(json.dumps(hostile_annotations(article_id)), encoding="utf-8")
     done = run(home, "bookmarks", "import", str(exported))
     assert done.returncode == 0, done.stderr
     clean(done)
+
+
+def private_copy(library: tuple[Path, str], folder: Path) -> Path:
+    home = folder / "home"
+    shutil.copytree(library[0], home)
+    return home
+
+
+def test_imported_bookmarks_are_stored_and_printed_clean(
+    library: tuple[Path, str], tmp_path: Path
+) -> None:
+    home = private_copy(library, tmp_path)
+    import_hostile(home, library[1], tmp_path)
     (stored,) = json.loads(clean(run(home, "bookmarks", "list", "--json")))
-    for value in (stored["note"], stored["article_title"], *stored["tags"]):
+    for value in (stored["note"], stored["article_title"], stored["quote"], *stored["tags"]):
         assert not CONTROL.search(value), value
-    clean(run(home, "bookmarks", "list"))
+    out = clean(run(home, "bookmarks", "list"))
+    assert "[bold]loud[/bold]" in out  # markup shown as text
     clean(run(home, "bookmarks", "export", "--format", "markdown"))
     clean(run(home, "bookmarks", "export", "--format", "json"))
+
+
+def _app(home: Path):  # type: ignore[no-untyped-def]
+    from index.home import LibraryHome
+    from index.paths import LibraryPaths
+    from reader.app import NewsReaderApp
+
+    return NewsReaderApp(LibraryHome(LibraryPaths(home)), [])
+
+
+async def _until(pilot, condition, seconds: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(seconds / 0.05)):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("the reader never reached the expected state")
+
+
+def test_the_bookmarks_screen_shows_hostile_bookmarks_as_text(
+    library: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The screen applies the rule itself: a bookmark stored raw (by a version before the
+    import was cleaned) is shown without its control characters."""
+    from textual.widgets import OptionList
+
+    from reader.screens.bookmarks import BookmarksScreen
+
+    home = private_copy(library, tmp_path)
+    import_hostile(home, library[1], tmp_path)
+    with sqlite3.connect(home / "library.sqlite3") as conn:
+        assert conn.execute("UPDATE bookmarks SET note = ?", (f"raw {HOSTILE}",)).rowcount == 1
+    app = _app(home)
+
+    async def scenario() -> list[str]:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await _until(pilot, lambda: app.screen.__class__.__name__ == "MainScreen")
+            await pilot.press("B")
+            await _until(pilot, lambda: isinstance(app.screen, BookmarksScreen))
+            screen = app.screen
+            await _until(pilot, lambda: len(screen.bookmarks) == 1)
+            listing = screen.query_one("#bookmarks-list", OptionList)
+            return [str(listing.get_option_at_index(0).prompt)]
+
+    (shown,) = asyncio.run(scenario())
+    assert "raw" in shown and "[bold]loud[/bold]" in shown, shown
+    assert not CONTROL.search(shown), repr(shown)
+
+
+@pytest.mark.parametrize(
+    ("theme", "shown"),
+    [("x[/b]", "x[/b]"), ("[b]loud[/b]", "[b]loud[/b]"), (f"x{HOSTILE}", "[bold]loud[/bold]")],
+)
+def test_a_config_theme_with_markup_is_shown_as_text(
+    library: tuple[Path, str], tmp_path: Path, theme: str, shown: str
+) -> None:
+    """A theme of ``x[/b]`` ended the reader at start with a MarkupError; ``[b]...[/b]``
+    was rendered bold; control characters are shown as ``\\x1b`` escapes (the value's repr)."""
+    home = private_copy(library, tmp_path)
+    (home / "config.toml").write_text(f"theme = {json.dumps(theme)}\n", encoding="utf-8")
+    app = _app(home)
+
+    async def scenario() -> list[str]:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await _until(
+                pilot, lambda: any("unknown theme" in n.message for n in app._notifications)
+            )
+            await pilot.pause(0.3)  # the toast is drawn: a MarkupError would end the app here
+            assert app.is_running
+            return [n.message for n in app._notifications if not n.markup]
+
+    messages = asyncio.run(scenario())
+    (said,) = [message for message in messages if "unknown theme" in message]
+    assert shown in said, said
+    assert not CONTROL.search(said), repr(said)
