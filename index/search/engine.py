@@ -57,10 +57,13 @@ def top(
             collector: Any = searcher.collector(limit=limit, sortedby="published", reverse=True)
         else:
             collector = TopHits(limit=limit)
+        # The filter outside the deadline: a FilterCollector filters in its own walk of the
+        # matches, which the deadline collector's walk (inside it) times.
+        outer: Any = DeadlineCollector(collector)
         if filtered:
-            collector = FilterCollector(collector, allow=allow, restrict=restrict)
-        searcher.search_with_collector(query, DeadlineCollector(collector))
-        results = collector.results()
+            outer = FilterCollector(outer, allow=allow, restrict=restrict)
+        searcher.search_with_collector(query, outer)
+        results = outer.results()
         rows = [(hit.fields(), hit.score, hit.rank) for hit in results]
         exact = results.has_exact_length() or len(rows) < limit
         total = _total(results, len(rows), limit)
