@@ -100,7 +100,9 @@ class ReadingScreen(workers.LibraryWorkers, Screen[None]):
         )
         self.query_one(EntityList).show(message.stored.analysis)
         self.query_one(RelatedList).show_message("finding related articles…")
-        self.query_one(ArticleList).select_id(message.stored.article.id)
+        article_list = self.query_one(ArticleList)
+        if self.focused is not article_list:  # the reader may have moved on in the list
+            article_list.select_id(message.stored.article.id)
         self.load_related(message.stored.article.id)
         self.opened(message.stored.article.id)
 
