@@ -77,6 +77,7 @@ def test_a_reading_session_is_kept(tmp_path: Path, session: str) -> None:
         # The feed's row: All, Unread, Starred, Bookmarked, then (past its headings) it.
         for _ in range(4):
             _tmux("send-keys", "-t", session, "j")
+        time.sleep(0.3)
         _tmux("send-keys", "-t", session, "Enter")
         _wait(session, lambda s: 'feed:"Wire Desk"' in s and "5 hits" in s)
         for story in (5, 4, 3):  # open the first (read already), then the next two
@@ -89,11 +90,13 @@ def test_a_reading_session_is_kept(tmp_path: Path, session: str) -> None:
         _wait(session, lambda s: _count(s, "Wire Desk") == "2")  # two fewer unread
         _tmux("send-keys", "-t", session, "l", "*")  # star the last one read
         _wait(session, lambda s: "★ Story 3" in s)
+        time.sleep(0.3)
         _tmux("send-keys", "-t", session, "S")
         _wait(session, lambda s: "Save this search" in s)
         _tmux("send-keys", "-t", session, "-l", "Wire")
         _tmux("send-keys", "-t", session, "Enter")
         _wait(session, lambda s: "SAVED" in s)
+        time.sleep(0.3)
         _tmux("send-keys", "-t", session, "A")
         _wait(session, lambda s: _count(s, "Wire Desk") == "")  # all read (the toast says how many)
         _tmux("send-keys", "-t", session, "U")
