@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
@@ -146,8 +147,8 @@ class Library:
         limit: int = 20,
         sort: SortOrder = "relevance",
         snippets: bool = True,
-        only: set[str] | None = None,
-        without: set[str] | None = None,
+        only: AbstractSet[str] | None = None,
+        without: AbstractSet[str] | None = None,
     ) -> SearchResult:
         """Ranked (or newest-first) hits for a query in the Whoosh query language; with
         ``only`` among those articles, with ``without`` not among those (the ``is:``
@@ -164,8 +165,8 @@ class Library:
             with self._lock:
                 searcher = self.searcher()
                 fast = plan(parsed, searcher.schema, searcher)
-                allow = docnums_of(searcher, only) if only is not None else None
-                restrict = docnums_of(searcher, without) if without else None
+                allow = self._docnums(searcher, only) if only is not None else None
+                restrict = self._docnums(searcher, without) if without else None
                 page = engine.top(
                     searcher, fast, limit=limit, sort=sort, allow=allow, restrict=restrict
                 )
@@ -207,8 +208,25 @@ class Library:
             exact=exact,
         )
 
+    def _docnums(self, searcher: Searcher, ids: AbstractSet[str]) -> set[int]:
+        """Document numbers of ``ids``, kept while the searcher and the set are the same
+        objects (the store hands out one frozen set per state until the database changes)."""
+        cache: list[tuple[Searcher, object, set[int]]] = self.__dict__.setdefault("_sets", [])
+        for seen, kept, docnums in cache:
+            if seen is searcher and kept is ids:
+                return docnums
+        docnums = docnums_of(searcher, ids)
+        if isinstance(ids, frozenset):
+            cache.insert(0, (searcher, ids, docnums))
+            del cache[4:]
+        return docnums
+
     def matching_ids(
-        self, text: str, *, only: set[str] | None = None, without: set[str] | None = None
+        self,
+        text: str,
+        *,
+        only: AbstractSet[str] | None = None,
+        without: AbstractSet[str] | None = None,
     ) -> list[str]:
         """Every article a query matches (no page, no ranking), for marking a whole view;
         an empty ``text`` with filters means every article they allow."""

@@ -111,14 +111,34 @@ class MarkTable:
                 found[article_id] = Marks(bool(read), bool(starred))
         return found
 
-    def marked_ids(self, state: Literal["read", "starred"]) -> set[str]:
-        """The ids of the library's articles that are read (or starred)."""
+    def marked_ids(self, state: Literal["read", "starred"]) -> frozenset[str]:
+        """The ids of the library's articles that are read (or starred). Kept until the
+        database changes (this connection's writes, or another's commit), so a query typed
+        letter by letter with ``is:unread`` reads the set once: the same object each time,
+        which lets the library keep its document numbers too."""
+        key = (state, self._conn.execute("PRAGMA data_version").fetchone()[0],
+               self._conn.total_changes)  # fmt: skip
+        cache: dict[str, tuple[object, frozenset[str]]] = self.__dict__.setdefault(
+            "_marked_cache", {}
+        )
+        found = cache.get(state)
+        if found is not None and found[0] == key:
+            return found[1]
         column = "read_at" if state == "read" else "starred_at"
         rows = self._conn.execute(
             f"SELECT m.article_id FROM marks m JOIN articles a ON a.id = m.article_id"
             f" WHERE m.{column} IS NOT NULL"
         )
-        return {row[0] for row in rows}
+        ids = frozenset(row[0] for row in rows)
+        cache[state] = (key, ids)
+        return ids
+
+    def starred_unread(self) -> int:
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM marks m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.starred_at IS NOT NULL AND m.read_at IS NULL"
+        ).fetchone()
+        return int(row[0])
 
     def mark_counts(self) -> dict[str, int]:
         """``articles``, ``unread`` and ``starred``, counted from the database."""
@@ -136,9 +156,9 @@ class SourceCounts:
 
     def carrier_counts(self, prefix: str) -> dict[str, tuple[int, int]]:
         """carrier -> (articles, unread), for every carrier starting with ``prefix``."""
+        # Carriers name only stored articles (the home keeps them so): no join with articles.
         rows = self._conn.execute(
             "SELECT c.carrier, COUNT(*), SUM(m.read_at IS NULL) FROM carriers c"
-            " JOIN articles a ON a.id = c.article_id"
             " LEFT JOIN marks m ON m.article_id = c.article_id"
             " WHERE c.carrier >= ? AND c.carrier < ? GROUP BY c.carrier",
             (prefix, prefix + "\U0010ffff"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -239,14 +240,19 @@ class LibraryHome:
 
     def _state_sets(
         self, states: Sequence[StateFilter], *, hidden_too: bool = False
-    ) -> tuple[set[str] | None, set[str]]:
+    ) -> tuple[AbstractSet[str] | None, AbstractSet[str]]:
         """The articles a query may show (None: any) and those it may not (what a rule
-        hid, unless ``hidden_too`` or the query asks for ``is:hidden``)."""
-        only: set[str] | None = None
-        without: set[str] = set()
+        hid, unless ``hidden_too`` or the query asks for ``is:hidden``). A single set is
+        handed on as the store gave it (the same object while nothing changed, which the
+        library's cache of document numbers recognises)."""
+        onlys: list[AbstractSet[str]] = []
+        withouts: list[AbstractSet[str]] = []
         if not hidden_too and not any(wanted.state == "hidden" for wanted in states):
-            without |= self.library.store.hidden_ids()  # what a rule hid, unless asked for
+            hidden = self.library.store.hidden_ids()  # what a rule hid, unless asked for
+            if hidden:
+                withouts.append(hidden)
         for wanted in states:
+            ids: AbstractSet[str]
             if wanted.state == "bookmarked":
                 ids = self.bookmarks.article_ids()
             elif wanted.state == "hidden":
@@ -260,10 +266,17 @@ class LibraryHome:
                     "starred" if wanted.state == "starred" else "read"
                 )
             keep = (wanted.state == "unread") == wanted.negated  # unread: not among the read
-            if keep:
-                only = ids if only is None else only & ids
-            else:
-                without |= ids
+            (onlys if keep else withouts).append(ids)
+        only = (
+            None
+            if not onlys
+            else onlys[0]
+            if len(onlys) == 1
+            else set.intersection(*map(set, onlys))
+        )
+        without = (
+            withouts[0] if len(withouts) == 1 else set().union(*withouts) if withouts else set()
+        )
         return only, without
 
     # Retention ----------------------------------------------------------------------
@@ -417,7 +430,7 @@ class LibraryHome:
             SourceRow("all", "All", "", counts["articles"], counts["unread"]),
             SourceRow("unread", "Unread", "is:unread", counts["unread"], counts["unread"]),
             SourceRow("starred", "Starred", "is:starred", counts["starred"],
-                      self.view_counts("is:starred is:unread")[0] if counts["starred"] else 0),
+                      store.starred_unread() if counts["starred"] else 0),
             SourceRow("bookmarked", "Bookmarked", "is:bookmarked",
                       len(bookmarked & set(store.article_ids())) if bookmarked else 0,
                       len(bookmarked - read) if bookmarked else 0),

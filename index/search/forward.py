@@ -25,6 +25,7 @@ import pickle
 import threading
 from array import array
 from collections import Counter, OrderedDict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
@@ -123,7 +124,7 @@ def segments(searcher: Any) -> list[tuple[Any, int, Table]]:
     return out
 
 
-def docnums_of(searcher: Any, ids: set[str] | frozenset[str]) -> set[int]:
+def docnums_of(searcher: Any, ids: AbstractSet[str]) -> set[int]:
     """The index's document numbers of the articles ``ids`` (deleted ones included: a
     matcher never yields those), one pass over each segment's id column."""
     found: set[int] = set()
