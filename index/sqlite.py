@@ -96,3 +96,13 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+@contextmanager
+def atomic(conn: sqlite3.Connection) -> Iterator[None]:
+    """A transaction of its own, unless the caller is already in one (then it is theirs)."""
+    if conn.in_transaction:
+        yield
+        return
+    with immediate(conn):
+        yield

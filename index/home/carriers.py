@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
-from index.sqlite import immediate
+from index.sqlite import atomic, immediate
 
 FEED_CARRIER = "feed:"
 """A subscription's carrier is this prefix and its URL; a file's is its absolute path."""
@@ -37,14 +37,8 @@ class CarrierTable:
 
     _conn: sqlite3.Connection
 
-    @contextmanager
-    def _atomic(self) -> Iterator[None]:
-        """A transaction of its own, unless the caller is already in one (then it is theirs)."""
-        if self._conn.in_transaction:
-            yield
-            return
-        with immediate(self._conn):
-            yield
+    def _atomic(self) -> AbstractContextManager[None]:
+        return atomic(self._conn)
 
     def carry(self, carrier: str, ids: Sequence[str], *, replace: bool = True) -> None:
         """Record that ``carrier`` holds ``ids``: instead of what it held (``replace``),

@@ -12,13 +12,13 @@ state.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from index.sqlite import immediate
+from index.sqlite import atomic
 
 MARKS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS marks (
@@ -59,13 +59,8 @@ class MarkTable:
 
     _conn: sqlite3.Connection
 
-    @contextmanager
-    def _marking(self) -> Iterator[None]:
-        if self._conn.in_transaction:
-            yield
-            return
-        with immediate(self._conn):
-            yield
+    def _marking(self) -> AbstractContextManager[None]:
+        return atomic(self._conn)
 
     def mark(self, ids: Sequence[str], how: Mark) -> list[str]:
         """Mark articles read, unread, starred or not; the ids that changed (for an

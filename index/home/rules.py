@@ -10,12 +10,12 @@ written later does not rewrite the past.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal
 
-from index.sqlite import immediate
+from index.sqlite import atomic
 
 RULES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS rules (
@@ -58,13 +58,8 @@ class RuleTable:
 
     _conn: sqlite3.Connection
 
-    @contextmanager
-    def _ruling(self) -> Iterator[None]:
-        if self._conn.in_transaction:
-            yield
-            return
-        with immediate(self._conn):
-            yield
+    def _ruling(self) -> AbstractContextManager[None]:
+        return atomic(self._conn)
 
     def add_rule(self, query: str, action: Action, tag: str = "") -> Rule:
         with self._ruling():

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from feedkit import item, rss
 from feedserver import FeedServer
+from lagprobe import LagProbe
 
 from index.home import LibraryHome
 from index.paths import LibraryPaths
@@ -36,32 +37,6 @@ TEXT = (
     "repairs would start in March 2027."
 )
 CITIES = ("Lyon", "Porto", "Gdansk", "Bergen", "Cork")
-
-
-class LagProbe:
-    """How late a 10 ms sleep wakes: any blocking of the event loop shows up here."""
-
-    def __init__(self) -> None:
-        self.samples: list[float] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        while True:
-            started = time.perf_counter()
-            await asyncio.sleep(0.01)
-            self.samples.append((time.perf_counter() - started - 0.01) * 1000)
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    def figures(self) -> str:
-        ordered = sorted(self.samples) or [0.0]
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-        return f"worst {ordered[-1]:.1f} ms, p99 {p99:.1f} ms over {len(ordered)} samples"
 
 
 def _feed(n: int, numbers: Sequence[int]) -> bytes:

@@ -19,7 +19,7 @@ from index.home import LibraryHome
 from index.paths import LibraryPaths
 from reader import keys
 from reader.app import NewsReaderApp
-from reader.render import DATE_NOTE_STYLE, LABEL_STYLES, MUTED
+from reader.render import DATE_NOTE_STYLE, LABEL_STYLES, MUTED, contrast
 from reader.screens.help import help_content
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
@@ -28,20 +28,6 @@ from reader.widgets.related import RelatedList
 SIZE = (120, 36)
 MIN_CONTRAST = 3.0
 """WCAG's floor for large or bold text; the coloured text here is bold or short."""
-
-
-def _luminance(color: Color) -> float:
-    def channel(value: int) -> float:
-        share = value / 255
-        return share / 12.92 if share <= 0.03928 else ((share + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
-
-
-def contrast(first: Color, second: Color) -> float:
-    """The WCAG 2 contrast ratio of two opaque colours (1 to 21)."""
-    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def _view(app) -> ArticleView:  # type: ignore[no-untyped-def]

@@ -9,13 +9,12 @@ up as lag. Prints the figures; fails if the loop was ever blocked > 100 ms.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
 from pathlib import Path
 
 import pytest
 from conftest import wait_for
+from lagprobe import LagProbe
 
 from index.home import LibraryHome
 from index.paths import LibraryPaths
@@ -31,34 +30,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not HOME, reason="set NEWSREADER_SCALE_HOME to a large prebuilt library"),
 ]
-
-
-class LagProbe:
-    """Samples the event loop's lag (how late a 10 ms sleep wakes up)."""
-
-    def __init__(self) -> None:
-        self.samples: list[float] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        while True:
-            started = time.perf_counter()
-            await asyncio.sleep(TICK)
-            self.samples.append((time.perf_counter() - started - TICK) * 1000)
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    @property
-    def worst(self) -> float:
-        return max(self.samples, default=0.0)
-
-    def share_over(self, limit_ms: float) -> float:
-        return sum(1 for s in self.samples if s > limit_ms) / max(1, len(self.samples))
 
 
 async def test_typing_and_scrolling_at_scale_never_block_the_ui() -> None:
