@@ -22,6 +22,7 @@ from index.paths import ENV_HOME, resolve_home
 from index.text import is_utf8, visible
 from reader import output
 from reader.commands import COMMANDS
+from reader.config import load_config
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 FILE_ARGUMENTS = frozenset({"paths", "file", "output"})
@@ -104,10 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         output.error(problem)
         return EXIT_USAGE
+    paths = resolve_home(args.home)
     home = LibraryHome(
-        resolve_home(args.home),
+        paths,
         tagger=None if args.ner == "off" else args.ner,
         on_reindex=_reindexing(),
+        reset_unread_on_update=load_config(paths.config).reset_unread_on_update,
     )
     try:
         if getattr(args, "run", None) is not None:

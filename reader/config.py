@@ -22,6 +22,7 @@ file, so a typo never keeps the reader from starting.
     [reading]
     mark_read_after = 2   # seconds an article stays open before it counts as read
                           # (0: at once; false: never, only with m)
+    reset_unread_on_update = false   # an edited file or updated entry is unread again
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Config:
 
     mark_read_after: float | None = 2.0
     """Seconds an opened article must stay open to be marked read (None: never)."""
+    reset_unread_on_update: bool = False
+    """An article whose text changed becomes unread again (``[reading]``; CLI and reader)."""
 
     def with_problem(self, problem: str) -> Config:
         return replace(self, problems=(*self.problems, problem))
@@ -83,9 +86,14 @@ def _from_table(path: Path, data: dict[str, Any]) -> Config:
     keys = _keys(path, data.get("keys", {}), problems)
     background, check = _feeds(path, data.get("feeds", {}), problems)
     mark_after = _reading(path, data.get("reading", {}), problems)
+    reading = data.get("reading", {})
+    reset = reading.get("reset_unread_on_update", False) if isinstance(reading, dict) else False
+    if not isinstance(reset, bool):
+        problems.append(f"{path}: reading.reset_unread_on_update must be true or false")
+        reset = False
     return Config(theme=theme, sidebar=sidebar, keys=keys, problems=tuple(problems),
                   background_refresh=background, check_seconds=check,
-                  mark_read_after=mark_after)  # fmt: skip
+                  mark_read_after=mark_after, reset_unread_on_update=reset)  # fmt: skip
 
 
 def _reading(path: Path, table: Any, problems: list[str]) -> float | None:

@@ -44,6 +44,7 @@ from index.home.store import Store, StoredArticle
 from index.home.subscribing import FeedRow, Feeds, ImportReport, Subscribed
 from index.models import (
     Analysis,
+    Article,
     Bookmark,
     BookmarkStatus,
     EntityPage,
@@ -105,9 +106,13 @@ class LibraryHome:
         *,
         tagger: str | None = "rules",
         on_reindex: RebuildCallback | None = None,
+        reset_unread_on_update: bool = False,
     ) -> None:
         self.paths = paths
         self.tagger = tagger
+        self.reset_unread_on_update = reset_unread_on_update
+        """An article whose text changed (a file edited, an entry updated upstream) becomes
+        unread again (newsboat's ``reset-unread-on-update``); off by default."""
         self.on_reindex = on_reindex
         """Told (done, total) while an index from an older version is rebuilt on opening."""
         self._library: Library | None = None
@@ -126,6 +131,13 @@ class LibraryHome:
                 library = Library.open(self.paths)
             self._library = library
         return self._library
+
+    def _changed(self, article: Article) -> None:
+        """An article's text changed: its bookmarks are found again, and with
+        ``reset_unread_on_update`` it is unread again."""
+        self.bookmarks.reanchor(article)
+        if self.reset_unread_on_update:
+            self.library.store.mark([article.id], "unread")
 
     def reindex_if_stale(self, on_wait: WaitCallback | None = None) -> int | None:
         """Rebuild the search index from the store if an older newsreader wrote it (see
@@ -168,7 +180,7 @@ class LibraryHome:
     ) -> IngestReport:
         """Add files and folders under the write lock; the bookmarks of every article whose
         text changed are re-anchored in the same run."""
-        bookmarks = self.bookmarks
+        _opened = self.bookmarks  # opens the library (and rebuilds a stale index) before the lock
         lock = self.write_lock()
         lock.acquire(on_wait=on_wait)
         paths = list(paths)
@@ -182,7 +194,7 @@ class LibraryHome:
                 tagger=self.tagger,
                 jobs=jobs,
                 on_progress=on_progress,
-                on_changed=bookmarks.reanchor,
+                on_changed=self._changed,
             )
             folders = [Path(p).resolve() for p in paths if Path(p).is_dir()]
             self.library.store.remember_folders([str(f) for f in folders])
@@ -630,7 +642,7 @@ class LibraryHome:
         if found is None:
             store = SubscriptionStore(self.paths.ensure().database)
             found = Feeds(self.library, store, tagger=self.tagger,
-                          on_changed=self.bookmarks.reanchor)  # fmt: skip
+                          on_changed=self._changed)  # fmt: skip
             self._feeds = found
         return found
 

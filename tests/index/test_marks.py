@@ -123,3 +123,21 @@ def test_counts_equal_a_fresh_count_and_ten_thousand_marks_are_one_transaction(
         ).fetchone()[0]
     assert home.mark_counts()["unread"] == fresh == 10
     home.close()
+
+
+@pytest.mark.parametrize("reset", [False, True])
+def test_an_updated_article_is_unread_again_only_when_asked(tmp_path: Path, reset: bool) -> None:
+    """newsboat's ``reset-unread-on-update``: off by default, ``[reading]`` in config.toml."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    _write(folder, "ferry.md", *STORIES["ferry.md"])
+    home = LibraryHome(LibraryPaths(tmp_path / "lib"), tagger=None, reset_unread_on_update=reset)
+    home.add([folder])
+    ferry = _id_of(home, "Ferry timetable")
+    home.mark([ferry], "read")
+    home.add([folder])  # unchanged: stays read either way
+    assert home.marks([ferry])[ferry].read
+    _write(folder, "ferry.md", "2024-11-05", "Ferry timetable", "The timetable changed again.")
+    home.add([folder])
+    assert home.marks([ferry])[ferry].read is not reset
+    home.close()
