@@ -190,7 +190,7 @@ class Ingest:
             max_workers=self.jobs,
             mp_context=get_context("spawn"),
             initializer=init_worker,
-            initargs=(self.tagger,),
+            initargs=(self.tagger, os.getpid()),
         )
         try:
             yield from bounded_map(pool, jobs, window=self.jobs * WINDOW_PER_WORKER)
