@@ -91,6 +91,7 @@ def recovery(report: RecoveryReport) -> dict[str, Any]:
         "index_problem": report.index_problem,
         "backups": [str(path) for path in report.backups],
         "rebuilt": report.rebuilt,
+        "ghosts_removed": report.ghosts_removed,
         "bookmarks_kept": report.bookmarks_kept,
         "bookmarks_problem": report.bookmarks_problem,
         "folders": report.folders,

@@ -141,11 +141,14 @@ class Library:
             fast = plan(parsed, searcher.schema, searcher)
             page = engine.top(searcher, fast, limit=limit, sort=sort)
             rows, total, exact = page.rows, page.total, page.exact
+            origins = self._store.date_origins([f["id"] for f, _, _ in rows])
+            if len(origins) < len(rows):  # indexed, not (yet) stored: never a hit
+                total -= len(rows) - len(origins)
+                rows = [row for row in rows if row[0]["id"] in origins]
             words = hit_words(fast, searcher.reader())
             shown = self._shown_for(text)
             new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
             texts = self._texts(new_ids, words.needs_analysis)
-            origins = self._store.date_origins([f["id"] for f, _, _ in rows])
         finder = HitFinder(words, self._index.schema)
         hits = []
         for fields, score, rank in rows:
@@ -230,7 +233,7 @@ class Library:
             return []
         with self._lock:
             searcher = self.searcher()
-            return find_related(
+            found = find_related(
                 searcher,
                 article_id,
                 stored.article.body,
@@ -239,6 +242,8 @@ class Library:
                 bodies=self._store.bodies,
                 title=stored.article.title,
             )
+            stored_ids = self._store.date_origins([item.id for item in found])
+        return [item for item in found if item.id in stored_ids]  # never one it cannot open
 
     # Writing ----------------------------------------------------------------
 

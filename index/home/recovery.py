@@ -45,6 +45,8 @@ class RecoveryReport:
     index_problem: str | None = None
     backups: list[Path] = field(default_factory=list)
     rebuilt: int = 0
+    ghosts_removed: int = 0
+    """Index entries with no stored article, removed in place (no rebuild needed)."""
     bookmarks_kept: int | None = None
     bookmarks_problem: str | None = None
     folders: list[str] = field(default_factory=list)
@@ -117,6 +119,16 @@ def recover(paths: LibraryPaths, *, now: Callable[[], datetime] = datetime.now) 
     if report.healthy:
         report.index_problem = missing_from_index(paths) or repeated_in_index(paths)
     if report.healthy:
+        library = Library.open(paths)
+        try:
+            report.ghosts_removed = remove_ghosts(library)
+        finally:
+            library.close()
+        if report.ghosts_removed:
+            report.index_problem = (
+                f"{report.ghosts_removed:,} indexed articles had no stored article"
+                " (an `add` killed between its two commits)"
+            )
         return report
     stamp = now().strftime("%Y%m%d-%H%M%S")
     if report.database_problem is not None:
@@ -176,6 +188,57 @@ def repeated_ids(reader: Any) -> dict[str, list[int]]:
                 text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
                 repeated[text] = docnums
     return repeated
+
+
+def ghost_ids(library: Library) -> list[str]:
+    """Ids the index has a live document for and the store has no article for.
+
+    A kill between a batch's two commits (the index's, then the store's)
+    leaves them: a search would list them, and ``show`` could not open them.
+    Read from the ``id`` term list (one term per article, no stored fields),
+    against the store's ids.
+    """
+    reader = library.searcher().reader()
+    stored = set(library.store.article_ids())
+    ghosts = []
+    for term in reader.lexicon("id"):
+        text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+        if text not in stored and any(True for _ in reader.postings("id", term).all_ids()):
+            ghosts.append(text)
+    return ghosts
+
+
+def remove_ghosts(library: Library) -> int:
+    """Delete the index's documents that have no stored article; returns how many ids.
+
+    Nothing is lost: such an article's file was never marked as read (its
+    record is written after the store's commit), so the next ``add`` reads
+    it again. The caller holds the write lock.
+    """
+    ghosts = ghost_ids(library)
+    if not ghosts:
+        return 0
+    writer = library.writer()
+    try:
+        for article_id in ghosts:
+            writer.delete_by_term("id", article_id)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return len(ghosts)
+
+
+def reconcile(library: Library) -> int:
+    """Make the index hold no more than the store: each id one document, and no
+    document without its article. Cheap when they agree (two counts); returns how
+    many ids were repaired. The caller holds the write lock."""
+    if library.count() <= library.store.article_count():
+        return 0
+    repaired = repair_repeats(library)
+    if library.count() > library.store.article_count():
+        repaired += remove_ghosts(library)
+    return repaired
 
 
 def repair_repeats(library: Library) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from index.bookmarks.store import BookmarkStore
-from index.errors import NewsreaderError
+from index.errors import NewsreaderError, StorageError
 from index.feeds import FetchPolicy, RefreshReport, Subscription, SubscriptionStore
 from index.feeds.database import now as feeds_now
 from index.feeds.refresh import ProgressCallback as FeedProgress
@@ -32,7 +32,7 @@ from index.home import overview
 from index.home.ingest import IngestReport, ProgressCallback, ingest
 from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
-from index.home.recovery import RecoveryReport, recover
+from index.home.recovery import RecoveryReport, reconcile, recover
 from index.home.store import StoredArticle
 from index.home.subscribing import FeedRow, Feeds, ImportReport, Subscribed
 from index.models import (
@@ -87,7 +87,28 @@ class LibraryHome:
     def library(self) -> Library:
         if self._library is None:
             self._library = Library.open(self.paths.ensure())
+            self._reconcile(self._library)
         return self._library
+
+    def _reconcile(self, library: Library) -> None:
+        """Remove what a killed ``add`` left in the index without its article (a search
+        hit that ``show`` could not open), if no writer is at work: two counts when
+        index and store agree. A live writer's own commit window is covered by the
+        search, which lists only stored articles."""
+        try:
+            if library.count() <= library.store.article_count():
+                return
+        except StorageError:
+            return  # a damaged index: the command that reads it says so
+        lock = self.write_lock()
+        if not lock.try_acquire():
+            return
+        try:
+            reconcile(library)
+        except StorageError:
+            pass  # e.g. a full disk: reading still works, hits are still checked
+        finally:
+            lock.release()
 
     @property
     def bookmarks(self) -> BookmarkStore:

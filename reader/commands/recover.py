@@ -42,6 +42,12 @@ def _lines(report: RecoveryReport) -> list[str]:
     if report.index_problem is not None:
         lines.append(f"The search index was damaged: {report.index_problem}")
     lines += [f"Backed up to {path}" for path in report.backups]
+    if report.ghosts_removed:
+        removed = output.counted(report.ghosts_removed, "search entry", "search entries")
+        lines.append(
+            f"Removed {removed} without an article; `newsreader add` reads their files again."
+        )
+        return lines
     if report.database_problem is None:
         rebuilt = output.counted(report.rebuilt, "article")
         lines.append(f"Rebuilt the search index from the database: {rebuilt}.")
