@@ -13,11 +13,12 @@ one document); ``add`` repairs that too, in place, before it writes
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,9 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
 from index.bookmarks.store import BookmarkStore
+from index.feeds import SubscriptionStore
+from index.home import salvage
+from index.home.carriers import FEED_CARRIER, carriers_from_files
 from index.home.library import Library
 from index.home.store import Store
 from index.paths import LibraryPaths
@@ -48,8 +52,22 @@ class RecoveryReport:
     ghosts_removed: int = 0
     """Index entries with no stored article, removed in place (no rebuild needed)."""
     bookmarks_kept: int | None = None
+    bookmarks_lost: int = 0
+    """Bookmarks the backup is known to have had and could not give back."""
     bookmarks_problem: str | None = None
     folders: list[str] = field(default_factory=list)
+    salvaged: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Per table of a damaged database: rows carried into the fresh one, and rows known
+    to be lost."""
+    articles_kept: int = 0
+    """Articles carried over from the damaged database, row by row."""
+    articles_expected: int = 0
+    """Articles the damaged library had, as far as its index and carriers tell."""
+    reread: list[str] = field(default_factory=list)
+    """Files to read again for the articles that were lost (``LibraryHome.recover`` does)."""
+    lost_ids: list[str] = field(default_factory=list)
+    articles_reread: int = 0
+    """Lost articles read again from their files."""
 
     @property
     def healthy(self) -> bool:
@@ -273,9 +291,11 @@ def repair_repeats(library: Library) -> int:
 
 def _fresh_library(paths: LibraryPaths, stamp: str, report: RecoveryReport) -> None:
     """Index aside first, then the database: a kill in between leaves a damaged database
-    (so ``recover`` runs again), never an index without its database."""
-    if paths.index_dir.exists():
-        report.backups.append(_move_aside(paths.index_dir, stamp))
+    (so ``recover`` runs again), never an index without its database. Then a fresh
+    library holding every row the backup still reads, and its index built from it."""
+    index_backup = _move_aside(paths.index_dir, stamp) if paths.index_dir.exists() else None
+    if index_backup is not None:
+        report.backups.append(index_backup)
     database = _move_aside(paths.database, stamp)
     report.backups.append(database)
     for suffix in ("-wal", "-shm"):
@@ -283,8 +303,107 @@ def _fresh_library(paths: LibraryPaths, stamp: str, report: RecoveryReport) -> N
         if companion.exists():
             report.backups.append(companion.rename(database.with_name(database.name + suffix)))
     Library.open(paths).close()
-    report.folders = _added_folders(database)
-    _carry_bookmarks(database, paths.database, report)
+    BookmarkStore(paths.database).close()
+    SubscriptionStore(paths.database).close()
+    _salvage(database, paths.database, report)
+    report.rebuilt = rebuild_index(paths)
+    _plan_rereading(paths, index_backup, report)
+    report.folders = _added_folders(paths.database)
+
+
+def _salvage(backup: Path, fresh: Path, report: RecoveryReport) -> None:
+    """Copy every row the backup still reads into the fresh database (table by table, the
+    columns both have), then drop what points at a row that was lost (a tag of a lost
+    bookmark)."""
+    try:
+        with _readable_copy(backup) as copy:
+            damaged = sqlite3.connect(copy)
+            conn = sqlite3.connect(fresh, isolation_level=None)
+            try:
+                conn.execute("PRAGMA foreign_keys=OFF")
+                known = set(salvage.tables(conn))
+                conn.execute("BEGIN IMMEDIATE")
+                for table in salvage.tables(damaged):
+                    if table not in known:
+                        continue
+                    found = salvage.salvage_table(damaged, table)
+                    report.salvaged[table] = (_copy_rows(conn, found), found.lost)
+                for table, rowid, *_ in conn.execute("PRAGMA foreign_key_check").fetchall():
+                    conn.execute(f"DELETE FROM {salvage.quote(table)} WHERE rowid = ?", (rowid,))
+                    kept, lost = report.salvaged.get(table, (1, 0))
+                    report.salvaged[table] = (kept - 1, lost + 1)
+                conn.execute("COMMIT")
+                carriers_from_files(conn)  # a file's row names what it carries, too
+            finally:
+                conn.close()
+                damaged.close()
+    except (sqlite3.Error, OSError) as error:
+        report.bookmarks_problem = str(error) or type(error).__name__
+    if "bookmarks" in report.salvaged:
+        report.bookmarks_kept, report.bookmarks_lost = report.salvaged["bookmarks"]
+    elif report.bookmarks_problem is None:
+        report.bookmarks_problem = "the bookmarks table could not be read"
+
+
+def _copy_rows(conn: sqlite3.Connection, found: salvage.TableSalvage) -> int:
+    """Insert the salvaged rows' columns that the fresh table has; returns how many rows."""
+    have = {str(row[1]) for row in conn.execute(f"PRAGMA table_info({salvage.quote(found.name)})")}
+    keep = [number for number, column in enumerate(found.columns) if column in have]
+    if not keep or not found.rows:
+        return 0
+    names = ", ".join(salvage.quote(found.columns[number]) for number in keep)
+    marks = ", ".join("?" * len(keep))
+    before = conn.total_changes
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {salvage.quote(found.name)} ({names}) VALUES ({marks})",
+        ([row[number] for number in keep] for row in found.rows),
+    )
+    return conn.total_changes - before
+
+
+def _plan_rereading(paths: LibraryPaths, index_backup: Path | None, report: RecoveryReport) -> None:
+    """The articles the backup had and the fresh library lacks, and the files that still
+    exist to read them from again (their records are dropped, so ``add`` reads them)."""
+    known = _indexed_paths(index_backup)
+    store = Store.open(paths.database)
+    try:
+        kept = set(store.article_ids())
+        report.articles_kept = len(kept)
+        carried = store.connection.execute("SELECT article_id, carrier FROM carriers").fetchall()
+        homes: dict[str, set[str]] = {}
+        for article_id, carrier in carried:
+            homes.setdefault(article_id, set()).add(carrier)
+        for article_id, path in known.items():
+            if path:
+                homes.setdefault(article_id, set()).add(path)
+        lost = {article_id for article_id in set(homes) | set(known) if article_id not in kept}
+        report.articles_expected = len(kept) + len(lost)
+        files = {
+            carrier
+            for article_id in lost
+            for carrier in homes.get(article_id, ())
+            if not carrier.startswith(FEED_CARRIER) and os.path.isfile(carrier)
+        }
+        with store.transaction():
+            for path in files:
+                store.delete_file(path)
+    finally:
+        store.close()
+    report.lost_ids = sorted(lost)
+    report.reread = sorted(files)
+
+
+def _indexed_paths(index_dir: Path | None) -> dict[str, str]:
+    """Each article id of a (backed up) index and the file it names, as far as it reads."""
+    found: dict[str, str] = {}
+    if index_dir is None:
+        return found
+    with suppress(Exception):  # a damaged index gives what it can
+        index = FileStorage(str(index_dir)).open_index(indexname=INDEX_NAME)
+        with index.searcher() as searcher:
+            for fields in searcher.reader().all_stored_fields():
+                found[str(fields["id"])] = str(fields.get("path", ""))
+    return found
 
 
 def _move_aside(path: Path, stamp: str) -> Path:
@@ -334,12 +453,11 @@ def _readable_copy(database: Path) -> Iterator[Path]:
 def _added_folders(database: Path) -> list[str]:
     """The folders the damaged library's files came from, as far as they can be read."""
     try:
-        with _readable_copy(database) as copy:
-            conn = sqlite3.connect(copy)
-            try:
-                files = [row[0] for row in conn.execute("SELECT path FROM files")]
-            finally:
-                conn.close()
+        conn = sqlite3.connect(database)
+        try:
+            files = [row[0] for row in conn.execute("SELECT path FROM files")]
+        finally:
+            conn.close()
     except (sqlite3.Error, OSError):
         return []
     parents = sorted({str(Path(name).parent) for name in files})
@@ -348,15 +466,3 @@ def _added_folders(database: Path) -> list[str]:
         if not any(parent == top or parent.startswith(top.rstrip("/") + "/") for top in kept):
             kept.append(parent)
     return kept[:MAX_FOLDERS_NAMED]
-
-
-def _carry_bookmarks(database: Path, fresh: Path, report: RecoveryReport) -> None:
-    """Copy the bookmarks that can still be read from the backup into the fresh database."""
-    try:
-        with _readable_copy(database) as copy, BookmarkStore(copy) as damaged:
-            exported = damaged.export_json()
-        with BookmarkStore(fresh) as store:
-            report.bookmarks_kept = store.import_json(exported)
-    except Exception as error:  # the backup is damaged: read what we can, keep the rest
-        cause = error.__cause__ or error
-        report.bookmarks_problem = str(cause) or type(cause).__name__

@@ -164,7 +164,13 @@ class LibraryHome:
         lock.acquire(timeout=0)
         try:
             self.close()
-            return recover(self.paths)
+            report = recover(self.paths)
+            if report.reread:  # the articles lost with a damaged page, from their files
+                ingest(self.library, report.reread, tagger=self.tagger)
+                stored = self.library.store.content_hashes(report.lost_ids)
+                report.articles_reread = len(stored)
+                self.close()
+            return report
         finally:
             lock.release()
 

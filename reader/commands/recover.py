@@ -52,16 +52,32 @@ def _lines(report: RecoveryReport) -> list[str]:
         rebuilt = output.counted(report.rebuilt, "article")
         lines.append(f"Rebuilt the search index from the database: {rebuilt}.")
         return lines
-    lines.append("Started a fresh, empty library.")
+    lines.append("Started a fresh library with every row the backup still reads:")
+    lost = report.articles_expected - report.articles_kept - report.articles_reread
+    articles = f"  articles: kept {report.articles_kept:,} of {report.articles_expected:,}"
+    if report.articles_reread:
+        articles += f", {report.articles_reread:,} more read again from their files"
+    if lost > 0:
+        articles += f", {lost:,} lost (no file to read them from)"
+    lines.append(articles)
     if report.bookmarks_kept is not None:
-        lines.append(
-            f"Carried over {output.counted(report.bookmarks_kept, 'bookmark')} from the backup."
-        )
+        kept = output.counted(report.bookmarks_kept, "bookmark")
+        missing = f" ({report.bookmarks_lost:,} could not be read)" if report.bookmarks_lost else ""
+        lines.append(f"  bookmarks: carried over {kept} from the backup{missing}")
     elif report.bookmarks_problem is not None:
         lines.append(
-            f"Bookmarks could not be read from the backup ({report.bookmarks_problem}); "
-            "they stay in the backup file."
+            f"  bookmarks could not be read from the backup ({report.bookmarks_problem}); "
+            "they stay in the backup file"
         )
+    others = [
+        f"{table} {kept:,}" + (f" ({lost:,} lost)" if lost else "")
+        for table, (kept, lost) in sorted(report.salvaged.items())
+        if table not in ("articles", "bookmarks") and (kept or lost)
+    ]
+    if others:
+        lines.append("  other rows kept: " + ", ".join(others))
+    if lost <= 0:
+        return lines
     if report.folders:
         folders = " ".join(shlex.quote(folder) for folder in report.folders)
         lines.append(f"Add your folders again: newsreader add {folders}")
