@@ -182,6 +182,11 @@ class Batch:
         kept = set(now)
         self._doubtful.update(dict.fromkeys(i for i in previous if i not in kept))
 
+    def grow(self, factor: int, *, limit: int, seconds: float) -> None:
+        """Let the next batches be ``factor`` times bigger and longer, up to these caps."""
+        self.limit = min(self.limit * factor, limit)
+        self.seconds = min(self.seconds * factor, seconds)
+
     def due(self) -> bool:
         return len(self.articles) >= self.limit or (
             bool(self.articles) and time.monotonic() - self._started > self.seconds

@@ -327,14 +327,36 @@ class Library:
                 if not batch:
                     writer.cancel()
                     return set()
-                with self._store.transaction():
-                    for article, analysis in batch.values():
-                        self._store.put_article(article, analysis)
-                    writer.commit(mergetype=bounded_merge)
+                self._commit_with_store(writer, list(batch.values()))
             except BaseException as error:
                 self._failed_write(writer, error)
                 raise
         return set(batch)
+
+    def _commit_with_store(
+        self, writer: IndexWriter, items: list[tuple[Article, Analysis]]
+    ) -> None:
+        """Commit the index, then the store, holding the store's write lock only at the end.
+
+        Whoosh's commit writes the new segment (seconds, for thousands of
+        articles) and then its table of contents, the one step that makes the
+        segment part of the index. Only that step runs inside the store's
+        transaction, after the articles are written in it: a ``bookmarks add``
+        meanwhile waited for the whole segment to be written (17.7 s), and a
+        kill at any moment still leaves the index no further behind the store
+        than before. A failure before the table of contents is written leaves
+        the index as it was (the caller abandons the writer).
+        """
+        write_contents = writer._commit_toc
+
+        def store_then_contents(segments: list[Any]) -> None:
+            with self._store.transaction():
+                for article, analysis in items:
+                    self._store.put_article(article, analysis)
+                write_contents(segments)
+
+        writer._commit_toc = store_then_contents
+        writer.commit(mergetype=bounded_merge)
 
     def remove(self, ids: Sequence[str], *, also: Callable[[Store], object] | None = None) -> int:
         """Delete articles from index and store; ``also(store)`` runs in the same store
