@@ -325,7 +325,7 @@ class Library:
                         writer.update_document(**fields)
                     batch[article.id] = (article, analysis)
                 if not batch:
-                    writer.cancel()
+                    abandon(writer)  # cancel() leaves the empty segment's files behind
                     return set()
                 self._commit_with_store(writer, list(batch.values()))
             except BaseException as error:
