@@ -27,6 +27,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
+from index.bookmarks.database import BOOKMARK_COLUMNS
 from index.bookmarks.store import BookmarkStore
 from index.feeds import SubscriptionStore
 from index.home import salvage
@@ -328,6 +329,12 @@ def _salvage(backup: Path, fresh: Path, report: RecoveryReport) -> None:
                         continue
                     found = salvage.salvage_table(damaged, table)
                     report.salvaged[table] = (_copy_rows(conn, found), found.lost)
+                for table, restored in zip(
+                    ("bookmarks", "bookmark_tags"), _restore_bookmarks(conn), strict=True
+                ):
+                    if table in report.salvaged:
+                        kept, lost = report.salvaged[table]
+                        report.salvaged[table] = (kept + restored, max(lost - restored, 0))
                 for table, rowid, *_ in conn.execute("PRAGMA foreign_key_check").fetchall():
                     conn.execute(f"DELETE FROM {salvage.quote(table)} WHERE rowid = ?", (rowid,))
                     kept, lost = report.salvaged.get(table, (1, 0))
@@ -345,6 +352,22 @@ def _salvage(backup: Path, fresh: Path, report: RecoveryReport) -> None:
         report.bookmarks_problem = "the bookmarks table could not be read"
 
 
+def _restore_bookmarks(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Take from the bookmarks' second copy (``bookmarks_copy``, on other pages) those the
+    damaged tables lost; returns how many bookmarks and tags."""
+    restored = conn.execute(
+        f"INSERT OR IGNORE INTO bookmarks ({BOOKMARK_COLUMNS})"
+        f" SELECT {BOOKMARK_COLUMNS} FROM bookmarks_copy"
+        " WHERE id NOT IN (SELECT id FROM bookmarks)"
+    ).rowcount
+    tags = conn.execute(
+        "INSERT OR IGNORE INTO bookmark_tags (bookmark_id, position, tag)"
+        " SELECT bookmark_id, position, tag FROM bookmark_tags_copy"
+        " WHERE bookmark_id IN (SELECT id FROM bookmarks)"
+    ).rowcount
+    return restored, tags
+
+
 def _copy_rows(conn: sqlite3.Connection, found: salvage.TableSalvage) -> int:
     """Insert the salvaged rows' columns that the fresh table has; returns how many rows."""
     have = {str(row[1]) for row in conn.execute(f"PRAGMA table_info({salvage.quote(found.name)})")}
@@ -353,12 +376,11 @@ def _copy_rows(conn: sqlite3.Connection, found: salvage.TableSalvage) -> int:
         return 0
     names = ", ".join(salvage.quote(found.columns[number]) for number in keep)
     marks = ", ".join("?" * len(keep))
-    before = conn.total_changes
-    conn.executemany(
+    cursor = conn.executemany(
         f"INSERT OR IGNORE INTO {salvage.quote(found.name)} ({names}) VALUES ({marks})",
         ([row[number] for number in keep] for row in found.rows),
     )
-    return conn.total_changes - before
+    return max(cursor.rowcount, 0)  # rows of this table only, not the triggers' copies
 
 
 def _plan_rereading(paths: LibraryPaths, index_backup: Path | None, report: RecoveryReport) -> None:

@@ -72,7 +72,7 @@ def _lines(report: RecoveryReport) -> list[str]:
     others = [
         f"{table} {kept:,}" + (f" ({lost:,} lost)" if lost else "")
         for table, (kept, lost) in sorted(report.salvaged.items())
-        if table not in ("articles", "bookmarks") and (kept or lost)
+        if table not in ("articles", "bookmarks") and not table.endswith("_copy") and (kept or lost)
     ]
     if others:
         lines.append("  other rows kept: " + ", ".join(others))

@@ -253,13 +253,7 @@ def _damage_page(database: Path, number: int) -> None:
         handle.write(b"\xa5" * 4096)
 
 
-@pytest.mark.parametrize(
-    "where", ["bookmark_tags", "bookmarks_article", "sqlite_autoindex_bookmarks_1", "leaf"]
-)
-def test_recover_keeps_the_bookmarks_one_damaged_page_did_not_hold(home: Path, where: str) -> None:
-    """Ten bookmarks, each long enough to fill a page of its own; one page of the bookmark
-    tables damaged (a table, an index, or one bookmark's page): at least nine are kept,
-    with their notes, and recover says how many."""
+def _ten_bookmarks(home: Path, note_chars: int) -> Path:
     from index.bookmarks.store import BookmarkStore
     from index.models import Article
 
@@ -267,21 +261,48 @@ def test_recover_keeps_the_bookmarks_one_damaged_page_did_not_hold(home: Path, w
     article = Article(id="kept", title="T", body="A passage worth keeping. And another one.")
     with BookmarkStore(database) as store:
         for number in range(10):
-            store.add(article, 0, 24, note=f"note {number} " + "x" * 2600, tags=["work", "t2"])
+            note = f"note {number}" + (" " + "x" * note_chars if note_chars else "")
+            store.add(article, 0, 24, note=note, tags=["work", f"t{number}"])
     conn = sqlite3.connect(database)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    leaves = _leaf_pages(database, "bookmarks")
-    assert len(leaves) >= 9, "each bookmark should fill a page of its own"
-    _damage_page(database, leaves[3] if where == "leaf" else _root_page(database, where))
+    return database
 
-    result = run_cli(home, "recover")
-    assert result.returncode == 0, result.stderr
+
+def _kept_bookmarks(result: object, database: Path) -> list[tuple[str, tuple[str, ...]]]:
+    from index.bookmarks.store import BookmarkStore
+
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
     with BookmarkStore(database) as store:
-        notes = sorted(bookmark.note.split(" x")[0].removesuffix(" ") for bookmark in store.list())
-    assert len(notes) >= 9, result.stdout
-    assert f"carried over {len(notes)} bookmarks" in result.stdout
-    if where == "leaf":
-        assert "(1 could not be read)" in result.stdout
+        return sorted((b.note.split(" x")[0], b.tags) for b in store.list())
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["bookmarks", "bookmark_tags", "bookmarks_article", "sqlite_autoindex_bookmarks_1",
+     "bookmarks_copy", "bookmark_tags_copy"],
+)  # fmt: skip
+def test_recover_keeps_every_bookmark_after_one_damaged_page(home: Path, where: str) -> None:
+    """Ten short bookmarks share one page: a damaged page of the bookmark tables (that one,
+    their tags', an index's, or their second copy's) loses none of them, nor their tags."""
+    database = _ten_bookmarks(home, note_chars=0)
+    _damage_page(database, _root_page(database, where))
+    result = run_cli(home, "recover")
+    kept = _kept_bookmarks(result, database)
+    assert kept == sorted((f"note {n}", ("work", f"t{n}")) for n in range(10)), result.stdout
+    assert "carried over 10 bookmarks" in result.stdout
     state = read_state(home)
     assert state.count == CORPUS_ARTICLES and state.store_ids == state.index_set
+
+
+def test_recover_keeps_the_bookmarks_of_pages_that_read(home: Path) -> None:
+    """Ten bookmarks filling a page each, one of those pages and the copy's root page
+    damaged (two pages): nine are kept from the table, and recover says one was lost."""
+    database = _ten_bookmarks(home, note_chars=2600)
+    leaves = _leaf_pages(database, "bookmarks")
+    assert len(leaves) >= 9, "each bookmark should fill a page of its own"
+    _damage_page(database, leaves[3])
+    _damage_page(database, _root_page(database, "bookmarks_copy"))
+    result = run_cli(home, "recover")
+    assert len(_kept_bookmarks(result, database)) == 9
+    assert "carried over 9 bookmarks from the backup (1 could not be read)" in result.stdout
