@@ -1,14 +1,21 @@
-"""The way out for a damaged library: keep the damaged files, start clean, say what to do next.
+"""The way out for a damaged library: keep the damaged files, start clean, say what was kept.
 
 Nothing is ever reset silently. A damaged database is moved aside to
 ``library.sqlite3.corrupt-<timestamp>`` (its WAL with it, so the backup still
 opens), together with the search index built from it; a fresh library is
-created and what can still be read from the backup (bookmarks, the folders
-that were added) is carried over or named. A damaged search index alone is
-moved aside and rebuilt from the database, which holds every article. So is
-an index holding two documents for one article (written before one id was
-one document); ``add`` repairs that too, in place, before it writes
-(:func:`repair_repeats`).
+created holding every row the backup still reads, row by row (see
+:mod:`index.home.salvage`: one damaged page loses the rows on it, not the
+table), the bookmarks a damaged page lost are taken from their second copy,
+the search index is built from the rows kept, and the articles that were lost
+are read again from their files where those still exist (the index backup and
+the carriers name them). What could not be saved is counted and its folders
+named. A damaged search index alone is moved aside and rebuilt from the
+database, which holds every article. So is an index holding two documents for
+one article (written before one id was one document); ``add`` repairs that
+too, in place, before it writes (:func:`repair_repeats`). Documents without a
+stored article (an ``add`` killed between its two commits) are removed in
+place (:func:`reconcile`), by ``recover``, by ``add``, and whenever the home
+is opened with no writer at work.
 """
 
 from __future__ import annotations
@@ -473,7 +480,7 @@ def _readable_copy(database: Path) -> Iterator[Path]:
 
 
 def _added_folders(database: Path) -> list[str]:
-    """The folders the damaged library's files came from, as far as they can be read."""
+    """The folders the library's files came from (in the fresh database, as salvaged)."""
     try:
         conn = sqlite3.connect(database)
         try:

@@ -1,10 +1,13 @@
 """Check the library and, if it is damaged, back up the damaged files and start clean.
 
 A damaged database is renamed to library.sqlite3.corrupt-<timestamp> (never
-deleted), a fresh library is created, the bookmarks that can still be read are
-carried over, and you are told which folders to add again. A damaged search
-index alone is set aside and rebuilt from the database. A healthy library is
-left untouched.
+deleted) and a fresh library is created with every row the backup still
+reads (one damaged page loses its rows, not its table); articles that were
+lost are read again from their files, and you are told what was kept per
+table and which folders to add again if anything could not be saved. A
+damaged search index alone is set aside and rebuilt from the database; index
+entries without an article (a killed ``add``) are removed in place. A healthy
+library is left untouched.
 """
 
 from __future__ import annotations
