@@ -93,9 +93,17 @@ def recovery(report: RecoveryReport) -> dict[str, Any]:
         "index_problem": report.index_problem,
         "backups": [str(path) for path in report.backups],
         "rebuilt": report.rebuilt,
+        "ghosts_removed": report.ghosts_removed,
         "bookmarks_kept": report.bookmarks_kept,
+        "bookmarks_lost": report.bookmarks_lost,
         "bookmarks_problem": report.bookmarks_problem,
         "folders": report.folders,
+        "salvaged": {
+            table: {"kept": kept, "lost": lost} for table, (kept, lost) in report.salvaged.items()
+        },
+        "articles_expected": report.articles_expected,
+        "articles_kept": report.articles_kept,
+        "articles_reread": report.articles_reread,
     }
 
 

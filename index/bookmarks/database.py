@@ -48,6 +48,48 @@ CREATE TABLE IF NOT EXISTS bookmark_tags (
 CREATE INDEX IF NOT EXISTS bookmark_tags_tag ON bookmark_tags(tag COLLATE NOCASE);
 """
 
+BOOKMARK_COLUMNS = (
+    "id, article_id, quote, prefix, suffix, start_offset, end_offset, content_hash,"
+    " checked_hash, note, status, article_title, article_url, created, updated"
+)
+_NEW = ", ".join("NEW." + column.strip() for column in BOOKMARK_COLUMNS.split(","))
+
+COPY_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS bookmarks_copy (
+    id TEXT PRIMARY KEY, article_id TEXT, quote TEXT, prefix TEXT, suffix TEXT,
+    start_offset INTEGER, end_offset INTEGER, content_hash TEXT, checked_hash TEXT,
+    note TEXT, status TEXT, article_title TEXT, article_url TEXT, created TEXT, updated TEXT
+);
+CREATE TABLE IF NOT EXISTS bookmark_tags_copy (
+    bookmark_id TEXT NOT NULL, position INTEGER NOT NULL, tag TEXT NOT NULL,
+    PRIMARY KEY (bookmark_id, position)
+);
+CREATE TRIGGER IF NOT EXISTS bookmarks_copied AFTER INSERT ON bookmarks BEGIN
+    INSERT OR REPLACE INTO bookmarks_copy ({BOOKMARK_COLUMNS}) VALUES ({_NEW});
+END;
+CREATE TRIGGER IF NOT EXISTS bookmarks_copy_updated AFTER UPDATE ON bookmarks BEGIN
+    DELETE FROM bookmarks_copy WHERE id = OLD.id;
+    INSERT OR REPLACE INTO bookmarks_copy ({BOOKMARK_COLUMNS}) VALUES ({_NEW});
+END;
+CREATE TRIGGER IF NOT EXISTS bookmarks_copy_deleted AFTER DELETE ON bookmarks BEGIN
+    DELETE FROM bookmarks_copy WHERE id = OLD.id;
+    DELETE FROM bookmark_tags_copy WHERE bookmark_id = OLD.id;
+END;
+CREATE TRIGGER IF NOT EXISTS bookmark_tags_copied AFTER INSERT ON bookmark_tags BEGIN
+    INSERT OR REPLACE INTO bookmark_tags_copy VALUES (NEW.bookmark_id, NEW.position, NEW.tag);
+END;
+CREATE TRIGGER IF NOT EXISTS bookmark_tags_copy_deleted AFTER DELETE ON bookmark_tags BEGIN
+    DELETE FROM bookmark_tags_copy
+        WHERE bookmark_id = OLD.bookmark_id AND position = OLD.position;
+END;
+"""
+"""A second copy of every bookmark and tag, kept by triggers in tables of their own.
+
+Bookmarks are the one thing in a library that no file can give back, and ten of
+them fit on one page of the database: one damaged page lost them all. The copy
+lives on other pages, so ``recover`` takes from it what the damaged page held.
+A library from before the copy is copied once, when its tables are created."""
+
 COLUMNS = (
     "b.id, b.article_id, b.quote, b.prefix, b.suffix, b.start_offset, b.end_offset,"
     " b.content_hash, b.note, b.created, b.updated, b.status, b.article_title"
@@ -81,9 +123,32 @@ def connect(path: Path | str) -> sqlite3.Connection:
     try:
         conn = sqlite.connect(path, synchronous="FULL", check_same_thread=False)
         conn.executescript(SCHEMA)
+        _keep_a_copy(conn)
     except sqlite3.DatabaseError as error:
         raise StorageError(sqlite.trouble(error, path, "the library database")) from error
     return conn
+
+
+def _keep_a_copy(conn: sqlite3.Connection) -> None:
+    """Create the copy (see ``COPY_SCHEMA``) if it is not there, filled from the bookmarks;
+    writes nothing when it is."""
+    found = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'bookmark%'"
+    ).fetchone()[0]
+    if found == COPY_SCHEMA.count("CREATE TRIGGER"):
+        return
+    try:  # one script (executescript commits whatever transaction is open first)
+        conn.executescript(
+            "BEGIN IMMEDIATE;"
+            + COPY_SCHEMA
+            + f"INSERT OR IGNORE INTO bookmarks_copy ({BOOKMARK_COLUMNS})"
+            f" SELECT {BOOKMARK_COLUMNS} FROM bookmarks;"
+            "INSERT OR IGNORE INTO bookmark_tags_copy SELECT bookmark_id, position, tag"
+            " FROM bookmark_tags; COMMIT;"
+        )
+    except sqlite3.OperationalError:  # a full disk or a read-only file: read on, no copy
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def bookmark_from_row(row: tuple[Any, ...], tags: tuple[str, ...]) -> Bookmark:

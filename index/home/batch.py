@@ -20,7 +20,7 @@ from typing import Literal
 
 from index.errors import SourceError
 from index.home.library import Library
-from index.home.recovery import repair_repeats
+from index.home.recovery import remove_ghosts, repair_repeats
 from index.home.store import FileRecord, Store
 from index.models import Analysis, Article
 
@@ -42,7 +42,8 @@ class IngestReport:
     skipped: list[SourceError] = field(default_factory=list)
     seconds: float = 0.0
     repaired: int = 0
-    """Articles the index held more than one document for, made one again first."""
+    """Articles the index held more than one document for, made one again first, and
+    documents it held without a stored article (a kill between the two commits), removed."""
 
     def counts(self) -> dict[str, int]:
         return {
@@ -75,7 +76,7 @@ class Batch:
         """...or fewer, when the batch has been filling this long."""
         store = library.store
         if library.index.doc_count() != store.article_count():
-            report.repaired = repair_repeats(library)
+            report.repaired = repair_repeats(library) + remove_ghosts(library)
         self._index_matches_store = library.index.doc_count() == store.article_count()
         """False after a crash left the index ahead of the store: then every article is an
         update (the index may hold a copy the store does not know)."""
@@ -180,6 +181,11 @@ class Batch:
     def _doubt(self, previous: Iterable[str], now: Iterable[str]) -> None:
         kept = set(now)
         self._doubtful.update(dict.fromkeys(i for i in previous if i not in kept))
+
+    def grow(self, factor: int, *, limit: int, seconds: float) -> None:
+        """Let the next batches be ``factor`` times bigger and longer, up to these caps."""
+        self.limit = min(self.limit * factor, limit)
+        self.seconds = min(self.seconds * factor, seconds)
 
     def due(self) -> bool:
         return len(self.articles) >= self.limit or (

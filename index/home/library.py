@@ -171,11 +171,14 @@ class Library:
                     searcher, fast, limit=limit, sort=sort, allow=allow, restrict=restrict
                 )
                 rows, total, exact = page.rows, page.total, page.exact
+                origins = self._store.date_origins([f["id"] for f, _, _ in rows])
+                if len(origins) < len(rows):  # indexed, not (yet) stored: never a hit
+                    total -= len(rows) - len(origins)
+                    rows = [row for row in rows if row[0]["id"] in origins]
                 words = hit_words(fast, searcher.reader())
                 shown = self._shown_for(text)
                 new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
                 texts = self._texts(new_ids, words.needs_analysis)
-                origins = self._store.date_origins([f["id"] for f, _, _ in rows])
                 marks = self._store.marks_of([f["id"] for f, _, _ in rows])
         finder = HitFinder(words, self._index.schema)
         hits = []
@@ -306,7 +309,7 @@ class Library:
             return []
         with self._lock:
             searcher = self.searcher()
-            return find_related(
+            found = find_related(
                 searcher,
                 article_id,
                 stored.article.body,
@@ -315,6 +318,8 @@ class Library:
                 bodies=self._store.bodies,
                 title=stored.article.title,
             )
+            stored_ids = self._store.date_origins([item.id for item in found])
+        return [item for item in found if item.id in stored_ids]  # never one it cannot open
 
     # Writing ----------------------------------------------------------------
 
@@ -396,16 +401,38 @@ class Library:
                         writer.update_document(**fields)
                     batch[article.id] = (article, analysis)
                 if not batch:
-                    writer.cancel()
+                    abandon(writer)  # cancel() leaves the empty segment's files behind
                     return set()
-                with self._store.transaction():
-                    for article, analysis in batch.values():
-                        self._store.put_article(article, analysis)
-                    writer.commit(mergetype=bounded_merge)
+                self._commit_with_store(writer, list(batch.values()))
             except BaseException as error:
                 self._failed_write(writer, error)
                 raise
         return set(batch)
+
+    def _commit_with_store(
+        self, writer: IndexWriter, items: list[tuple[Article, Analysis]]
+    ) -> None:
+        """Commit the index, then the store, holding the store's write lock only at the end.
+
+        Whoosh's commit writes the new segment (seconds, for thousands of
+        articles) and then its table of contents, the one step that makes the
+        segment part of the index. Only that step runs inside the store's
+        transaction, after the articles are written in it: a ``bookmarks add``
+        meanwhile waited for the whole segment to be written (17.7 s), and a
+        kill at any moment still leaves the index no further behind the store
+        than before. A failure before the table of contents is written leaves
+        the index as it was (the caller abandons the writer).
+        """
+        write_contents = writer._commit_toc
+
+        def store_then_contents(segments: list[Any]) -> None:
+            with self._store.transaction():
+                for article, analysis in items:
+                    self._store.put_article(article, analysis)
+                write_contents(segments)
+
+        writer._commit_toc = store_then_contents
+        writer.commit(mergetype=bounded_merge)
 
     def remove(self, ids: Sequence[str], *, also: Callable[[Store], object] | None = None) -> int:
         """Delete articles from index and store; ``also(store)`` runs in the same store

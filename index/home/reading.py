@@ -8,7 +8,12 @@ with bounded memory.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -43,11 +48,58 @@ class FileResult:
 
 
 _worker_tagger: str | None = None
+PR_SET_PDEATHSIG = 1
+"""Linux ``prctl`` option: the signal a process gets when its parent dies."""
+PARENT_POLL_SECONDS = 0.5
 
 
-def init_worker(tagger: str | None) -> None:
+def init_worker(tagger: str | None, parent: int | None = None) -> None:
+    """Set up a worker process of ``add``: its tagger, and that it ends with ``parent``.
+
+    A SIGKILLed ``add`` cannot shut its pool down, and its workers would
+    wait for work forever (each holds both ends of the pool's pipes, so none
+    sees the other side close), holding the caller's stdout open: ``$(newsreader
+    add ...)`` or a pipe into ``tee`` never ended. So a worker lets go of
+    stdout (it prints nothing) and dies with its parent.
+    """
     global _worker_tagger
     _worker_tagger = tagger
+    release_stdout()
+    if parent is not None:
+        end_with_parent(parent)
+
+
+def release_stdout() -> None:
+    """Point this process's stdout at /dev/null (the parent's pipe stays the parent's)."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+
+
+def end_with_parent(parent: int) -> None:
+    """Die when process ``parent`` does: a parent-death signal on Linux, else (or if that
+    is refused) a thread that watches for the parent to go."""
+    if sys.platform.startswith("linux") and _parent_death_signal(signal.SIGKILL):
+        if os.getppid() != parent:  # it died before the signal was set
+            os._exit(1)
+        return
+    watcher = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
+    watcher.start()
+
+
+def _parent_death_signal(signum: int) -> bool:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def analyse(article: Article, tagger: str | None) -> Analysis:

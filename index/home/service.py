@@ -36,7 +36,7 @@ from index.home.ingest import IngestReport, ProgressCallback, ingest
 from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
 from index.home.marks import Mark, Marks, State
-from index.home.recovery import RecoveryReport, recover
+from index.home.recovery import RecoveryReport, reconcile, recover
 from index.home.reindex import RebuildCallback, is_stale, needs_rebuild, rebuild_if_stale
 from index.home.rules import ACTIONS, Action, Rule
 from index.home.sources_view import SourceRow, SourcesView, folder_name, quoted
@@ -130,6 +130,7 @@ class LibraryHome:
                 self.reindex_if_stale()
                 library = Library.open(self.paths)
             self._library = library
+            self._reconcile(library)
         return self._library
 
     def _changed(self, article: Article) -> None:
@@ -148,6 +149,26 @@ class LibraryHome:
             return None
         with self._locked(on_wait):
             return rebuild_if_stale(self.paths.ensure(), self.on_reindex)
+
+    def _reconcile(self, library: Library) -> None:
+        """Remove what a killed ``add`` left in the index without its article (a search
+        hit that ``show`` could not open), if no writer is at work: two counts when
+        index and store agree. A live writer's own commit window is covered by the
+        search, which lists only stored articles."""
+        try:
+            if library.count() <= library.store.article_count():
+                return
+        except StorageError:
+            return  # a damaged index: the command that reads it says so
+        lock = self.write_lock()
+        if not lock.try_acquire():
+            return
+        try:
+            reconcile(library)
+        except StorageError:
+            pass  # e.g. a full disk: reading still works, hits are still checked
+        finally:
+            lock.release()
 
     @property
     def bookmarks(self) -> BookmarkStore:
@@ -223,7 +244,13 @@ class LibraryHome:
         lock.acquire(timeout=0)
         try:
             self.close()
-            return recover(self.paths)
+            report = recover(self.paths)
+            if report.reread:  # the articles lost with a damaged page, from their files
+                ingest(self.library, report.reread, tagger=self.tagger)
+                stored = self.library.store.content_hashes(report.lost_ids)
+                report.articles_reread = len(stored)
+                self.close()
+            return report
         finally:
             lock.release()
 

@@ -121,7 +121,9 @@ def cap_source(text: str) -> str:
     limit = MAX_BODY_CHARS + MAX_BODY_CHARS // 4
     if len(text) <= limit:
         return text
-    cut = text.rfind("\n", 0, limit)
+    # Only a line end past what the body keeps: a headline and then one 10 MB line was
+    # cut after the headline, and stored with an empty body.
+    cut = text.rfind("\n", MAX_BODY_CHARS, limit)
     return text[: cut if cut > 0 else limit]
 
 

@@ -407,3 +407,32 @@ def test_in_article_reanchors_stale_bookmarks_and_leaves_orphans_out(
     assert shown.id == kept.id
     assert edited.body[shown.start : shown.end] == PASSAGE
     assert [b.status for b in store.for_article("a1")] == ["moved", "orphaned"]
+
+
+def test_a_second_copy_of_the_bookmarks_follows_every_change(tmp_path: Path) -> None:
+    """``recover`` takes from the copy what a damaged page of the bookmarks lost: it must hold
+    exactly the bookmarks and tags, after adds, edits, re-tags and deletes."""
+    from index.bookmarks.database import BOOKMARK_COLUMNS
+    from index.bookmarks.store import BookmarkStore
+    from index.models import Article
+
+    database = tmp_path / "library.sqlite3"
+    article = Article(id="a", title="T", body="One passage here. Another passage there.")
+    with BookmarkStore(database) as store:
+        first = store.add(article, 0, 17, note="first", tags=["x", "y"])
+        second = store.add(article, 18, 40, note="second", tags=["z"])
+        store.update(first.id, note="edited", tags=["y", "w", "v"])
+        store.delete(second.id)
+        store.add_quote(article, "Another passage", tags=["q"])
+
+    conn = sqlite3.connect(database)
+    try:
+        for main, copy, columns in (
+            ("bookmarks", "bookmarks_copy", BOOKMARK_COLUMNS),
+            ("bookmark_tags", "bookmark_tags_copy", "bookmark_id, position, tag"),
+        ):
+            rows = sorted(conn.execute(f"SELECT {columns} FROM {main}").fetchall())
+            copied = sorted(conn.execute(f"SELECT {columns} FROM {copy}").fetchall())
+            assert rows == copied and rows
+    finally:
+        conn.close()

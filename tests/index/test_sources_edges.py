@@ -86,3 +86,17 @@ def test_a_weekday_or_month_alone_is_no_date() -> None:
     assert parse_date("Set 2018") is None
     assert parse_date("Sunday") is None
     assert parse_date("Dom, 02 Dez 2018 10:00:00 +0100") == datetime(2018, 12, 2, 9, 0)
+
+
+def test_a_headline_then_one_huge_line_keeps_its_body(tmp_path: Path) -> None:
+    """A 10 MB line after a headline was cut at the headline's line end: an empty body."""
+    from index.sources.common import MAX_BODY_CHARS
+
+    sentence = "The minister said the market fell. "
+    for name, head in (("headed.txt", "A headline\n\n"), ("headed.md", "# A headline\n\n")):
+        path = tmp_path / name
+        path.write_text(head + sentence * (10_000_000 // len(sentence)))
+        [article] = read_path(path)
+        assert article.title == "A headline"
+        assert MAX_BODY_CHARS - 100 <= len(article.body) <= MAX_BODY_CHARS
+        assert article.body.startswith(sentence.strip())

@@ -15,6 +15,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
+from index.home import MAX_LIMIT, LibraryHome
 from index.home.library import Library
 from index.paths import LibraryPaths
 from index.search.storage import INDEX_NAME
@@ -90,6 +92,68 @@ def kill_group(process: subprocess.Popen[str]) -> bool:
         os.killpg(process.pid, signal.SIGKILL)
     process.communicate(timeout=30)
     return running
+
+
+def kill_main(process: subprocess.Popen[str]) -> bool:
+    """SIGKILL the process alone, as a user's ``kill -9 PID`` does (its workers are left to
+    end by themselves); True if it was still running."""
+    running = process.poll() is None
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    return running
+
+
+def output_closes(process: subprocess.Popen[str], timeout: float = 15.0) -> bool:
+    """Whether the dead process's stdout and stderr reach their end: no child holds them."""
+    try:
+        process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
+def group_members(group: int) -> list[int]:
+    """Live processes of a process group (from /proc: Linux), zombies apart."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        state, _parent, pgrp = stat[stat.rindex(")") + 2 :].split()[:3]
+        if int(pgrp) == group and state != "Z":
+            found.append(int(entry))
+    return found
+
+
+def left_behind(group: int, *, grace: float = 5.0) -> list[int]:
+    """The group's processes still alive ``grace`` seconds after its leader died (then
+    killed, so that a failing test leaves nothing running)."""
+    deadline = time.monotonic() + grace
+    while (alive := group_members(group)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return alive
+
+
+def assert_every_hit_opens(home: Path, query: str = "election OR market OR story OR item") -> int:
+    """Opened as the CLI opens it: every search hit is an article ``show`` can open, and
+    the article count is the number of articles that open. Returns that number."""
+    library_home = LibraryHome(LibraryPaths(home), tagger=None)
+    try:
+        result = library_home.search(query, limit=MAX_LIMIT, snippets=False)
+        lost = [hit.id for hit in result.hits if library_home.article(hit.id) is None]
+        assert not lost, f"{len(lost)} hits have no article, e.g. {lost[:3]}"
+        stored = library_home.library.store.article_count()
+        assert library_home.count() == stored, "the article count counts what cannot open"
+        return stored
+    finally:
+        library_home.close()
 
 
 def make_corpus(folder: Path, *, texts: int = 240, jsonl_files: int = 20, per_jsonl: int = 40,

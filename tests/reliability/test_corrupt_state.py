@@ -99,12 +99,15 @@ def test_recover_backs_up_a_damaged_database_and_starts_fresh(
     main_backup = [path for path in backups if not path.name.endswith(("-wal", "-shm"))]
     assert len(main_backup) == 1 and _digest(main_backup[0]) == damaged
     assert sorted(home.glob("index.corrupt-*")), "the index built from it is kept too"
-    assert "newsreader add" in result.stdout and str(main_backup[0]) in result.stdout
+    assert str(main_backup[0]) in result.stdout
+    # Not a row reads back, but the index backup names every article's file: read again.
+    assert f"kept 0 of {CORPUS_ARTICLES}, {CORPUS_ARTICLES} more read again" in result.stdout
 
-    assert read_state(home).count == 0
-    again = run_cli(home, "add", str(pristine[1]))
+    state = read_state(home)
+    assert state.count == CORPUS_ARTICLES and state.store_ids == state.index_set
+    again = run_cli(home, "add", "--json", str(pristine[1]))
     assert again.returncode == 0, again.stderr
-    assert read_state(home).count == CORPUS_ARTICLES
+    assert f'"unchanged": {CORPUS_ARTICLES}' in again.stdout
 
 
 def _damage_articles_table(database: Path) -> None:
@@ -119,12 +122,25 @@ def _damage_articles_table(database: Path) -> None:
         handle.write(b"\xa5" * page)
 
 
-def test_recover_names_the_folders_to_add_again(home: Path, pristine: tuple[Path, Path]) -> None:
-    """When the database is damaged but its file list still reads, recover names the folders."""
+def test_recover_reads_lost_articles_again_and_names_what_it_could_not(tmp_path: Path) -> None:
+    """The articles table unreadable (its root page damaged): the articles whose files are
+    still there are read again; those whose files are gone are counted and their folder
+    named."""
+    corpus = tmp_path / "corpus"
+    total = make_corpus(corpus, texts=30, jsonl_files=0)
+    home = tmp_path / "home"
+    assert run_cli(home, "add", str(corpus)).returncode == 0
+    for number in range(5):
+        (corpus / f"t{number:04d}.txt").unlink()
     _damage_articles_table(LibraryPaths(home).database)
+
     result = run_cli(home, "recover")
     assert result.returncode == 0, result.stderr
-    assert f"newsreader add {pristine[1].resolve()}" in result.stdout
+    assert f"kept 0 of {total}, {total - 5} more read again from their files" in result.stdout
+    assert "5 lost (no file to read them from)" in result.stdout
+    assert f"newsreader add {corpus.resolve()}" in result.stdout
+    state = read_state(home)
+    assert state.count == total - 5 and state.store_ids == state.index_set
 
 
 def test_damaged_index_one_line_then_recover_rebuilds_it(home: Path) -> None:
@@ -177,7 +193,7 @@ def test_recover_carries_readable_bookmarks_into_the_fresh_library(home: Path) -
 
     result = run_cli(home, "recover")
     assert result.returncode == 0, result.stderr
-    assert "Carried over 5 bookmarks" in result.stdout
+    assert "carried over 5 bookmarks" in result.stdout
     with BookmarkStore(database) as store:
         assert sorted(bookmark.note for bookmark in store.list()) == [f"note {n}" for n in range(5)]
 
@@ -200,3 +216,93 @@ def test_recover_rebuilds_an_index_that_lacks_stored_articles(home: Path) -> Non
     assert "7 stored articles are missing" in result.stdout
     state = read_state(home)
     assert state.count == CORPUS_ARTICLES and state.store_ids == state.index_set
+
+
+def _root_page(database: Path, name: str) -> int:
+    conn = sqlite3.connect(database)
+    try:
+        return int(conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,))
+                   .fetchone()[0])  # fmt: skip
+    finally:
+        conn.close()
+
+
+def _leaf_pages(database: Path, table: str) -> list[int]:
+    """The leaf pages of a table's b-tree, read from the file (page type 13)."""
+    page_size = 4096
+    data = database.read_bytes()
+    pages, todo = [], [_root_page(database, table)]
+    while todo:
+        number = todo.pop()
+        page = data[(number - 1) * page_size : number * page_size]
+        head = 100 if number == 1 else 0
+        if page[head] == 13:
+            pages.append(number)
+            continue
+        cells = int.from_bytes(page[head + 3 : head + 5], "big")
+        todo.append(int.from_bytes(page[head + 8 : head + 12], "big"))
+        for cell in range(cells):
+            at = int.from_bytes(page[head + 12 + 2 * cell : head + 14 + 2 * cell], "big")
+            todo.append(int.from_bytes(page[at : at + 4], "big"))
+    return sorted(pages)
+
+
+def _damage_page(database: Path, number: int) -> None:
+    with database.open("r+b") as handle:
+        handle.seek((number - 1) * 4096)
+        handle.write(b"\xa5" * 4096)
+
+
+def _ten_bookmarks(home: Path, note_chars: int) -> Path:
+    from index.bookmarks.store import BookmarkStore
+    from index.models import Article
+
+    database = LibraryPaths(home).database
+    article = Article(id="kept", title="T", body="A passage worth keeping. And another one.")
+    with BookmarkStore(database) as store:
+        for number in range(10):
+            note = f"note {number}" + (" " + "x" * note_chars if note_chars else "")
+            store.add(article, 0, 24, note=note, tags=["work", f"t{number}"])
+    conn = sqlite3.connect(database)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return database
+
+
+def _kept_bookmarks(result: object, database: Path) -> list[tuple[str, tuple[str, ...]]]:
+    from index.bookmarks.store import BookmarkStore
+
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    with BookmarkStore(database) as store:
+        return sorted((b.note.split(" x")[0], b.tags) for b in store.list())
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["bookmarks", "bookmark_tags", "bookmarks_article", "sqlite_autoindex_bookmarks_1",
+     "bookmarks_copy", "bookmark_tags_copy"],
+)  # fmt: skip
+def test_recover_keeps_every_bookmark_after_one_damaged_page(home: Path, where: str) -> None:
+    """Ten short bookmarks share one page: a damaged page of the bookmark tables (that one,
+    their tags', an index's, or their second copy's) loses none of them, nor their tags."""
+    database = _ten_bookmarks(home, note_chars=0)
+    _damage_page(database, _root_page(database, where))
+    result = run_cli(home, "recover")
+    kept = _kept_bookmarks(result, database)
+    assert kept == sorted((f"note {n}", ("work", f"t{n}")) for n in range(10)), result.stdout
+    assert "carried over 10 bookmarks" in result.stdout
+    state = read_state(home)
+    assert state.count == CORPUS_ARTICLES and state.store_ids == state.index_set
+
+
+def test_recover_keeps_the_bookmarks_of_pages_that_read(home: Path) -> None:
+    """Ten bookmarks filling a page each, one of those pages and the copy's root page
+    damaged (two pages): nine are kept from the table, and recover says one was lost."""
+    database = _ten_bookmarks(home, note_chars=2600)
+    leaves = _leaf_pages(database, "bookmarks")
+    assert len(leaves) >= 9, "each bookmark should fill a page of its own"
+    _damage_page(database, leaves[3])
+    _damage_page(database, _root_page(database, "bookmarks_copy"))
+    result = run_cli(home, "recover")
+    assert len(_kept_bookmarks(result, database)) == 9
+    assert "carried over 9 bookmarks from the backup (1 could not be read)" in result.stdout
