@@ -100,7 +100,7 @@ class LibraryWorkers:
         elif count == 0:
             self._ingest([str(path) for path in self.seed_paths], show=False)
         else:
-            self.post_message(CountLoaded(count))
+            self.post_message(CountLoaded(count, self.client.mark_counts()["unread"]))
             self._page(0)
 
     def load_page(self, offset: int, *, to_end: bool = False, rows: int = PAGE) -> None:

@@ -33,7 +33,7 @@ async def test_opens_on_the_newest_article_with_its_panes(make_app) -> None:  # 
         assert view.stored is not None
         assert view.stored.article.id == _list_ids(app)[0]
         assert app.focused is app.screen.query_one(ArticleList)
-        assert app.sub_title == "7 articles"
+        assert app.sub_title.startswith("7 articles · ")  # and how many are unread
 
 
 async def test_search_as_you_type_updates_the_list(make_app) -> None:  # type: ignore[no-untyped-def]
