@@ -182,7 +182,7 @@ class MainScreen(ReadingScreen):
 
     def action_list_width(self, step: int) -> None:
         """``<`` / ``>``: the list narrower or wider by 4 columns (kept across restarts)."""
-        current = self.query_one(ArticleList).size.width or LIST_WIDTHS[0]
+        current = self.query_one(ArticleList).outer_size.width or LIST_WIDTHS[0]
         self.list_width = max(LIST_WIDTHS[0], min(LIST_WIDTHS[1], current + 4 * step))
         self._layout()
 
