@@ -12,14 +12,16 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
@@ -258,3 +260,24 @@ def assert_only_committed_files(home: Path) -> None:
         assert not (index_dir / entry).is_dir(), f"temporary folder left: {entry}"
         segment = re.match(rf"({INDEX_NAME}_[0-9a-z]+)\.", entry)
         assert segment and segment.group(1) in committed, f"uncommitted file left: {entry}"
+
+
+@contextlib.contextmanager
+def tmpfs(mount_point: Path, megabytes: int) -> Iterator[Path]:
+    """A real tmpfs of ``megabytes`` mounted at ``mount_point`` (a full disk, a read-only
+    file system for the tests); skips the test where one cannot be mounted."""
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(mount_point)], check=False)
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)

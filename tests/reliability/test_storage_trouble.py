@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import cli_env, lines, run_cli
+from support import cli_env, lines, run_cli, tmpfs
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -57,21 +57,8 @@ def new_article(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def disk(tmp_path: Path) -> Iterator[Path]:
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    if shutil.which("mount") is None:
-        pytest.skip("no mount command")
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["mount", "-o", "remount,rw", str(mount_point)], check=False)
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+    with tmpfs(mount_point, DISK_MB) as mounted:
+        yield mounted
 
 
 def _copy(built: tuple[Path, str], disk: Path) -> Path:
