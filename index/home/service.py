@@ -705,7 +705,12 @@ class LibraryHome:
         return self.feeds.export_opml()
 
     def list_feeds(self) -> list[FeedRow]:
-        return self.feeds.rows()
+        """Each subscription with its article count and how many of those are unread."""
+        unread = self.library.store.carrier_counts("feed:")
+        return [
+            replace(row, unread=unread.get(row.subscription.carrier, (0, 0))[1])
+            for row in self.feeds.rows()
+        ]
 
     def unsubscribe(
         self, name: str, *, delete_articles: bool = False

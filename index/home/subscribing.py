@@ -108,6 +108,7 @@ class FeedRow:
 
     subscription: Subscription
     articles: int
+    unread: int = 0
 
 
 @dataclass

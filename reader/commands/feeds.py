@@ -145,7 +145,9 @@ def _export(args: argparse.Namespace, home: LibraryHome) -> int:
 def _list(args: argparse.Namespace, home: LibraryHome) -> int:
     rows = home.list_feeds()
     if args.json:
-        output.print_json([feed_to_dict(row.subscription, row.articles) for row in rows])
+        output.print_json(
+            [feed_to_dict(row.subscription, row.articles, row.unread) for row in rows]
+        )
         return 0
     if not rows:
         output.stdout.print("no subscriptions yet: `newsreader feeds add URL` or `feeds import`")
@@ -157,7 +159,8 @@ def _list(args: argparse.Namespace, home: LibraryHome) -> int:
         last = _when(sub.last_fetch) or "never"
         line = (
             f"{folder}{plain(sub.name)}  <{plain(sub.url)}>\n"
-            f"    {output.counted(row.articles, 'article')} ({sub.last_new:,} new)"
+            f"    {output.counted(row.articles, 'article')} ({row.unread:,} unread,"
+            f" {sub.last_new:,} new)"
             f" · last fetch {last}"
             f" · next {_when(sub.next_fetch) or ('never' if sub.gone else 'at the next refresh')}"
             f" · {state}"
@@ -207,7 +210,7 @@ def status(sub: Subscription) -> str:
     return "ok" if sub.last_success else "not fetched yet"
 
 
-def feed_to_dict(sub: Subscription, articles: int) -> dict[str, Any]:
+def feed_to_dict(sub: Subscription, articles: int, unread: int = 0) -> dict[str, Any]:
     """The stable JSON shape of one subscription in ``feeds list --json``."""
     return {
         "id": sub.id,
@@ -217,6 +220,7 @@ def feed_to_dict(sub: Subscription, articles: int) -> dict[str, Any]:
         "site_url": sub.site_url,
         "full_text": sub.full_text,
         "articles": articles,
+        "unread": unread,
         "new": sub.last_new,
         "last_fetch": iso(sub.last_fetch),
         "last_success": iso(sub.last_success),

@@ -41,6 +41,14 @@ def test_add_refresh_list_export_remove(server: FeedServer, tmp_path: Path) -> N
     listed = json.loads(run_cli(lib, "feeds", "list", "--json").stdout)
     by_title = {row["title"]: row for row in listed}
     assert by_title["Alpha"]["articles"] == 2 and by_title["Alpha"]["folder"] == "Mine"
+    assert by_title["Alpha"]["unread"] == 2  # nothing read yet
+    alpha_ids = [h["id"] for h in json.loads(run_cli(lib, "list", "--json").stdout)["articles"]
+                 if h["source"] == "Alpha"]  # fmt: skip
+    assert run_cli(lib, "mark", "read", alpha_ids[0]).returncode == 0
+    listed = json.loads(run_cli(lib, "feeds", "list", "--json").stdout)
+    by_title = {row["title"]: row for row in listed}
+    assert by_title["Alpha"]["unread"] == 1
+    assert "2 articles (1 unread," in run_cli(lib, "feeds", "list").stdout
     assert by_title["Down"]["errors_in_a_row"] == 1 and by_title["Down"]["next_fetch"]
     assert by_title["Local"]["url"].startswith("file:///")
     exported = run_cli(lib, "feeds", "export")
