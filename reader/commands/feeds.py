@@ -18,7 +18,7 @@ import. `remove` keeps the feed's articles unless --delete-articles is given,
 and even then keeps every article that has a bookmark.
 
 `list --json` prints a list of objects with id, title, url, folder, site_url,
-full_text, articles, new (added by the last fetch), last_fetch, last_success,
+full_text, articles, unread, new (added by the last fetch), last_fetch, last_success,
 next_fetch, status, error and errors_in_a_row.
 """
 
