@@ -180,7 +180,9 @@ class Library:
                 new_ids = [f["id"] for f, _, _ in rows if f["id"] not in shown] if snippets else []
                 texts = self._texts(new_ids, words.needs_analysis)
                 marks = self._store.marks_of([f["id"] for f, _, _ in rows])
-        finder = HitFinder(words, self._index.schema)
+                schema = searcher.schema  # the index's own reads the newest TOC from disk,
+                # which a writer in another process may just have replaced (FileNotFoundError)
+        finder = HitFinder(words, schema)
         hits = []
         for fields, score, rank in rows:
             if snippets and fields["id"] not in shown:
@@ -282,7 +284,8 @@ class Library:
         with self._lock:
             searcher = self.searcher()
             words = hit_words(plan(parsed, searcher.schema, searcher), searcher.reader())
-        return HitFinder(words, self._index.schema).spans(body, analysis)
+            schema = searcher.schema
+        return HitFinder(words, schema).spans(body, analysis)
 
     def recent(self, *, limit: int = 100, offset: int = 0, state: State | None = None) -> list[Hit]:
         """Articles newest first, without a query (the list pane's default).
