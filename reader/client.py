@@ -111,9 +111,6 @@ class LibraryClient:
     def feeds_due(self) -> int:
         return self._run(self._home.feeds_due)
 
-    def feed_count(self) -> int:
-        return self._run(lambda: len(self._home.feeds.subscriptions.all()))
-
     def articles_from(self, paths: Sequence[str | Path], *, limit: int) -> list[Hit]:
         return self._run(self._home.articles_from, paths, limit=limit)
 

@@ -471,7 +471,7 @@ class LibraryHome:
             SourceRow("starred", "Starred", "is:starred", counts["starred"],
                       store.starred_unread() if counts["starred"] else 0),
             SourceRow("bookmarked", "Bookmarked", "is:bookmarked",
-                      len(bookmarked & set(store.article_ids())) if bookmarked else 0,
+                      len(store.content_hashes(sorted(bookmarked))) if bookmarked else 0,
                       len(bookmarked - read) if bookmarked else 0),
         ]  # fmt: skip
         by_carrier = store.carrier_counts("feed:")

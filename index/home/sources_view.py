@@ -37,9 +37,6 @@ class SourceRow:
 class SourcesView:
     rows: tuple[SourceRow, ...] = field(default_factory=tuple)
 
-    def of_kind(self, kind: str) -> list[SourceRow]:
-        return [row for row in self.rows if row.kind == kind]
-
 
 def quoted(name: str) -> str:
     """A name as a query value: bare when it is one plain word, else in double quotes

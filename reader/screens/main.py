@@ -124,7 +124,6 @@ class MainScreen(ReadingScreen):
         self.check_feeds_every = check_feeds_every
         """Seconds between looks for due feeds (None: no background refresh)."""
         self._refreshing = False
-        self._feeds_checked = False
         self.mark_read_after = mark_read_after
         """Seconds an opened article stays open before it is marked read (None: never)."""
         self._read_timer: Timer | None = None
