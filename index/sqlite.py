@@ -9,7 +9,7 @@ through :func:`immediate`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -106,3 +106,14 @@ def atomic(conn: sqlite3.Connection) -> Iterator[None]:
         return
     with immediate(conn):
         yield
+
+
+CHUNK = 500
+"""Values per ``IN (...)`` query (SQLite allows 999 parameters on older builds)."""
+
+
+def in_chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[tuple[list[str], str]]:
+    """``values`` a chunk at a time, each with its ``?,?,…`` placeholders for ``IN (…)``."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start : start + size])
+        yield chunk, ",".join("?" * len(chunk))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from index.sqlite import atomic
+from index.sqlite import atomic, in_chunks
 
 MARKS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS marks (
@@ -30,8 +30,6 @@ CREATE INDEX IF NOT EXISTS marks_read ON marks(read_at) WHERE read_at IS NOT NUL
 CREATE INDEX IF NOT EXISTS marks_starred ON marks(starred_at) WHERE starred_at IS NOT NULL;
 """
 
-CHUNK = 500
-"""Ids per ``IN (...)`` query (SQLite allows 999 parameters on older builds)."""
 
 Mark = Literal["read", "unread", "star", "unstar"]
 State = Literal["unread", "read", "starred", "hidden"]
@@ -70,9 +68,7 @@ class MarkTable:
         on = how in ("read", "star")
         changed: list[str] = []
         with self._marking():
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in in_chunks(ids):
                 present = [
                     row[0]
                     for row in self._conn.execute(
@@ -95,11 +91,10 @@ class MarkTable:
     def marks_of(self, ids: Sequence[str]) -> dict[str, Marks]:
         """The state of each of ``ids`` that has a row (absent: unread, not starred)."""
         found: dict[str, Marks] = {}
-        for start in range(0, len(ids), CHUNK):
-            chunk = list(ids[start : start + CHUNK])
+        for chunk, marks in in_chunks(ids):
             rows = self._conn.execute(
                 "SELECT article_id, read_at IS NOT NULL, starred_at IS NOT NULL FROM marks"
-                f" WHERE article_id IN ({','.join('?' * len(chunk))})",
+                f" WHERE article_id IN ({marks})",
                 chunk,
             )
             for article_id, read, starred in rows:

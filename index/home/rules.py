@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal
 
-from index.sqlite import atomic
+from index.sqlite import atomic, in_chunks
 
 RULES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS rules (
@@ -38,7 +38,6 @@ CREATE TABLE IF NOT EXISTS article_tags (
 
 Action = Literal["hide", "read", "star", "tag"]
 ACTIONS: tuple[Action, ...] = ("hide", "read", "star", "tag")
-CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +99,10 @@ class RuleTable:
 
     def tags_of(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         found: dict[str, list[str]] = {}
-        for start in range(0, len(ids), CHUNK):
-            chunk = list(ids[start : start + CHUNK])
+        for chunk, marks in in_chunks(ids):
             rows = self._conn.execute(
                 "SELECT article_id, tag FROM article_tags"
-                f" WHERE article_id IN ({','.join('?' * len(chunk))}) ORDER BY tag",
+                f" WHERE article_id IN ({marks}) ORDER BY tag",
                 chunk,
             )
             for article_id, tag in rows:
