@@ -35,7 +35,16 @@ if TYPE_CHECKING:
 REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SAVE_DELAY = 0.5
 """Seconds of quiet before a changed reading state is written (typing changes the query)."""
-KEPT = ("sort", "sidebar", "compact", "sources", "list_width", "query_text", "current_id")
+KEPT = (
+    "sort",
+    "sidebar",
+    "compact",
+    "sources",
+    "list_width",
+    "overview",
+    "query_text",
+    "current_id",
+)
 """The main screen's vars the state file keeps."""
 
 
@@ -177,6 +186,7 @@ class NewsReaderApp(App[int]):
             compact=state.compact,
             sources=state.sources,
             list_width=state.list_width,
+            overview=state.overview,
             query="" if fresh else state.query,
             article_id=None if fresh else state.article_id,
         )
@@ -225,6 +235,7 @@ class NewsReaderApp(App[int]):
             compact=main.compact,
             sources=main.sources,
             list_width=main.list_width,
+            overview=main.overview,
             query=main.query_text,
             article_id=main.current_id,
         )

@@ -29,7 +29,16 @@ from index.home import (
     SourcesView,
     StoredArticle,
 )
-from index.models import Analysis, Bookmark, Hit, Progress, Related, SearchResult
+from index.models import (
+    Analysis,
+    Bookmark,
+    EntityPage,
+    Facets,
+    Hit,
+    Progress,
+    Related,
+    SearchResult,
+)
 from index.paths import LibraryPaths
 
 T = TypeVar("T")
@@ -104,6 +113,12 @@ class LibraryClient:
 
     def sources(self) -> SourcesView:
         return self._run(self._home.sources)
+
+    def facets(self, query: str, *, limit: int) -> Facets:
+        return self._run(self._home.facets, query or None, limit)
+
+    def entity(self, name: str, *, limit: int) -> EntityPage:
+        return self._run(self._home.entity, name, limit=limit)
 
     def save_search(self, name: str, query: str) -> bool:
         return self._run(self._home.save_search, name, query)

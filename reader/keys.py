@@ -49,6 +49,8 @@ MAIN: list[BindingType] = [
     Binding("U", "undo_mark_all", "Undo mark all read", id="mark.undo", show=False),
     Binding("o", "open_link", "Open in browser", id="link.open", show=False),
     Binding("y", "copy_link", "Copy link", id="link.copy", show=False),
+    Binding("O", "toggle_overview", "Overview", id="view.overview"),
+    Binding("t", "focus_timeline", "Timeline", id="focus.timeline", show=False),
 ]
 LIST: list[BindingType] = [
     Binding("j", "cursor_down", "Down", id="nav.down", show=False),
@@ -79,6 +81,30 @@ ARTICLE: list[BindingType] = [
 ENTITIES: list[BindingType] = [
     *LIST,
     Binding("f", "add_filter", "Add as filter", id="entities.filter"),
+    Binding("x", "exclude", "Exclude", id="entities.exclude", show=False),
+]
+"""In the entities pane ``enter`` opens the entity's page; in the facets ``enter`` adds the
+entity as a filter (what a facet is for) and ``i`` opens its page."""
+FACETS: list[BindingType] = [
+    *LIST,
+    Binding("x", "exclude", "Exclude", id="entities.exclude"),
+    Binding("i", "open_page", "Entity page", id="facets.page"),
+]
+TIMELINE: list[BindingType] = [
+    Binding("left,h", "move(-1)", "Earlier", id="timeline.earlier", show=False),
+    Binding("right,l", "move(1)", "Later", id="timeline.later", show=False),
+    Binding("shift+left,H", "stretch(-1)", "Stretch earlier", id="timeline.stretch_earlier"),
+    Binding("shift+right,L", "stretch(1)", "Stretch later", id="timeline.stretch_later"),
+    Binding("home,g", "edge(False)", "First", id="timeline.first", show=False),
+    Binding("end,G", "edge(True)", "Last", id="timeline.last", show=False),
+    Binding("enter", "choose", "Filter to these dates", id="timeline.filter"),
+    Binding("escape", "clear", "Drop the stretch", id="timeline.clear", show=False),
+]
+ENTITY_PAGE: list[BindingType] = [
+    Binding("escape,backspace,q", "back", "Back", id="entity.back"),
+    Binding("slash", "search_all", "All its articles", id="entity.search"),
+    Binding("f", "add_filter", "Add as filter", id="entity.filter"),
+    Binding("tab", "focus_next", "Next pane", id="entity.next", show=False),
 ]
 SEARCH: list[BindingType] = [
     Binding("escape", "leave", "Back to list", id="search.leave"),
@@ -111,7 +137,10 @@ GROUPS = [
     Group("Main screen", MAIN),
     Group("Search bar", SEARCH),
     Group("Article list, entities, related", LIST),
-    Group("Entities pane", ENTITIES[len(LIST) :]),
+    Group("Entities pane (enter: the entity's page)", ENTITIES[len(LIST) :]),
+    Group("Facets (overview, O; enter: add as filter)", FACETS[len(LIST) :]),
+    Group("Timeline (overview, t)", TIMELINE),
+    Group("Entity page", ENTITY_PAGE),
     Group("Article", ARTICLE),
     Group("Bookmarks screen (B)", BOOKMARKS),
     Group("Help", HELP),

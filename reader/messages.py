@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from index.home import IngestReport, RefreshReport, SortOrder, SourcesView, StoredArticle
-from index.models import Hit, Progress, Related, SearchResult
+from index.models import EntityPage, Facets, Hit, Progress, Related, SearchResult
 
 Range = tuple[int, int]
 
@@ -174,4 +174,22 @@ class SearchSaved(Message):
     """A saved search was stored (``error`` None) or refused."""
 
     name: str
+    error: str | None = None
+
+
+@dataclass
+class OverviewLoaded(Message):
+    """The facets and timeline of a view (the query it was asked for; ``""``: all)."""
+
+    query: str
+    facets: Facets | None
+    error: str | None = None
+
+
+@dataclass
+class EntityPageLoaded(Message):
+    """An entity's page, or why there is none."""
+
+    name: str
+    page: EntityPage | None
     error: str | None = None

@@ -38,6 +38,8 @@ class ReaderState:
     """Whether the sources pane is shown (``F``)."""
     list_width: int = 0
     """The list's width the reader chose with ``<``/``>`` (0: the default share)."""
+    overview: bool = False
+    """Whether the sidebar shows the view's timeline and facets (``O``)."""
     query: str = ""
     article_id: str | None = None
 
@@ -50,6 +52,7 @@ class ReaderState:
             "compact": self.compact,
             "sources": self.sources,
             "list_width": self.list_width,
+            "overview": self.overview,
             "query": self.query,
             "article": self.article_id,
         }
@@ -91,6 +94,7 @@ def _from_json(path: Path, data: dict[str, Any]) -> tuple[ReaderState, str | Non
             default.list_width,
             lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 200,
         ),
+        overview=take("overview", default.overview, lambda v: isinstance(v, bool)),
         query=take("query", default.query, lambda v: isinstance(v, str)),
         article_id=take("article", default.article_id, lambda v: isinstance(v, str)),
     )

@@ -42,6 +42,7 @@ from reader.messages import (
     IngestDone,
     IngestProgress,
     MarksChanged,
+    OverviewLoaded,
     PageLoaded,
     RelatedLoaded,
     SearchDone,
@@ -59,6 +60,7 @@ SEARCH_PAGE = 40
 MAX_HITS = 1000
 RELATED_LIMIT = 6
 SHOWN_AFTER_ADD = 500
+FACETS_PER_KIND = 8
 WAITING = Progress(0, None, "waiting for the library lock")
 
 
@@ -291,6 +293,18 @@ class LibraryWorkers:
         view = self.client.sources()
         if not _cancelled():
             self.post_message(SourcesLoaded(view))
+
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
+    def load_overview(self, query: str) -> None:
+        """The current view's facets and timeline, for the sidebar's overview."""
+        try:
+            facets = self.client.facets(query, limit=FACETS_PER_KIND)
+        except NewsreaderError as error:
+            if not _cancelled():
+                self.post_message(OverviewLoaded(query, None, str(error)))
+            return
+        if not _cancelled():
+            self.post_message(OverviewLoaded(query, facets))
 
     @work(thread=True, group="saved", exit_on_error=False)
     def save_search(self, name: str, query: str) -> None:

@@ -165,8 +165,8 @@ class Library:
             with self._lock:
                 searcher = self.searcher()
                 fast = plan(parsed, searcher.schema, searcher)
-                allow = self._docnums(searcher, only) if only is not None else None
-                restrict = self._docnums(searcher, without) if without else None
+                allow = self.docnums(searcher, only) if only is not None else None
+                restrict = self.docnums(searcher, without) if without else None
                 page = engine.top(
                     searcher, fast, limit=limit, sort=sort, allow=allow, restrict=restrict
                 )
@@ -213,7 +213,7 @@ class Library:
             exact=exact,
         )
 
-    def _docnums(self, searcher: Searcher, ids: AbstractSet[str]) -> set[int]:
+    def docnums(self, searcher: Searcher, ids: AbstractSet[str]) -> set[int]:
         """Document numbers of ``ids``, kept while the searcher and the set are the same
         objects (the store hands out one frozen set per state until the database changes)."""
         cache: list[tuple[Searcher, object, set[int]]] = self.__dict__.setdefault("_sets", [])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from index.errors import NewsreaderError
@@ -113,19 +114,31 @@ def _counted(library: Library, items: list[tuple[str, int]]) -> tuple[Counted, .
     return tuple(Counted(key, _label(key), names[key], count) for key, count in items)
 
 
-def facets(library: Library, query: str | None, limit: int = 10) -> Facets:
+def facets(
+    library: Library,
+    query: str | None,
+    limit: int = 10,
+    *,
+    only: AbstractSet[str] | None = None,
+    without: AbstractSet[str] | None = None,
+) -> Facets:
     """The top ``limit`` people, organisations, places and groups of the view ``query``
-    (``None`` or blank: the whole library), with article counts, and its timeline."""
+    (``None`` or blank: the whole library), with article counts, and its timeline; with
+    ``only`` among those articles, with ``without`` not among those (the home's ``is:``,
+    ``feed:`` and ``tag:`` filters, read from the database)."""
     limit = max(1, min(limit, 100))
     searcher = library.searcher()
     text = query.strip() if query else ""
     parsed = (
         plan(QueryReader(searcher.schema).parse(text), searcher.schema, searcher) if text else None
     )
-    if parsed is None:
+    filtered = only is not None or bool(without)
+    if parsed is None and not filtered:
         counted, line, total = _whole_library(searcher)
     else:
-        v = fc.view(searcher, parsed)
+        allow = library.docnums(searcher, only) if only is not None else None
+        restrict = library.docnums(searcher, without) if without else None
+        v = fc.view(searcher, parsed, allow=allow, restrict=restrict)
         counted, line, total = fc.counts(v), fc.timeline(v), v.total
     tops = fc.top_by_label(counted, limit)
     kinds = {label: _counted(library, tops[label]) for label in ENTITY_FIELDS}

@@ -779,8 +779,12 @@ class LibraryHome:
 
     def facets(self, query: str | None = None, limit: int = 10) -> Facets:
         """Top people, organisations, places and groups of a view (a query, or the
-        whole library for ``None``), with article counts and the view's timeline."""
-        return overview.facets(self.library, query, limit)
+        whole library for ``None``), with article counts and the view's timeline. The
+        query may hold the reading filters (``is:unread``, ``feed:``, ``tag:``...), and
+        what a rule hid is left out unless it asks for ``is:hidden``, as in ``search``."""
+        rest, states = split_states(query or "")
+        only, without = self._state_sets(states)
+        return overview.facets(self.library, rest, limit, only=only, without=without)
 
     def entity(self, name_or_key: str, *, limit: int = 10) -> EntityPage:
         """The page of one entity: names, count, timeline, company, latest articles."""

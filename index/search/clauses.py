@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from index.search.schema import ENTITY_FIELDS
+from index.search.schema import ENTITY_FIELDS, entity_key
 
 _ISO_DATE = r"\d{4}(?:-\d\d(?:-\d\d)?)?"
 _ISO = re.compile(_ISO_DATE)
@@ -21,6 +21,12 @@ _SEPARATOR = re.compile(r"\s*(?:\.\.|–|—)\s*|\s+(?:to|-)\s+", re.IGNORECASE)
 """Between the two ends of a typed range: ``..``, a dash, or ``to``."""
 _SYNTAX = re.compile(r'["\[\]{}():]')
 """Characters that would end a range early or start another clause: never in a date."""
+
+
+def entity_page_key(label: str, canonical: str) -> str | None:
+    """The key an entity's page is asked for by (``LibraryHome.entity``), or ``None`` for a
+    kind that has no page (dates, numbers)."""
+    return entity_key(label, canonical) if label in ENTITY_FIELDS else None
 
 
 def entity_query(label: str, canonical: str) -> str:

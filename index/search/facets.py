@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import chain
@@ -49,8 +50,31 @@ class View:
         return [offset + d for _, offset, _, docs in self.parts for d in docs]
 
 
-def view(searcher: Any, query: wq.Query | None) -> View:
-    """The documents of ``query`` (already planned), or of the whole library for ``None``."""
+def view(
+    searcher: Any,
+    query: wq.Query | None,
+    *,
+    allow: AbstractSet[int] | None = None,
+    restrict: AbstractSet[int] | None = None,
+) -> View:
+    """The documents of ``query`` (already planned), or of the whole library for ``None``;
+    with ``allow`` only those global document numbers, with ``restrict`` none of those
+    (the ``is:``, ``feed:`` and ``tag:`` filters)."""
+    whole = _unfiltered(searcher, query)
+    if allow is None and not restrict:
+        return whole
+    parts = []
+    for reader, offset, table, docs in whole.parts:
+        kept = [
+            d
+            for d in docs
+            if (allow is None or offset + d in allow) and not (restrict and offset + d in restrict)
+        ]
+        parts.append((reader, offset, table, kept))
+    return View(parts)
+
+
+def _unfiltered(searcher: Any, query: wq.Query | None) -> View:
     tables = segments(searcher)
     if query is None:
         parts = []

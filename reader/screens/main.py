@@ -10,6 +10,7 @@ adds searching, the list, the layout and the library-wide events.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from textual.widgets import Footer, Header, Input
 
 from index.home import RefreshReport, SortOrder
 from index.models import Hit, Progress
-from index.search.clauses import entity_query
+from index.search.clauses import entity_page_key, entity_query
 from index.text import visible
 from reader import keys, workers
 from reader.client import LibraryClient
@@ -37,6 +38,7 @@ from reader.messages import (
     IngestDone,
     IngestProgress,
     MarksChanged,
+    OverviewLoaded,
     PageLoaded,
     SearchDone,
     SearchFailed,
@@ -49,11 +51,13 @@ from reader.widgets.article_list import ArticleList
 from reader.widgets.article_options import ArticleOptions
 from reader.widgets.article_view import ArticleView
 from reader.widgets.entities import EntityList
+from reader.widgets.facets import FacetList
 from reader.widgets.ingest_bar import IngestBar
 from reader.widgets.related import RelatedList
 from reader.widgets.search_bar import QueryInput, SearchBar
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import SourceList
+from reader.widgets.timeline import TimelineChart
 
 DEBOUNCE_SECONDS = 0.15
 POLL_SECONDS = 5.0
@@ -73,6 +77,8 @@ LIST_WIDTHS = (26, 64)
 """The list's width: a share of what the sources pane leaves, within these bounds (the
 reader moves it with ``<`` and ``>``, and it is kept)."""
 PANES = {"list": "#list", "article": "#article", "entities": "#entities", "related": "#related"}
+PUBLISHED_RANGE = re.compile(r"(?<!\S)published:\[[^\]]*\]")
+"""A date range in a query, which a stretch chosen on the timeline replaces."""
 
 
 class MainScreen(ReadingScreen):
@@ -96,6 +102,9 @@ class MainScreen(ReadingScreen):
     """Whether the sources pane is shown (``F``)."""
     list_width: var[int] = var(0)
     """The list's width as the reader set it with ``<``/``>`` (0: its share)."""
+    overview: var[bool] = var(False)
+    """Whether the sidebar shows the view's timeline and facets instead of the article's
+    related articles and entities (``O``)."""
 
     def __init__(
         self,
@@ -149,6 +158,7 @@ class MainScreen(ReadingScreen):
         self.compact = self.start_state.compact
         self.sources = self.start_state.sources
         self.list_width = self.start_state.list_width
+        self.overview = self.start_state.overview
         self.query_one(ArticleList).focus()
         self._restore(self.start_state)
         settle_heap()
@@ -212,10 +222,13 @@ class MainScreen(ReadingScreen):
         self.sources = not self.sources
         self.set_focus(self.query_one(SourceList if self.sources else ArticleList))
 
-    def _sources_changed(self) -> None:
-        """Counts moved (articles read, arrived, removed): redraw the pane if shown."""
+    def _sources_changed(self, *, marks_only: bool = False) -> None:
+        """Counts moved (articles read, arrived, removed): redraw the pane and the
+        overview if shown (after marks, the overview only if its view depends on them)."""
         if self.sources:
             self.load_sources()
+        if not marks_only or "is:" in self.query_text:
+            self._load_overview()
 
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
         self.query_one(SourceList).show(message.view)
@@ -258,6 +271,7 @@ class MainScreen(ReadingScreen):
     def action_focus_pane(self, name: str) -> None:
         if name in ("entities", "related"):
             self.sidebar = True
+            self.overview = False
         self.set_focus(self.query_one(PANES[name]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -338,6 +352,7 @@ class MainScreen(ReadingScreen):
         self.query_text = text
         self.limit = workers.SEARCH_PAGE
         self._extending = False
+        self._load_overview()
         if not text:
             self.terms = ()
             self.query_one(SearchBar).set_error(None)
@@ -411,14 +426,89 @@ class MainScreen(ReadingScreen):
 
     @on(EntityList.Chosen)
     def _entity_chosen(self, message: EntityList.Chosen) -> None:
-        clause = entity_query(message.label, message.canonical)
-        if message.add:
+        self._entity_wanted(message.label, message.canonical, message.how)
+
+    @on(FacetList.Chosen)
+    def _facet_chosen(self, message: FacetList.Chosen) -> None:
+        self._entity_wanted(message.label, message.canonical, message.how)
+
+    def _entity_wanted(self, label: str, canonical: str, how: str) -> None:
+        """An entity chosen in a pane: its page, or the view narrowed by it or without it
+        (a date or a number has no page, and is searched for)."""
+        clause = entity_query(label, canonical)
+        if how == "filter":
             self._add_filter(clause)
-            return
+        elif how == "exclude":
+            self._add_filter(f"NOT {clause}")
+        elif (key := entity_page_key(label, canonical)) is not None:
+            self.open_entity_page(key)
+        else:
+            self._search_for(clause)
+
+    def _search_for(self, query: str) -> None:
         self._remember()
-        self.query_one(QueryInput).value = clause
-        self.set_query(clause)
+        self.query_one(QueryInput).value = query
+        self.set_query(query)
         self.query_one(ArticleList).focus()
+
+    def open_entity_page(self, key: str) -> None:
+        from reader.screens.entity import EntityScreen, Outcome
+
+        def chosen(outcome: Outcome | None) -> None:
+            if outcome is None:
+                return
+            if outcome.kind == "open":
+                self.open_article(outcome.value, focus=True)
+            elif outcome.kind == "filter":
+                self._add_filter(outcome.value)
+            else:
+                self._search_for(outcome.value)
+
+        self.app.push_screen(EntityScreen(self.client, key), chosen)
+
+    # The overview (timeline and facets of the view) ---------------------------------
+
+    def watch_overview(self, shown: bool) -> None:
+        self.query_one(Sidebar).set_class(shown, "-overview")
+        if shown:
+            self._load_overview()
+
+    def action_toggle_overview(self) -> None:
+        """``O``: the sidebar shows the view's timeline and facets and the facets take the
+        focus; again (from them), the article's side comes back."""
+        overview_panes = (self.query_one(FacetList), self.query_one("#timeline", TimelineChart))
+        if self.overview and self.sidebar and self.focused not in overview_panes:
+            self.set_focus(self.query_one(FacetList))
+            return
+        self.overview = not self.overview
+        self.sidebar = True
+        self.set_focus(self.query_one(FacetList if self.overview else ArticleList))
+
+    def action_focus_timeline(self) -> None:
+        self.overview = True
+        self.sidebar = True
+        self.set_focus(self.query_one("#timeline", TimelineChart))
+
+    def _load_overview(self) -> None:
+        if self.overview:
+            self.load_overview(self.query_text)
+
+    def on_overview_loaded(self, message: OverviewLoaded) -> None:
+        if message.query != self.query_text:
+            return
+        self.query_one(FacetList).show(message.facets, error=message.error)
+        chart = self.query_one("#timeline", TimelineChart)
+        chart.show(message.facets.timeline if message.facets else None)
+
+    @on(TimelineChart.Selected, "#timeline")
+    def _stretch_chosen(self, message: TimelineChart.Selected) -> None:
+        """A stretch of the view's timeline: the view, published within it (a range the
+        query had already is replaced)."""
+        query_input = self.query_one(QueryInput)
+        rest = PUBLISHED_RANGE.sub("", query_input.value).strip()
+        clause = f"published:[{message.start.isoformat()} to {message.end.isoformat()}]"
+        query_input.value = f"{rest} {clause}".strip()
+        self.set_query(query_input.value)
 
     # The article ---------------------------------------------------------------------
 
@@ -535,7 +625,7 @@ class MainScreen(ReadingScreen):
 
     def on_marks_changed(self, message: MarksChanged) -> None:
         self.query_one(ArticleList).set_marks(message.marks)
-        self._sources_changed()
+        self._sources_changed(marks_only=True)
         if message.undo:
             self._undo = message.undo
         if message.said:

@@ -1,7 +1,7 @@
 """The entities pane: the open article's entities grouped by label, with counts.
 
-Enter searches the library for the entity (its canonical name in its field);
-``f`` adds it as a filter to the current query instead.
+Enter opens the entity's page (a date or a number, which have none, is searched for);
+``f`` adds it as a filter to the current query, ``x`` leaves it out of the view.
 """
 
 from __future__ import annotations
@@ -44,15 +44,15 @@ class EntityList(OptionList):
 
     @dataclass
     class Chosen(Message):
-        """Search for an entity (or, with ``add``, narrow the current search by it)."""
+        """Open an entity's page (``how="page"``), or narrow the current search by it
+        (``filter``) or leave it out (``exclude``)."""
 
         entities: EntityList
         label: str
         """The entity's label (``PERSON``, ``PLACE``...)."""
         canonical: str
         """Its canonical name, what the library's entity fields hold."""
-        add: bool = False
-        """Add it to the current query (``f``) instead of searching for it alone."""
+        how: str = "page"
 
         @property
         def control(self) -> EntityList:
@@ -75,16 +75,19 @@ class EntityList(OptionList):
         self.add_options(options)
         self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
 
-    def _chosen(self, *, add: bool) -> None:
+    def _chosen(self, how: str) -> None:
         option = self.highlighted_option
         if option is None or option.id is None:
             return
         label, name = option.id.split("\t", 1)
-        self.post_message(self.Chosen(self, label, name, add=add))
+        self.post_message(self.Chosen(self, label, name, how))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._chosen(add=False)
+        self._chosen("page")
 
     def action_add_filter(self) -> None:
-        self._chosen(add=True)
+        self._chosen("filter")
+
+    def action_exclude(self) -> None:
+        self._chosen("exclude")

@@ -1,4 +1,5 @@
-"""The sidebar: the related articles above the open article's entities, each in a titled box."""
+"""The sidebar, in two modes: the open article's related articles and entities, or (the
+overview, ``O``) the current view's timeline and facets; each pane in a titled box."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from reader.widgets.entities import EntityList
+from reader.widgets.facets import FacetList
 from reader.widgets.related import RelatedList
+from reader.widgets.timeline import TimelineChart
 
 
 class SidebarBox(Vertical):
@@ -39,15 +42,24 @@ class SidebarBox(Vertical):
 
 
 class Sidebar(Vertical):
-    """Related articles and entities; the screen shows or hides it (``p``)."""
+    """Related articles and entities, or with ``-overview`` the view's timeline and
+    facets; the screen shows or hides it (``p``) and switches the mode (``O``)."""
 
     DEFAULT_CSS = """
     Sidebar {
         width: 32;
         height: 1fr;
+        #timeline-box { height: 8; }
+        #timeline-box, #facets-box { display: none; }
+        &.-overview {
+            #related-box, #entities-box { display: none; }
+            #timeline-box, #facets-box { display: block; }
+        }
     }
     """
 
     def compose(self) -> ComposeResult:
         yield SidebarBox("RELATED", RelatedList(id="related"), id="related-box")
         yield SidebarBox("ENTITIES", EntityList(id="entities"), id="entities-box")
+        yield SidebarBox("TIMELINE", TimelineChart(id="timeline"), id="timeline-box")
+        yield SidebarBox("IN THIS VIEW", FacetList(id="facets"), id="facets-box")

@@ -244,3 +244,29 @@ def test_cli_entity_prints_the_page_and_json(tmp_path: Path) -> None:
     assert missing.returncode != 0
     assert "no entity called 'Nobody Here'" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_reading_filters_narrow_the_facets_and_timeline(tmp_path: Path) -> None:
+    """``is:unread``, ``is:starred`` (the home's filters, from SQLite) count like a query."""
+    library, items = _library(tmp_path)
+    library.close()
+    home = LibraryHome(LibraryPaths(tmp_path / "home"), tagger=None)
+    try:
+        microsoft = [a.id for a, _ in items if "Microsoft" in a.body]
+        read = microsoft[:2] + [a.id for a, _ in items if "Blinken" in a.body][:3]
+        home.mark(read, "read")
+        home.mark(microsoft[-1:], "star")
+        unread_ms = home.facets("is:unread microsoft")
+        assert unread_ms.total == len(microsoft) - 2
+        assert {c.name: c.count for c in unread_ms.organisations}["Microsoft"] == len(microsoft) - 2
+        gone = home.facets("is:read")
+        assert gone.total == len(read) == sum(gone.timeline.published)
+        keep = set(read)
+        assert {c.key: c.count for c in gone.people} == {
+            k: v for k, v in _expected(items, keep).items() if k.startswith("person:")
+        }
+        assert home.facets("is:starred").total == 1
+        assert home.facets("-is:read").total == len(items) - len(read)
+        assert home.facets(None).total == len(items)
+    finally:
+        home.close()

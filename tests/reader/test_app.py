@@ -6,6 +6,7 @@ from pathlib import Path
 
 from conftest import ready, seed_id, wait_for
 
+from reader.screens.entity import EntityScreen
 from reader.screens.help import HelpScreen
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
@@ -82,7 +83,7 @@ async def test_n_scrolls_the_hit_into_view(make_app) -> None:  # type: ignore[no
         await wait_for(pilot, lambda: view.scroll_y > 0)
 
 
-async def test_entity_enter_searches_the_library_for_it(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_entity_page_slash_searches_the_library_for_it(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, ready(app))
@@ -93,6 +94,9 @@ async def test_entity_enter_searches_the_library_for_it(make_app) -> None:  # ty
         assert app.focused is entities
         assert entities.highlighted_option.id == "PERSON\tAntony Blinken"
         await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntityScreen))
+        await wait_for(pilot, lambda: app.screen.page is not None)
+        await pilot.press("slash")
         query = app.screen.query_one(QueryInput)
         assert query.value == 'person:"antony blinken"'
         await wait_for(pilot, lambda: seed_id() in _list_ids(app) and len(_list_ids(app)) >= 2)

@@ -6,6 +6,7 @@ from conftest import ready, seed_id, wait_for
 
 from index.analysis.passages import sentences
 from reader import workers
+from reader.screens.entity import EntityScreen
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
 from reader.widgets.entities import EntityList
@@ -31,7 +32,10 @@ async def test_back_after_an_entity_restores_the_query_the_list_and_the_article(
         before = _list_ids(app)
         await pilot.press("e")
         assert app.screen.query_one(EntityList).highlighted_option.id == "PERSON\tAntony Blinken"
-        await pilot.press("enter")
+        await pilot.press("enter")  # the entity's page; "/" there: all its articles
+        await wait_for(pilot, lambda: isinstance(app.screen, EntityScreen))
+        await wait_for(pilot, lambda: app.screen.page is not None)
+        await pilot.press("slash")
         entity_query = 'person:"antony blinken"'
         await wait_for(pilot, lambda: len(_list_ids(app)) >= 2)
         assert app.screen.query_text == entity_query
