@@ -47,6 +47,8 @@ from index.search.storage import (
 
 SortOrder = Literal["relevance", "date"]
 MAX_LIMIT = 1000
+MATCHING_KEPT = 32
+"""Queries whose matching ids ``matching_ids`` keeps for the current searcher."""
 
 
 def _damaged_index(error: BaseException) -> str:
@@ -240,13 +242,22 @@ class Library:
         parsed = self._queries.parse(text) if text.strip() else wq.Every()
         with self._lock:
             searcher = self.searcher()
-            fast = plan(parsed, searcher.schema, searcher)
-            ids = ids_of(searcher, searcher.docs_for_query(fast))
-        return [
-            i
-            for i in dict.fromkeys(ids)
-            if (only is None or i in only) and i not in (without or ())
-        ]
+            # Kept per searcher (one per index state): the sources pane counts every saved
+            # search each time it is redrawn, and marks do not change what a query matches.
+            kept: dict[str, list[str]] = self.__dict__.get("_matching", {})
+            if self.__dict__.get("_matching_searcher") is not searcher:
+                kept = self.__dict__["_matching"] = {}
+                self.__dict__["_matching_searcher"] = searcher
+            ids = kept.get(text)
+            if ids is None:
+                fast = plan(parsed, searcher.schema, searcher)
+                ids = list(dict.fromkeys(ids_of(searcher, searcher.docs_for_query(fast))))
+                if len(kept) >= MATCHING_KEPT:
+                    kept.pop(next(iter(kept)))
+                kept[text] = ids
+        if only is None and not without:
+            return list(ids)
+        return [i for i in ids if (only is None or i in only) and i not in (without or ())]
 
     def _shown_for(self, text: str) -> dict[str, tuple[str, tuple[tuple[int, int], ...]]]:
         """The snippets already made for the query ``text`` since the index last changed.

@@ -474,13 +474,13 @@ class LibraryHome:
                       len(store.content_hashes(sorted(bookmarked))) if bookmarked else 0,
                       len(bookmarked - read) if bookmarked else 0),
         ]  # fmt: skip
-        by_carrier = store.carrier_counts("feed:")
+        by_source = store.source_counts(store.folders(), store.marked_ids("read"))
         subs = sorted(
             self.feeds.subscriptions.all(), key=lambda s: (s.folder.casefold(), s.name.casefold())
         )
         titles = Counter(sub.title.casefold() for sub in subs if sub.title)
         for sub in subs:
-            total, unread = by_carrier.get(sub.carrier, (0, 0))
+            total, unread = by_source.get(sub.carrier, (0, 0))
             unique = sub.title and titles[sub.title.casefold()] == 1 and '"' not in sub.title
             failing = sub.error if sub.errors_in_a_row or sub.gone else None
             named = quoted(sub.title) if unique else quoted(sub.url)
@@ -488,7 +488,7 @@ class LibraryHome:
                                   group=sub.folder, error=failing, next_fetch=sub.next_fetch,
                                   gone=sub.gone))  # fmt: skip
         for folder in store.folders():
-            total, unread = store.counts_under(folder)
+            total, unread = by_source.get(folder.rstrip("/"), (0, 0))
             rows.append(SourceRow("folder", folder_name(folder), f"feed:{quoted(folder)}",
                                   total, unread, group=folder))  # fmt: skip
         for name, query in self.saved_searches():

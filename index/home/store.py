@@ -142,6 +142,7 @@ class Store(CarrierTable, MarkTable, SourceCounts, RuleTable):
                 conn.executescript(_SCHEMA + CARRIERS_SCHEMA + MARKS_SCHEMA + RULES_SCHEMA)
                 carriers_from_files(conn)
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self.ensure_membership_generation()
         except sqlite3.DatabaseError as error:
             if "disk is full" in str(error):
                 raise StorageError(
