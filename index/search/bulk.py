@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,23 +49,62 @@ class Page:
     exact: bool
 
 
-def top(searcher: Any, query: wq.Query, limit: int) -> Page | None:
-    """The ``limit`` best documents for ``query``, or ``None`` if it is not supported."""
+def top(
+    searcher: Any,
+    query: wq.Query,
+    limit: int,
+    *,
+    allow: AbstractSet[int] | None = None,
+    restrict: AbstractSet[int] | None = None,
+) -> Page | None:
+    """The ``limit`` best documents for ``query``, or ``None`` if it is not supported;
+    with ``allow`` only those (global) documents, with ``restrict`` none of those: the
+    ``is:`` and ``feed:`` filters, applied to the scored set in one pass rather than
+    by a collector walking every match in Python."""
     weighting = searcher.weighting
     if type(weighting) is not BM25F or weighting._field_B:
         return None
+    keep = _keeper(allow, restrict)
     try:
+        if type(query) is wq.Every and allow is not None and query.fieldname in (None, "", "*"):
+            # "is:starred" alone: the allowed documents, each as Whoosh scores Every.
+            scores: Scores = dict.fromkeys(keep(allow), float(query.boost))
+            return Page(_best(scores, limit), len(scores), True)
         segments = [_Segment(sub, offset, weighting) for sub, offset in searcher.leaf_searchers()]
         if _leading_phrases(query):
-            return _lazy_phrase_page(segments, query, limit)
-        scores: Scores = {}
+            return _lazy_phrase_page(segments, query, limit, keep)
+        scores = {}
         for segment in segments:
             found = segment.evaluate(query)
             offset = segment.offset
             scores.update({offset + doc: score for doc, score in found.items()})
     except Unsupported:
         return None
+    if keep is not _everything:
+        scores = {doc: scores[doc] for doc in keep(scores)}
     return Page(_best(scores, limit), len(scores), True)
+
+
+def _everything(docs: Iterable[int]) -> Iterable[int]:
+    return docs
+
+
+def _keeper(
+    allow: AbstractSet[int] | None, restrict: AbstractSet[int] | None
+) -> Callable[[Iterable[int]], Iterable[int]]:
+    """What of a set of documents the filters let through (set operations, in C)."""
+    if allow is None and not restrict:
+        return _everything
+
+    def keep(docs: Iterable[int]) -> Iterable[int]:
+        kept = set(docs)
+        if allow is not None:
+            kept.intersection_update(allow)
+        if restrict:
+            kept.difference_update(restrict)
+        return kept
+
+    return keep
 
 
 def matching(searcher: Any, query: wq.Query) -> list[list[int]] | None:
@@ -113,7 +153,12 @@ def _leading_phrases(query: wq.Query) -> bool:
     return False
 
 
-def _lazy_phrase_page(segments: list[_Segment], query: wq.Query, limit: int) -> Page:
+def _lazy_phrase_page(
+    segments: list[_Segment],
+    query: wq.Query,
+    limit: int,
+    keep: Callable[[Iterable[int]], Iterable[int]] = _everything,
+) -> Page:
     parts = list(query.subqueries) if isinstance(query, wq.Or) else [query]
     bound: Scores = {}  # what each document scores if its phrases hold
     certain: Scores = {}  # what it scores from plain terms
@@ -134,6 +179,8 @@ def _lazy_phrase_page(segments: list[_Segment], query: wq.Query, limit: int) -> 
                 scores.update({segment.offset + doc: score for doc, score in found.items()})
             _add(certain, scores)
         _add(bound, scores)
+    if keep is not _everything:
+        bound = {doc: bound[doc] for doc in keep(bound)}
     order = [(-score, doc) for doc, score in bound.items()]
     heapq.heapify(order)  # best bound first; a heap, as most are never looked at
     page: list[tuple[float, int]] = []  # a min-heap of (score, -docnum)
@@ -216,6 +263,8 @@ class _Segment:
             return {doc: score for doc, score in scores.items() if check(doc)}
         if kind is DayRange:
             return dict.fromkeys(self._day_ids(query), float(query.boost))
+        if kind is wq.Every and query.fieldname in (None, "", "*"):
+            return dict.fromkeys(self.reader.all_doc_ids(), float(query.boost))
         if query is wq.NullQuery or kind is type(wq.NullQuery):
             return {}
         raise Unsupported

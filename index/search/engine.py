@@ -45,7 +45,9 @@ def top(
     ``allow`` only those documents, with ``restrict`` none of those (``is:`` filters,
     as document numbers)."""
     filtered = allow is not None or restrict is not None
-    page = bulk.top(searcher, query, limit) if sort == "relevance" and not filtered else None
+    page = None
+    if sort == "relevance":
+        page = bulk.top(searcher, query, limit, allow=allow, restrict=restrict)
     if page is not None:
         rows = [
             (searcher.stored_fields(docnum), score, rank)

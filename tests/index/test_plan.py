@@ -121,6 +121,43 @@ def test_pages_rank_like_whoosh_and_totals_are_exact_or_upper_bounds(
             assert result.total >= len(truth)
 
 
+@pytest.mark.parametrize("text", [*QUERIES, ""])
+@pytest.mark.parametrize("filtering", ["only", "without", "both"])
+def test_filtered_pages_are_whoosh_pages_with_the_filter_applied(
+    library: Library, text: str, filtering: str
+) -> None:
+    """``is:`` filters come as id sets; the bulk path applies them to the scored set and
+    gives Whoosh's page among the articles they allow (an empty query: all of those)."""
+    parsed = library._queries.parse(text) if text else wq.Every()
+    everything = library.searcher().search(parsed, limit=None)
+    rng = random.Random(len(text) + len(filtering))
+    ids = sorted({hit["id"] for hit in library.searcher().search(wq.Every(), limit=None)})
+    only = frozenset(rng.sample(ids, len(ids) // 2)) if filtering != "without" else None
+    without = frozenset(rng.sample(ids, len(ids) // 3)) if filtering != "only" else None
+    truth = sorted(
+        (
+            (hit["id"], hit.score, hit.docnum)
+            for hit in everything
+            if (only is None or hit["id"] in only) and (without is None or hit["id"] not in without)
+        ),
+        key=lambda t: (-t[1], t[2]),
+    )
+    assert truth, "the filtered query should match something"
+    searcher = library.searcher()
+    fast = plan(parsed, searcher.schema, searcher)
+    allow = library.docnums(searcher, only) if only is not None else None
+    restrict = library.docnums(searcher, without) if without is not None else None
+    assert bulk.top(searcher, fast, 5, allow=allow, restrict=restrict) is not None, "in bulk"
+    for limit in (1, 5, 20):
+        result = library.search(text, limit=limit, snippets=False, only=only, without=without)
+        assert [hit.id for hit in result.hits] == [i for i, _, _ in truth[:limit]]
+        assert [hit.score for hit in result.hits] == pytest.approx([s for _, s, _ in truth[:limit]])
+        if result.exact:
+            assert result.total == len(truth)
+        else:
+            assert result.total >= len(truth)
+
+
 @pytest.mark.parametrize("text", ["court AND budget", "gaza AND market", "storm AND vote"])
 def test_sums_are_never_pruned(library: Library, text: str) -> None:
     """Why the reference above is the unlimited search: Whoosh's top-N collector

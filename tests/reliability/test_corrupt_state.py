@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -196,6 +197,38 @@ def test_recover_carries_readable_bookmarks_into_the_fresh_library(home: Path) -
     assert "carried over 5 bookmarks" in result.stdout
     with BookmarkStore(database) as store:
         assert sorted(bookmark.note for bookmark in store.list()) == [f"note {n}" for n in range(5)]
+
+
+def _listed(home: Path, *flags: str) -> list[str]:
+    result = run_cli(home, "list", "--json", *flags)
+    assert result.returncode == 0, result.stderr
+    return [row["id"] for row in json.loads(result.stdout)["articles"]]
+
+
+def test_recover_of_a_damaged_articles_table_keeps_read_and_starred(home: Path) -> None:
+    """Reading state lives in its own table: the articles lost with a damaged page are read
+    again from their files and keep their marks; the counts equal a fresh count."""
+    ids = _listed(home)[:12]
+    assert len(ids) == 12
+    assert run_cli(home, "mark", "read", *ids[:10]).returncode == 0
+    assert run_cli(home, "mark", "star", *ids[8:]).returncode == 0
+    _damage_articles_table(LibraryPaths(home).database)
+
+    result = run_cli(home, "recover")
+    assert result.returncode == 0, result.stderr
+    assert sorted(_listed(home, "--starred")) == sorted(ids[8:])
+    unread = _listed(home, "--unread")
+    assert set(unread).isdisjoint(ids[:10])
+    assert len(unread) == CORPUS_ARTICLES - 10
+    conn = sqlite3.connect(LibraryPaths(home).database)
+    try:
+        (fresh_read,) = conn.execute(
+            "SELECT COUNT(*) FROM marks WHERE read_at IS NOT NULL"
+            " AND article_id IN (SELECT id FROM articles)"
+        ).fetchone()
+    finally:
+        conn.close()
+    assert fresh_read == 10
 
 
 def test_recover_rebuilds_an_index_that_lacks_stored_articles(home: Path) -> None:
