@@ -20,12 +20,18 @@ from index.home import SourceRow, SourcesView
 from reader import keys
 from reader.render import MUTED
 
+KEPT_KINDS = frozenset({"starred", "bookmarked"})
+
 HEADINGS = {"feed": "FEEDS", "folder": "FOLDERS", "saved": "SAVED SEARCHES"}
 
 
 def source_prompt(row: SourceRow, width: int, *, indent: int = 0) -> Content:
-    """The row's name, cut to fit, and its unread count (or a ``!``) at the right."""
+    """The row's name, cut to fit, and its unread count (or a ``!``) at the right; Starred
+    and Bookmarked, whose articles are mostly read, show how many they hold, muted, when
+    none of them is unread."""
     count = f"{row.unread:,}" if row.unread else ""
+    if not row.unread and row.kind in KEPT_KINDS and row.articles:
+        count = f"{row.articles:,}"
     mark = Content.styled("! ", "bold $error") if row.error else Content("")
     tail = Content.styled(count, "bold" if row.unread else MUTED)
     room = max(4, width - indent - tail.cell_length - mark.cell_length - 1)

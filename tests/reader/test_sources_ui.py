@@ -10,10 +10,11 @@ from pathlib import Path
 
 from conftest import ready, wait_for
 
+from index.home.sources_view import SourceRow
 from reader.screens.dialogs import SaveSearchDialog
 from reader.widgets.article_list import ArticleList
 from reader.widgets.search_bar import QueryInput
-from reader.widgets.sources import SourceList
+from reader.widgets.sources import SourceList, source_prompt
 
 SIZE = (140, 40)
 
@@ -78,3 +79,17 @@ async def test_o_says_when_there_is_nothing_to_open(make_app, home: Path) -> Non
             assert said[-1] == f"Opening the file {hit.path}"
         else:
             assert said[-1] == "This article has no link and no file to open"
+
+
+def test_a_row_shows_its_unread_count_and_starred_what_it_holds() -> None:
+    def shown(row: SourceRow) -> str:
+        return source_prompt(row, 20).plain
+
+    assert shown(SourceRow("feed", "World", 'feed:"World"', 12, 3)).endswith(" 3")
+    assert shown(SourceRow("feed", "World", 'feed:"World"', 12, 0)).rstrip() == "World"
+    # Starred articles are mostly read: the row says how many it holds.
+    assert shown(SourceRow("starred", "Starred", "is:starred", 4, 0)).endswith(" 4")
+    assert shown(SourceRow("starred", "Starred", "is:starred", 4, 1)).endswith(" 1")
+    assert shown(SourceRow("bookmarked", "Bookmarked", "is:bookmarked", 0, 0)).rstrip() == (
+        "Bookmarked"
+    )
