@@ -164,6 +164,11 @@ class SearchResult:
     exact: bool = True
     """Whether ``total`` counts every match; if not (the search skipped blocks of
     documents that could not make the page), it is an upper bound."""
+    notes: tuple[str, ...] = ()
+    """What the search did that the person should know ("bl* → 50 most common words")."""
+    pending: str | None = None
+    """While typing (``typing=True``): why the text as typed is not yet a query (the
+    error it would be), when the search ran on what could be read of it."""
 
 
 @dataclass(frozen=True, slots=True)

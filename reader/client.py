@@ -79,8 +79,10 @@ class LibraryClient:
     def recent(self, *, limit: int, offset: int) -> list[Hit]:
         return self._run(self._home.recent, limit=limit, offset=offset)
 
-    def search(self, query: str, *, limit: int, sort: SortOrder) -> SearchResult:
-        return self._run(self._home.search, query, limit=limit, sort=sort)
+    def search(
+        self, query: str, *, limit: int, sort: SortOrder, typing: bool = False
+    ) -> SearchResult:
+        return self._run(self._home.search, query, limit=limit, sort=sort, typing=typing)
 
     def reading(self, article_id: str) -> tuple[StoredArticle, ArticleBookmarks] | None:
         return self._run(self._home.reading, article_id)

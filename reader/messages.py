@@ -46,6 +46,8 @@ class SearchFailed(Message):
 
     query: str
     error: str
+    typing: bool = False
+    """The query was searched as typed (its error waits until the person stops)."""
 
 
 @dataclass

@@ -120,12 +120,12 @@ class LibraryWorkers:
             self.post_message(PageLoaded(hits, offset, more=len(hits) == limit))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def search(self, query: str, sort: SortOrder, limit: int) -> None:
+    def search(self, query: str, sort: SortOrder, limit: int, typing: bool = False) -> None:
         try:
-            result = self.client.search(query, limit=limit, sort=sort)
+            result = self.client.search(query, limit=limit, sort=sort, typing=typing)
         except QueryError as error:
             if not _cancelled():
-                self.post_message(SearchFailed(query, str(error)))
+                self.post_message(SearchFailed(query, str(error), typing))
             return
         if _cancelled():
             return

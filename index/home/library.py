@@ -44,6 +44,7 @@ from index.search.storage import (
     index_storage,
     remember_term_statistics,
 )
+from index.search.typing import word_or_prefix
 
 SortOrder = Literal["relevance", "date"]
 MAX_LIMIT = 1000
@@ -142,6 +143,10 @@ class Library:
         with self._lock:
             return self._store.article(article_id)
 
+    def parse(self, text: str) -> wq.Query:
+        """The query ``text`` stands for; QueryError with the reason if it is none."""
+        return self._queries.parse(text)
+
     def search(
         self,
         text: str,
@@ -151,11 +156,13 @@ class Library:
         snippets: bool = True,
         only: AbstractSet[str] | None = None,
         without: AbstractSet[str] | None = None,
+        typed: bool = False,
     ) -> SearchResult:
         """Ranked (or newest-first) hits for a query in the Whoosh query language; with
         ``only`` among those articles, with ``without`` not among those (the ``is:``
         filters, as the home reads them from the database). With a filter, an empty
-        ``text`` means every article."""
+        ``text`` means every article. ``typed``: the text is ``as_typed``'s, whose
+        ``(word OR word*)`` is the better of the two (``typing.word_or_prefix``)."""
         if sort not in ("relevance", "date"):
             raise QueryError(f"unknown sort order {sort!r} (use relevance or date)")
         limit = max(1, min(limit, MAX_LIMIT))
@@ -164,9 +171,12 @@ class Library:
             return SearchResult(query=text, hits=(), total=0, terms=(), exact=True)
         with deadline():  # parse, plan and run stop with a QueryError past it (snippets don't)
             parsed = self._queries.parse(text) if text.strip() or not filtered else wq.Every()
+            if typed:
+                parsed = word_or_prefix(parsed)
             with self._lock:
                 searcher = self.searcher()
-                fast = plan(parsed, searcher.schema, searcher)
+                notes: list[str] = []
+                fast = plan(parsed, searcher.schema, searcher, notes)
                 allow = self.docnums(searcher, only) if only is not None else None
                 restrict = self.docnums(searcher, without) if without else None
                 page = engine.top(
@@ -213,6 +223,7 @@ class Library:
             total=int(total),
             terms=tuple(sorted(words.terms)),
             exact=exact,
+            notes=tuple(notes),
         )
 
     def docnums(self, searcher: Searcher, ids: AbstractSet[str]) -> set[int]:

@@ -55,6 +55,7 @@ from index.models import (
 )
 from index.paths import LibraryPaths, why_unwritable
 from index.search.states import StateFilter, split_states
+from index.search.typing import as_typed
 from index.text import visible
 
 Range = tuple[int, int]
@@ -263,19 +264,70 @@ class LibraryHome:
         return self.library.article(article_id)
 
     def search(
-        self, text: str, *, limit: int = 20, sort: SortOrder = "relevance", snippets: bool = True
+        self,
+        text: str,
+        *,
+        limit: int = 20,
+        sort: SortOrder = "relevance",
+        snippets: bool = True,
+        typing: bool = False,
     ) -> SearchResult:
         """Hits for a query; its ``is:`` clauses (``index.search.states``) are read here,
-        from the marks and the bookmarks, and handed to the library as sets of ids."""
+        from the marks and the bookmarks, and handed to the library as sets of ids.
+
+        ``typing``: the text is being typed (the reader's search box), and is searched
+        as :func:`index.search.typing.as_typed` reads it: the last word also a prefix,
+        an unfinished clause left out. Where the text as typed is not a query yet, the
+        result's ``pending`` says what it would be told; a QueryError only when even
+        what can be read of it is none."""
+        if typing:
+            return self._search_typed(text, limit=limit, sort=sort, snippets=snippets)
+        return self._search(text, limit=limit, sort=sort, snippets=snippets)
+
+    def _search(
+        self, text: str, *, limit: int, sort: SortOrder, snippets: bool, typed: bool = False
+    ) -> SearchResult:
         rest, states = split_states(text)
         only, without = self._state_sets(states)
         if not states and not without:
-            return self.library.search(text, limit=limit, sort=sort, snippets=snippets)
+            return self.library.search(text, limit=limit, sort=sort, snippets=snippets,
+                                       typed=typed)  # fmt: skip
         if not rest.strip():
             sort = "date"  # only filters: nothing to rank by, so newest first
         result = self.library.search(rest, limit=limit, sort=sort, snippets=snippets,
-                                     only=only, without=without)  # fmt: skip
+                                     only=only, without=without, typed=typed)  # fmt: skip
         return replace(result, query=text)
+
+    def _search_typed(
+        self, text: str, *, limit: int, sort: SortOrder, snippets: bool
+    ) -> SearchResult:
+        pending: str | None = None
+        try:
+            self.check_query(text)
+        except QueryError as error:
+            pending = str(error)
+        typed = as_typed(text)
+        attempts = [typed.text]
+        words = typed.text.split()
+        if pending is not None and len(words) > 1:  # "is:unr", "foo:": search the rest
+            attempts.append(as_typed(" ".join(words[:-1]) + " ").text)
+        failure: QueryError | None = None
+        for attempt in attempts:
+            try:
+                result = self._search(
+                    attempt, limit=limit, sort=sort, snippets=snippets, typed=True
+                )
+            except QueryError as error:
+                failure = failure or error
+                continue
+            return replace(result, query=attempt, pending=pending)  # what was searched
+        raise QueryError(pending) if pending else failure or QueryError("empty query")
+
+    def check_query(self, text: str) -> None:
+        """Raise the QueryError ``text`` would give, without searching."""
+        rest, states = split_states(text)
+        if rest.strip() or not states:
+            self.library.parse(rest)
 
     def _state_sets(
         self, states: Sequence[StateFilter], *, hidden_too: bool = False

@@ -253,6 +253,8 @@ class _Segment:
             return self._boosted(self._union(query.subqueries), query)
         if kind is wq.And:
             return self._boosted(self._intersection(query.subqueries), query)
+        if kind is wq.DisjunctionMax and not query.tiebreak:
+            return self._boosted(self._best_of(query.subqueries), query)
         if kind is wq.AndNot:
             found = self.evaluate(query.a)
             for doc in self._matching(query.b):
@@ -292,6 +294,15 @@ class _Segment:
             else:
                 total = found
         return total
+
+    def _best_of(self, queries: list[wq.Query]) -> Scores:
+        """Each document's best score among ``queries`` (Whoosh's DisjunctionMax)."""
+        best: Scores = {}
+        for q in queries:
+            for doc, score in self.evaluate(q).items():
+                if score > best.get(doc, -1.0):
+                    best[doc] = score
+        return best
 
     def _intersection(self, queries: list[wq.Query]) -> Scores:
         positive = [q for q in queries if type(q) is not wq.Not]
@@ -345,9 +356,13 @@ class _Segment:
         boost: float,
         idf: float | None = None,
     ) -> Scores:
-        scorer = self.weighting.scorer(self.searcher, fieldname, btext)
-        avgfl, b, k1 = scorer.avgfl, scorer.B, scorer.K1
-        idf = scorer.idf if idf is None else idf
+        if idf is None:
+            scorer = self.weighting.scorer(self.searcher, fieldname, btext)
+            avgfl, b, k1, idf = scorer.avgfl, scorer.B, scorer.K1, scorer.idf
+        else:  # a blended word (an expanded prefix): no scorer, whose idf costs a look-up
+            # of the word in every segment, and the prefix's words are many
+            avgfl = self._average_length(fieldname)
+            b, k1 = self.weighting.B, self.weighting.K1
         norm = norms(k1, b, avgfl)
         lengths = field_lengths(self.reader, fieldname)
         k1p = k1 + 1
@@ -360,6 +375,15 @@ class _Segment:
             doc: idf * ((w * k1p) / (w + norm[lengths[doc]])) * boost
             for doc, w in zip(ids, weights, strict=False)
         }
+
+    def _average_length(self, fieldname: str) -> float:
+        """The field's average length over the whole index, as BM25F's scorer reads it."""
+        cache: dict[str, float] = self.__dict__.setdefault("_averages", {})
+        found = cache.get(fieldname)
+        if found is None:
+            parent = self.searcher.get_parent()
+            found = cache[fieldname] = parent.avg_field_length(fieldname) or 1
+        return found
 
     def phrase_candidates(self, query: FastPhrase) -> tuple[Scores, Callable[[int], bool]]:
         """Documents holding every word, scored as Whoosh scores the phrase, and a check

@@ -35,18 +35,22 @@ from whoosh.query.terms import Term
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from index.errors import QueryError
-from index.search import deadline
+from index.search import deadline, lexicon
 from index.search.nodes import Blended, DayRange, FastPhrase
-from index.search.schema import day_number
+from index.search.schema import TEXT_FIELDS, day_number
 
 _END_OF_DAY = time(23, 59, 59)
 
 
-def plan(query: wq.Query, schema: Any, searcher: Any = None) -> wq.Query:
+def plan(
+    query: wq.Query, schema: Any, searcher: Any = None, notes: list[str] | None = None
+) -> wq.Query:
     """``query`` rewritten into faster equivalents that match the same documents.
 
     Given the ``searcher``, prefix, wildcard and fuzzy terms are also expanded, once
-    for the whole index, into an OR of the words they stand for (see :func:`_expand`).
+    for the whole index, into an OR of the words they stand for (see :func:`_expand`);
+    a prefix of the title or body stands for its most frequent words only, and says so
+    in ``notes`` when it was cut ("bl* → 50 most common words").
     """
     if isinstance(query, wq.DateRange) and query.fieldname == "published" and "day" in schema:
         return _day_range(query)
@@ -58,13 +62,15 @@ def plan(query: wq.Query, schema: Any, searcher: Any = None) -> wq.Query:
             boost=query.boost,
             char_ranges=query.char_ranges,
         )
+    if searcher is not None and type(query) is wq.Prefix and query.fieldname in TEXT_FIELDS:
+        return _most_frequent(query, searcher, notes)
     if searcher is not None and type(query) in _EXPANDABLE:
         return _expand(query, searcher)
     if isinstance(query, wq.Not):
-        return wq.Not(plan(query.query, schema, searcher), boost=query.boost)
+        return wq.Not(plan(query.query, schema, searcher, notes), boost=query.boost)
     if query.is_leaf():
         return query
-    return query.apply(lambda child: plan(child, schema, searcher))
+    return query.apply(lambda child: plan(child, schema, searcher, notes))
 
 
 _EXPANDABLE = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
@@ -121,6 +127,30 @@ def _expand(query: Any, searcher: Any) -> wq.Query:
         count = searcher.doc_count_all()
         idf = math.log(count / (frequency + 1)) + 1
     return Blended(terms, idf=idf)
+
+
+def _most_frequent(query: wq.Prefix, searcher: Any, notes: list[str] | None) -> wq.Query:
+    """A title or body prefix as its ``lexicon.MAX_WORDS`` most frequent words (and the
+    stems the typed prefix itself begins with), scored as one word, like :func:`_expand`."""
+    field = searcher.schema[query.fieldname]
+    found = lexicon.expand(searcher, query.fieldname, query.text)
+    words = set(found.words) | _stems_of_prefix(query, searcher)
+    if found.cut and notes is not None:
+        typed = f"{query.text}* →"
+        note = f"{typed} {len(found.words)} most common words"
+        # One note for the title's and the body's expansion: the body's, the larger.
+        earlier = [n for n in notes if n.startswith(typed)]
+        if not earlier:
+            notes.append(note)
+        elif query.fieldname == "body":
+            notes[notes.index(earlier[0])] = note
+    if not words:
+        return wq.NullQuery
+    texts = [field.from_bytes(word) for word in sorted(words)]
+    terms = [Term(query.fieldname, text, boost=query.boost) for text in texts]
+    frequency = max(searcher.doc_frequency(query.fieldname, word) for word in words)
+    count = searcher.doc_count_all()
+    return Blended(terms, idf=math.log(count / (frequency + 1)) + 1)
 
 
 STEM_SLACK = 4

@@ -60,6 +60,8 @@ from reader.widgets.sources import SourceList
 from reader.widgets.timeline import TimelineChart
 
 DEBOUNCE_SECONDS = 0.15
+ERROR_AFTER_SECONDS = 1.2
+"""While typing, a query's error shows once no key was pressed for this long."""
 POLL_SECONDS = 5.0
 """How often the library's article count is checked for changes made by other processes."""
 FIRST_FEEDS_CHECK = 2.0
@@ -128,6 +130,13 @@ class MainScreen(ReadingScreen):
         self._open_first = True
         self._restoring: str | None = None
         self._open_top = False
+        self._asked = ""
+        """The query text last sent to the core (as typed, when ``_typing``)."""
+        self._typing = False
+        self._searched: tuple[str, str] = ("", "")
+        """(the text asked, the query the core searched for it)."""
+        self._pending_error: str | None = None
+        self._error_timer: Timer | None = None
         self._ingesting = False
         self._known_count: int | None = None
         self.check_feeds_every = check_feeds_every
@@ -252,7 +261,7 @@ class MainScreen(ReadingScreen):
             return
         from reader.screens.dialogs import SaveSearchDialog
 
-        query = self.query_text
+        query = self.view_query
 
         def named(name: str | None) -> None:
             if name:
@@ -327,7 +336,7 @@ class MainScreen(ReadingScreen):
             step = workers.MAX_HITS if message.to_end else self.limit + workers.SEARCH_PAGE
             self.limit = min(workers.MAX_HITS, step)
             self._extending = True
-            self.search(self.query_text, self.sort, self.limit)
+            self.search(self._asked, self.sort, self.limit, self._typing)
 
     @on(ArticleOptions.Chosen)
     def _open(self, message: ArticleOptions.Chosen) -> None:
@@ -339,17 +348,33 @@ class MainScreen(ReadingScreen):
     def _query_changed(self, event: Input.Changed) -> None:
         if self._debounce is not None:
             self._debounce.stop()
+        if self._error_timer is not None:  # still typing: an error waits
+            self._error_timer.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._search_now)
 
     def _search_now(self) -> None:
-        self.set_query(self.query_one(QueryInput).value)
+        self.set_query(self.query_one(QueryInput).value, typing=True)
 
-    def set_query(self, text: str, *, force: bool = False) -> None:
-        """Search for ``text`` (or go back to the newest-first list when it is blank)."""
+    @property
+    def view_query(self) -> str:
+        """The query whose hits the list shows: while typing, the text as the core read it
+        (``blai`` as ``(blai OR blai*)``), which marking the view, saving it, its overview
+        and the article's highlights follow."""
+        asked, searched = self._searched
+        return searched if asked == self._asked and searched else self.query_text
+
+    def set_query(self, text: str, *, force: bool = False, typing: bool = False) -> None:
+        """Search for ``text`` (or go back to the newest-first list when it is blank);
+        ``typing``: as typed into the search box, its last word a prefix too, an
+        unfinished clause left for the next keystroke (``LibraryHome.search``)."""
+        asked = text if typing else text.strip()
         text = text.strip()
-        if text == self.query_text and not force:
+        if text == self.query_text and asked == self._asked and not force:
             return
         self.query_text = text
+        self._asked = asked
+        self._typing = typing and bool(text)
+        self._pending_error = None
         self.limit = workers.SEARCH_PAGE
         self._extending = False
         self._load_overview()
@@ -360,10 +385,10 @@ class MainScreen(ReadingScreen):
             self._rehighlight()
             return
         self.query_one(SearchBar).set_status("searching…")
-        self.search(text, self.sort, self.limit)
+        self.search(asked, self.sort, self.limit, self._typing)
 
     def on_search_done(self, message: SearchDone) -> None:
-        if message.query != self.query_text or message.sort != self.sort:
+        if message.query != self._asked or message.sort != self.sort:
             return
         result = message.result
         bar = self.query_one(SearchBar)
@@ -371,7 +396,13 @@ class MainScreen(ReadingScreen):
         order = "newest" if self.sort == "date" else "relevance"
         noun = "hit" if result.total == 1 else "hits"
         bound = "" if result.exact else "up to "
-        bar.set_status(f"{bound}{result.total:,} {noun} · {order}")
+        notes = "".join(f"{note} · " for note in result.notes)
+        bar.set_status(f"{notes}{bound}{result.total:,} {noun} · {order}")
+        before = self.view_query
+        self._searched = (message.query, result.query)
+        if self.view_query != before:
+            self._load_overview()
+        self._wait_with_error(result.pending)
         article_list = self.query_one(ArticleList)
         shown = [hit.id for hit in article_list.hits]
         if self._extending and shown == [hit.id for hit in result.hits[: len(shown)]]:
@@ -388,12 +419,29 @@ class MainScreen(ReadingScreen):
             self._maybe_open_first()
 
     def on_search_failed(self, message: SearchFailed) -> None:
-        if message.query != self.query_text:
+        if message.query != self._asked:
+            return
+        if message.typing:  # the list keeps the last hits; the error waits for a pause
+            self._wait_with_error(message.error)
             return
         self.query_one(SearchBar).set_error(message.error)
         self.query_one(SearchBar).set_status("")
 
+    def _wait_with_error(self, error: str | None) -> None:
+        """Show ``error`` once the person has stopped typing (or leaves the box)."""
+        self._pending_error = error
+        if self._error_timer is not None:
+            self._error_timer.stop()
+            self._error_timer = None
+        if error is not None:
+            self._error_timer = self.set_timer(ERROR_AFTER_SECONDS, self._show_pending_error)
+
+    def _show_pending_error(self) -> None:
+        if self._pending_error is not None:
+            self.query_one(SearchBar).set_error(self._pending_error)
+
     def on_query_input_leave(self, message: QueryInput.Leave) -> None:
+        self._show_pending_error()
         article_list = self.query_one(ArticleList)
         self.set_focus(article_list)
         text = self.query_one(QueryInput).value.strip()
@@ -491,10 +539,10 @@ class MainScreen(ReadingScreen):
 
     def _load_overview(self) -> None:
         if self.overview:
-            self.load_overview(self.query_text)
+            self.load_overview(self.view_query)
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
-        if message.query != self.query_text:
+        if message.query != self.view_query:
             return
         self.query_one(FacetList).show(message.facets, error=message.error)
         chart = self.query_one("#timeline", TimelineChart)
@@ -614,7 +662,7 @@ class MainScreen(ReadingScreen):
     def action_mark_all_read(self) -> None:
         """Every article of the current view (the query's hits, or the whole library)."""
         shown = [hit.id for hit in self.query_one(ArticleList).hits]
-        self.mark_view(self.query_text, "read", shown)
+        self.mark_view(self.view_query, "read", shown)
 
     def action_undo_mark_all(self) -> None:
         if not self._undo:

@@ -75,9 +75,14 @@ class ReadingScreen(workers.LibraryWorkers, Screen[None]):
         if remember and self.article.article_id not in (None, article_id):
             self._remember()
         self.current_id = article_id
-        self.load_article(article_id, self.terms, self.query_text, scroll_y, passage)
+        self.load_article(article_id, self.terms, self.view_query, scroll_y, passage)
         if focus:
             self.set_focus(self.article)
+
+    @property
+    def view_query(self) -> str:
+        """The query the view shows the hits of: what was typed, as it was searched."""
+        return self.query_text
 
     def _remember(self) -> None:
         view = self.article
@@ -159,7 +164,7 @@ class ReadingScreen(workers.LibraryWorkers, Screen[None]):
 
     def _rehighlight(self) -> None:
         if self.article.article_id is not None:
-            self.rehighlight(self.article.article_id, self.terms, self.query_text)
+            self.rehighlight(self.article.article_id, self.terms, self.view_query)
 
     def action_next_hit(self) -> None:
         self._jump(1)

@@ -212,20 +212,45 @@ def test_a_fuzzy_term_ranks_the_word_typed_above_its_variants() -> None:
     assert {hit.id for hit in hits} == {stable_id(b) for b in bodies[:3]}
 
 
-def test_too_many_expansions_are_refused_with_the_term_typed(
+def test_a_prefix_stands_for_its_most_frequent_words_and_says_when_it_was_cut(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Left to Whoosh, a prefix of thousands of words took seconds (``a*``, ``c*`` at
-    20,000 articles) in code no deadline reaches."""
+    """Bounded by design: ``s*`` (storm, senate) at one word is the more frequent one, and
+    the result's note says the prefix was cut; a wildcard or fuzzy term past its bound is
+    still refused with the term as typed."""
+    from index.search import lexicon
     from index.search import plan as plan_module
 
-    monkeypatch.setattr(plan_module, "MAX_EXPANSION", 1)
-    with pytest.raises(QueryError, match=r"'s\*' stands for more than 1 words"):
-        library.search("body:s*", limit=5, snippets=False)  # storm, senate
-    assert library.search("body:sto*", limit=5, snippets=False).hits  # one word: answered
+    searcher = library.searcher()
+    frequency = {w: searcher.doc_frequency("body", w) for w in ("storm", "senat")}
+    common = max(frequency, key=frequency.__getitem__)
+    full = library.search("body:s*", limit=1000, snippets=False)
+    assert full.notes == ()
+    monkeypatch.setattr(lexicon, "MAX_WORDS", 1)
+    cut = library.search("body:s*", limit=1000, snippets=False)
+    assert cut.notes == ("s* → 1 most common words",)
+    live = len(searcher.search(wq.Term("body", common), limit=None))  # less the deleted
+    assert cut.total == live < full.total
+    assert cut.terms == (common,)
     monkeypatch.setattr(plan_module, "MAX_EXPANSION", 0)
     with pytest.raises(QueryError, match="'market~' stands for more than"):
         library.search("body:market~", limit=5, snippets=False)
+
+
+def test_short_and_long_prefixes_find_the_same_most_frequent_words(library: Library) -> None:
+    """One- and two-letter prefixes come from the segments' short lists, longer ones from
+    walking the term list: the same words and counts either way."""
+    from index.search import lexicon
+
+    searcher = library.searcher()
+    for prefix in ("s", "se", "g", "ga", "m", "ma"):
+        short = lexicon.expand(searcher, "body", prefix, limit=1000, budget=10**9)
+        walked: dict[bytes, int] = {}
+        for sub, _ in searcher.leaf_searchers():
+            for word, info in sub.reader().iter_prefix("body", prefix):
+                walked[word] = walked.get(word, 0) + info.doc_frequency()
+        assert dict(zip(short.words, short.frequencies, strict=True)) == walked
+        assert list(short.frequencies) == sorted(short.frequencies, reverse=True)
 
 
 def test_without_the_raw_length_column_the_answers_are_the_same(

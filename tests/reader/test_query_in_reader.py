@@ -70,3 +70,31 @@ async def test_an_entity_search_marks_the_mentions_in_snippet_and_article(make_a
         assert view.stored is not None
         body = view.stored.article.body
         assert all("Blinken" in body[s:e] for s, e in view.marks.hits)
+
+
+async def test_typing_searches_the_word_being_typed_and_an_error_waits(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: ``blinke`` (unfinished) already lists Blinken's articles; an unfinished
+    range shows no error while keys come, and its error once the person pauses."""
+    from reader.screens.main import ERROR_AFTER_SECONDS
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, ready(app))
+        article_list = app.screen.query_one(ArticleList)
+        error = app.screen.query_one("#search-error")
+        await pilot.press("slash", *"blinke")
+        await wait_for(pilot, lambda: app.screen.query_text == "blinke" and article_list.hits)
+        assert app.screen.view_query == "(blinke OR blinke*)"  # marking, saving follow it
+        assert not error.display
+        typed = {hit.id for hit in article_list.hits}
+        await pilot.press("n")  # the word complete: the same articles
+        await wait_for(pilot, lambda: app.screen.query_text == "blinken")
+        await wait_for(pilot, lambda: {hit.id for hit in article_list.hits} == typed)
+        await pilot.press(*" published:[2024-")
+        await wait_for(pilot, lambda: app.screen.query_text.endswith("[2024-"))
+        await pilot.pause(0.3)
+        assert not error.display  # still typing: no red line yet
+        assert article_list.hits  # the hits of what can be read of it
+        await wait_for(pilot, lambda: error.display, seconds=ERROR_AFTER_SECONDS + 5)
+        await pilot.press(*"11-01 to]")
+        await wait_for(pilot, lambda: not error.display)

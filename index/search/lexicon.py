@@ -1,0 +1,230 @@
+"""Prefixes bounded by design: the most frequent words a prefix stands for, at once.
+
+A prefix typed into the search box (``b*``, ``co*``, and every word while it is
+being typed) stands for thousands of words at 100,000 articles: walking them
+took Whoosh 150-250 ms for one letter (``c``: 36,542 words over the segments),
+and searching them all took seconds. A person typing ``co`` wants the common
+words that begin so, not all of them. So a prefix expands to at most
+``MAX_WORDS`` words, the most frequent (by document frequency over the whole
+index), and the search says when it cut.
+
+Long prefixes (three letters and more) cover few words, and each segment's term
+list is walked from the prefix on (``iter_prefix``: a seek, then only the words
+that begin so). One- and two-letter prefixes cover a large share of the
+lexicon, so each segment gets a *short list*: for every prefix of one or two
+characters of the title and body fields, its ``KEPT`` most frequent words in
+that segment. The words of a short prefix are then the union of the segments'
+short lists, their frequencies summed exactly over every segment: a word
+frequent in the whole index is frequent in some segment, so it is on some list.
+
+A segment never changes once written, so its short list is built once (one pass
+over its terms, about 1.7 s for all of a 100,000-article index's title and body
+words) and kept in memory by segment, and in a pickle in the user's cache dir,
+as the forward tables are (:mod:`index.search.forward`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import os
+import pickle
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from index.search import deadline
+from index.search.forward import table_name
+
+MAX_WORDS = 16
+"""Words a prefix may stand for: its most frequent ones."""
+MAX_POSTINGS = 30_000
+"""And at most this many postings in all (the words' document frequencies summed; the
+most frequent word is always kept): the cost of a search grows with the postings it
+scores, and ``b*``'s 20 most common words are over 300,000 of them at 100,000 articles."""
+SHORT = 2
+"""Prefixes up to this many characters are answered from the segments' short lists."""
+KEPT = 64
+"""Words kept per short prefix per segment (more than ``MAX_WORDS``: the union of
+several segments' lists then holds the whole index's most frequent words)."""
+FORMAT = 1
+MEMORY_LISTS = 128
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """The words a prefix stands for (as the field stores them), most frequent first,
+    and how many words it began in all (``cut`` when that was more than were kept)."""
+
+    words: tuple[bytes, ...]
+    frequencies: tuple[int, ...]
+    cut: bool
+
+
+def expand(
+    searcher: Any,
+    fieldname: str,
+    prefix: str,
+    limit: int | None = None,
+    budget: int | None = None,
+) -> Expansion:
+    """The ``limit`` (``MAX_WORDS``) most frequent words of ``fieldname`` that begin with
+    ``prefix``, within ``budget`` (``MAX_POSTINGS``) postings."""
+    limit = MAX_WORDS if limit is None else limit
+    budget = MAX_POSTINGS if budget is None else budget
+    leaves = [sub.reader() for sub, _ in searcher.leaf_searchers()]
+    if len(prefix) <= SHORT:
+        # Summed over the lists that hold the word: a segment whose list lacks it holds
+        # it in fewer documents than that list's last word, so the order of the common
+        # words (what is kept) comes out as the exact counts would give it.
+        totals: dict[bytes, int] = {}
+        overflow = False
+        for reader in leaves:
+            listed = short_list(reader, fieldname).get(prefix, ())
+            for frequency, word in listed:
+                totals[word] = totals.get(word, 0) + frequency
+            overflow = overflow or len(listed) >= KEPT
+        cut = overflow or len(totals) > limit
+    else:
+        totals = {}
+        for reader in leaves:
+            for walked, (word, info) in enumerate(reader.iter_prefix(fieldname, prefix)):
+                if walked % deadline.CHECK_EVERY == 0:
+                    deadline.check()
+                totals[word] = totals.get(word, 0) + info.doc_frequency()
+        cut = len(totals) > limit
+    best = heapq.nsmallest(limit, totals.items(), key=lambda item: (-item[1], item[0]))
+    postings = 0
+    for kept, (_, frequency) in enumerate(best):
+        postings += frequency
+        if postings > budget and kept:
+            best, cut = best[:kept], True
+            break
+    return Expansion(
+        tuple(word for word, _ in best),
+        tuple(frequency for _, frequency in best),
+        cut,
+    )
+
+
+ShortList = dict[str, tuple[tuple[int, bytes], ...]]
+"""Prefix (one or two characters) -> its most frequent words in a segment, as
+``(document frequency, word)``, most frequent first."""
+
+
+class _Lists:
+    def __init__(self) -> None:
+        self._lists: OrderedDict[tuple[str, str], ShortList] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> ShortList | None:
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], value: ShortList) -> None:
+        with self._lock:
+            self._lists[key] = value
+            while len(self._lists) > MEMORY_LISTS:
+                self._lists.popitem(last=False)
+
+
+_MEMORY = _Lists()
+
+
+def short_list(reader: Any, fieldname: str) -> ShortList:
+    """A segment's short list of ``fieldname`` (from memory, the disk cache, or built)."""
+    key = (table_name(reader), fieldname)
+    found = _MEMORY.get(key)
+    if found is not None:
+        return found
+    path = _cache_path(reader, *key)
+    found = _read(path) if path else None
+    if found is None:
+        found = build(reader, fieldname)
+        if path:
+            _write(path, found)
+    _MEMORY.put(key, found)
+    return found
+
+
+def build(reader: Any, fieldname: str) -> ShortList:
+    """One pass over the segment's words of ``fieldname``."""
+    buckets: dict[str, list[tuple[int, bytes]]] = {}
+    if fieldname not in reader.schema.names():
+        return {}
+    for word, info in reader.iter_field(fieldname):
+        text = word.decode("utf-8", "replace")
+        entry = (info.doc_frequency(), word)
+        for size in range(1, min(SHORT, len(text)) + 1):
+            buckets.setdefault(text[:size], []).append(entry)
+    # The words come in order and nlargest is stable: of equally frequent words, the first.
+    return {
+        prefix: tuple(heapq.nlargest(KEPT, entries, key=itemgetter(0)))
+        for prefix, entries in buckets.items()
+    }
+
+
+def warm(searcher: Any, fieldnames: tuple[str, ...]) -> None:
+    """Build (or load) the short lists of every segment, ahead of the first prefix, and
+    delete the cached lists of this index's segments that merges removed."""
+    live: set[str] = set()
+    for sub, _ in searcher.leaf_searchers():
+        for fieldname in fieldnames:
+            reader = sub.reader()
+            short_list(reader, fieldname)
+            path = _cache_path(reader, table_name(reader), fieldname)
+            if path:
+                live.add(path)
+    if not live:
+        return
+    folder = os.path.dirname(next(iter(live)))
+    index_prefix = os.path.basename(next(iter(live))).split("-", 1)[0] + "-"
+    names = {os.path.basename(path) for path in live}
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(folder):
+            if entry.startswith(index_prefix) and entry.endswith(".pickle") and entry not in names:
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, entry))
+
+
+# The disk cache -----------------------------------------------------------------------------
+
+
+def _cache_path(reader: Any, name: str, fieldname: str) -> str | None:
+    from index.paths import cache_dir
+
+    folder = cache_dir()
+    storage = reader.storage()
+    on_disk = any(
+        isinstance(getattr(candidate, "folder", None), str)
+        for candidate in (storage, getattr(storage, "b", None))
+    )
+    if folder is None or not on_disk:
+        return None
+    return os.path.join(folder, "lexicon", f"{name}-{fieldname}-v{FORMAT}.pickle")
+
+
+def _read(path: str) -> ShortList | None:
+    try:
+        with open(path, "rb") as f:
+            version, found = pickle.load(f)  # our own file, named by what it holds
+        return found if version == FORMAT and isinstance(found, dict) else None
+    except Exception:  # absent, partial or another version: build instead
+        return None
+
+
+def _write(path: str, found: ShortList) -> None:
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump((FORMAT, found), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -1,0 +1,89 @@
+"""Issue 15: a query while it is typed. The last word is a prefix too, an unfinished
+clause waits without an error, and the complete word outranks the words it begins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.errors import QueryError
+from index.home import LibraryHome
+from index.paths import LibraryPaths
+from index.search.typing import Typed, as_typed
+
+STORIES = {
+    "blair.md": ("2024-11-02", "Blair speaks", "Tony Blair spoke about the budget."),
+    "blairite.md": ("2024-11-03", "Party mood", "The Blairite wing of the party met."),
+    "black.md": ("2024-11-05", "Black Friday", "Shops braced for Black Friday crowds."),
+    "rights.md": ("2024-11-09", "Human rights", "A report on human rights and the budget."),
+    "humane.md": ("2024-11-10", "Humane farming", "Humane farming rules were proposed."),
+}
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> LibraryHome:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name, (day, title, body) in STORIES.items():
+        (folder / name).write_text(f"---\ntitle: {title}\ndate: {day}\n---\n\n{body}\n")
+    opened = LibraryHome(LibraryPaths(tmp_path / "library"), tagger=None)
+    opened.add([folder])
+    yield opened  # type: ignore[misc]
+    opened.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("blai", Typed("(blai OR blai*)", "blai")),
+        ("blai ", Typed("blai")),
+        ("tony blai", Typed("tony (blai OR blai*)", "blai")),
+        ("title:bla", Typed("(title:bla OR title:bla*)", "bla")),
+        ('"human', Typed('"human"')),
+        ('"human rights" bud', Typed('"human rights" (bud OR bud*)', "bud")),
+        ("budget person:", Typed("budget", left_out="person:")),
+        ("budget published:[2024-", Typed("budget", left_out="published:[2024-")),
+        ("budget AND", Typed("budget", left_out="AND")),
+        ("(budget OR bla", Typed("(budget OR (bla OR bla*))", "bla")),
+        ("person:blin", Typed("person:blin")),
+    ],
+)
+def test_as_typed(typed: str, expected: Typed) -> None:
+    assert as_typed(typed) == expected
+
+
+def _titles(home: LibraryHome, text: str) -> list[str]:
+    return [hit.title for hit in home.search(text, limit=10, typing=True).hits]
+
+
+def test_the_word_being_typed_finds_the_words_it_begins(home: LibraryHome) -> None:
+    assert home.search("blai", limit=10).hits == ()  # exactly: nothing
+    found = _titles(home, "blai")
+    assert set(found) == {"Blair speaks", "Party mood"}
+    assert found[0] == "Blair speaks"  # "blair" itself outranks "blairite"
+    assert _titles(home, "bla")[:3] and "Black Friday" in _titles(home, "bla")
+    # The exact word ranks first among the words it begins.
+    assert _titles(home, "black")[0] == "Black Friday"
+
+
+def test_unfinished_clauses_wait_and_say_what_they_would_be(home: LibraryHome) -> None:
+    result = home.search('"human', limit=10, typing=True)  # the phrase so far ("humane"
+    assert {hit.title for hit in result.hits} == {"Human rights", "Humane farming"}  # stems so)
+    assert result.query == '"human"'  # what was searched
+    waiting = home.search("budget published:[2024-", limit=10, typing=True)
+    assert {hit.title for hit in waiting.hits} == {"Blair speaks", "Human rights"}
+    assert waiting.pending is not None  # the error it would be, shown after a pause
+    unknown = home.search("budget is:unr", limit=10, typing=True)
+    assert unknown.pending is not None and "unr" in unknown.pending
+    assert {hit.title for hit in unknown.hits} == {"Blair speaks", "Human rights"}
+    complete = home.search("budget ", limit=10, typing=True)
+    assert complete.pending is None
+    with pytest.raises(QueryError):
+        home.search("person:", limit=10, typing=True)  # nothing to search yet
+
+
+def test_the_command_line_language_is_unchanged(home: LibraryHome) -> None:
+    with pytest.raises(QueryError):
+        home.search("budget published:[2024-", limit=10)
+    assert home.search("blai*", limit=10).total == 2
