@@ -9,7 +9,8 @@ turns the text into the query the person is on the way to:
 * the last word, when nothing follows it yet, is also a prefix: ``blai``
   searches ``(blai OR blai*)``, so a complete word outranks the words it begins
   (it scores as itself and as one of the prefix's words);
-* an unclosed double quote is closed (``"human`` searches the phrase so far);
+* an unclosed phrase is the phrase of its words before the last, then the last word
+  as above (``"human rig`` searches ``"human" (rig OR rig*)``);
 * an unfinished clause at the end (a field with no value, an unclosed range, a
   trailing operator) is left out until it is complete, and ``pending`` says so;
 * unclosed parentheses are closed.
@@ -30,7 +31,7 @@ PREFIX_WEIGHT = 0.5
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
 
-_LAST_WORD = re.compile(r"(?:(?<=[\s(])|^)(?:(title|body):)?([^\W\d_][\w'’-]*)$")
+_LAST_WORD = re.compile(r"(?:(?<=[\s(\"])|^)(?:(title|body):)?([^\W\d_][\w'’-]*)$")
 """The last word typed (letters first, then letters, digits, hyphens, apostrophes),
 bare or in the title or body field."""
 _OPEN_CLAUSE = re.compile(r"(?:^|(?<=[\s(]))(?:[A-Za-z_]\w*):(?:[\[{][^\]}]*)?$")
@@ -61,8 +62,14 @@ def as_typed(text: str) -> Typed:
             rest = rest[: match.start()].rstrip()
             complete = True
     if rest.count('"') % 2:
-        rest += '"'
-        complete = True
+        opened = rest.rindex('"')
+        words = rest[opened + 1 :].split()
+        if complete or len(words) < 1 or not _LAST_WORD.search(rest):
+            rest += '"'  # the phrase so far
+            complete = True
+        else:  # the words before the last as a phrase, the last one being typed after it
+            before = " ".join(words[:-1])
+            rest = f"{rest[:opened]}" + (f'"{before}" ' if before else "") + words[-1]
     prefix: str | None = None
     if not complete:
         match = _LAST_WORD.search(rest)

@@ -1,0 +1,160 @@
+"""Typing into the search, keystroke by keystroke (issue 15, bars 1 and 2).
+
+    python bench/typing.py HOME [--queries 20] [--seed 5]
+
+Replays queries a letter at a time through the reader's own query path
+(``LibraryHome.search(text, typing=True)``: the last word a prefix too, an
+unfinished clause left for the next key), limit 40 as the reader asks, in one
+process, and prints per-keystroke latency (p50/p95/p99, worst), the keystrokes
+that showed zero hits (and of those, the ones whose last word really begins no
+word in the library: only those may be empty), the keystrokes that raised an
+error (a valid query being typed should raise none) and those whose result says
+an error is pending (shown only after a pause). Then bare prefixes of one to
+four letters (``b*``, ``bl*`` ...) and fuzzy terms, searched as typed in the
+command line, p50/p95/p99.
+
+The queries: 20 (``--queries``) of ``bench/scale.py``'s 200 (words, boolean pairs,
+phrases, fields, date ranges; not its prefix and fuzzy ones), plus a few names
+typed as people type them. The prefix tables are built (or loaded) before the
+timing; their build time is printed apart.
+
+Timings on a shared 2-core machine are noisy: compare figures of one run.
+"""
+
+from __future__ import annotations
+
+import sys
+
+# Run as a script, this file's folder comes first on sys.path, and this file's name
+# would stand for the standard library's ``typing``: take the folder off first.
+sys.path[:] = [p for p in sys.path if not p.rstrip("/").endswith("bench")]
+
+import argparse  # noqa: E402
+import importlib.util  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import typing  # noqa: E402, F401  (the standard library's, before scale.py adds bench/)
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+_spec = importlib.util.spec_from_file_location("scale", Path(__file__).with_name("scale.py"))
+assert _spec is not None and _spec.loader is not None
+scale = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(scale)
+make_queries, percentile = scale.make_queries, scale.percentile
+
+from index.errors import QueryError  # noqa: E402
+from index.home import LibraryHome  # noqa: E402
+from index.paths import LibraryPaths  # noqa: E402
+from index.search import lexicon  # noqa: E402
+from index.search.schema import TEXT_FIELDS  # noqa: E402
+from index.search.typing import as_typed  # noqa: E402
+
+NAMES = ["tony blair", "microsoft", "nuclear weapons", "chelsea", "federal reserve"]
+LIMIT = 40
+
+
+def keystrokes(query: str) -> list[str]:
+    return [query[:n] for n in range(1, len(query) + 1)]
+
+
+def begins_a_word(home: LibraryHome, word: str) -> bool:
+    """Whether any title or body word of the library begins with ``word`` (as indexed)."""
+    searcher = home.library.searcher()
+    for sub, _ in searcher.leaf_searchers():
+        reader = sub.reader()
+        for field in TEXT_FIELDS:
+            for _ in reader.iter_prefix(field, word.lower()):
+                return True
+    return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("home", type=Path)
+    parser.add_argument("--queries", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    home = LibraryHome(LibraryPaths(args.home), tagger=None)
+    library = home.library
+    started = time.perf_counter()
+    lexicon.warm(library.searcher(), TEXT_FIELDS)
+    print(f"{library.count():,} articles; prefix tables ready in "
+          f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+    rng = random.Random(args.seed)
+    plain = [q for q in make_queries(library) if "*" not in q and "~" not in q]
+    queries = rng.sample(plain, min(args.queries, len(plain))) + NAMES
+    home.search("market", limit=LIMIT)  # the process's first search aside
+
+    latencies: list[float] = []
+    empty: list[str] = []
+    truly_empty: list[str] = []
+    errors: list[str] = []
+    pending = 0
+    for query in queries:
+        for text in keystrokes(query):
+            started = time.perf_counter()
+            try:
+                result = home.search(text, limit=LIMIT, typing=True)
+            except QueryError as error:
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors.append(f"{text!r}: {error}")
+                continue
+            latencies.append((time.perf_counter() - started) * 1000)
+            pending += result.pending is not None
+            if result.total == 0:
+                typed = as_typed(text)
+                if typed.prefix is not None and not begins_a_word(home, typed.prefix):
+                    truly_empty.append(text)
+                else:
+                    empty.append(text)
+    print(f"\n{len(queries)} queries typed, {len(latencies)} keystrokes:")
+    print(f"  per keystroke p50 {percentile(latencies, 50):.1f} ms  p95 "
+          f"{percentile(latencies, 95):.1f} ms  p99 {percentile(latencies, 99):.1f} ms  "
+          f"worst {max(latencies):.1f} ms  mean {statistics.mean(latencies):.1f} ms")  # fmt: skip
+    print(f"  zero hits: {len(empty) + len(truly_empty)} keystrokes; "
+          f"{len(truly_empty)} where the typed word begins no word in the library, "
+          f"{len(empty)} others")  # fmt: skip
+    for text in empty[:15]:
+        print(f"    zero hits: {text!r}")
+    final = []
+    for query in queries:
+        try:
+            home.search(query, limit=LIMIT, typing=True)
+        except QueryError as error:
+            final.append(f"{query!r}: {error}")
+    print(f"  unfinished clauses: {len(errors)} keystrokes had nothing searchable yet and "
+          f"{pending} searched what could be read; the reader shows their error only after a "
+          "pause, never while keys come")  # fmt: skip
+    print(f"  errors of the complete queries: {len(final)}")
+    for line in final[:10]:
+        print(f"    {line}")
+
+    words = [q for q in queries if q.isalpha()] + [n.split()[0] for n in NAMES]
+    prefixes = sorted({w[:n] for w in words for n in range(1, 5) if len(w) >= n})
+    prefix_ms = _timed(home, [f"{p}*" for p in prefixes])
+    fuzzy = sorted({f"{w}~" for w in words if len(w) > 3})
+    fuzzy_ms = _timed(home, fuzzy)
+    for name, values, count in (("prefixes", prefix_ms, len(prefixes)),
+                                ("fuzzy", fuzzy_ms, len(fuzzy))):  # fmt: skip
+        print(f"\n{name} ({count}, one to four letters for prefixes): p50 "
+              f"{percentile(values, 50):.1f} ms  p95 {percentile(values, 95):.1f} ms  "
+              f"p99 {percentile(values, 99):.1f} ms  worst {max(values):.1f} ms")  # fmt: skip
+    home.close()
+
+
+def _timed(home: LibraryHome, texts: list[str]) -> list[float]:
+    out = []
+    for text in texts:
+        started = time.perf_counter()
+        try:
+            home.search(text, limit=20)
+        except QueryError as error:
+            print(f"    {text!r}: {error}")
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+if __name__ == "__main__":
+    main()
