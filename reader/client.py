@@ -84,6 +84,9 @@ class LibraryClient:
     ) -> SearchResult:
         return self._run(self._home.search, query, limit=limit, sort=sort, typing=typing)
 
+    def warm(self) -> None:
+        self._run(self._home.warm)
+
     def reading(self, article_id: str) -> tuple[StoredArticle, ArticleBookmarks] | None:
         return self._run(self._home.reading, article_id)
 

@@ -104,6 +104,7 @@ class LibraryWorkers:
         else:
             self.post_message(CountLoaded(count, self.client.mark_counts()["unread"]))
             self._page(0)
+            self.client.warm()  # after the first screen: the prefixes of searching as one types
 
     def load_page(self, offset: int, *, to_end: bool = False, rows: int = PAGE) -> None:
         """A page of the newest-first list (``rows`` long: at least a page)."""

@@ -260,6 +260,10 @@ class LibraryHome:
     def count(self) -> int:
         return self.library.count()
 
+    def warm(self) -> None:
+        """Ready what searching as one types needs (see ``Library.warm``)."""
+        self.library.warm()
+
     def article(self, article_id: str) -> StoredArticle | None:
         return self.library.article(article_id)
 
