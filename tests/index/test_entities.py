@@ -333,3 +333,24 @@ def test_an_acronym_in_brackets_is_the_organisation_before_it() -> None:
     found = _by_text(extract_entities(text))
     assert found["Jupiter Research"] == {("ORG", "Jupiter Research")}
     assert found["JR"] == {("ORG", "Jupiter Research")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sales will double, according to Zandorix. Zandorix expects more.",
+        "A spokesman for Quellmont denied it. Later, Quellmont said nothing.",
+        "Prices rose, said an analyst at Brevanta. Brevanta had warned of it.",
+        "Dramlech analysts were upbeat. Dramlech has been right before.",
+    ],
+)
+def test_two_word_and_analyst_cues_make_an_unknown_name_an_organisation(text: str) -> None:
+    name = next(w for w in text.replace(",", " ").replace(".", " ").split() if w[0] in "ZQBD")
+    found = _by_text(extract_entities(text))
+    assert found[name] == {("ORG", name)}, found
+
+
+def test_club_nicknames_and_award_ceremonies_are_organisations() -> None:
+    text = "The game ended when the Tigers beat the Saints. She won at the Oscars and Baftas."
+    orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
+    assert {"Tigers", "Saints", "Oscars", "Baftas"} <= orgs
