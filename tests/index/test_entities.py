@@ -354,3 +354,20 @@ def test_club_nicknames_and_award_ceremonies_are_organisations() -> None:
     text = "The game ended when the Tigers beat the Saints. She won at the Oscars and Baftas."
     orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
     assert {"Tigers", "Saints", "Oscars", "Baftas"} <= orgs
+
+
+def test_a_country_before_its_government_or_embassy_is_one_organisation() -> None:
+    text = "Officials said the U.S. Government and the French Embassy had agreed."
+    orgs = {s.text.removeprefix("the ") for s in extract_entities(text) if s.label == "ORG"}
+    assert {"U.S. Government", "French Embassy"} <= orgs
+
+
+def test_wire_labels_before_a_colon_are_not_acronyms() -> None:
+    text = "Net loss 3.1 mln vs 2.5 mln.\nNOTE: results include a charge. UPDATE: none."
+    assert not [s for s in extract_entities(text) if s.label == "ORG"]
+
+
+def test_a_known_firm_keeps_its_legal_form_and_no_name_starts_with_of() -> None:
+    text = "Shares of General Electric Co rose, and Sony Pictures said so."
+    orgs = [s.text for s in extract_entities(text) if s.label == "ORG"]
+    assert orgs == ["General Electric Co", "Sony Pictures"]

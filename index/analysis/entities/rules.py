@@ -92,6 +92,8 @@ class _Pass(Matcher):
         """Apply the first rule that fires at token ``k``: (next index, title pending)."""
         words, gaz = self.words, self.gaz
         word = words[k]
+        if word in CONNECTORS and word != "&":
+            return None  # "Shares | of General Electric Co": no name starts with "of"
         if "-" in word and self._split_hyphenated(k):
             return k + 1, False
         match = self.gazetteer_match(k, j)
@@ -108,6 +110,10 @@ class _Pass(Matcher):
                 return None  # "Total sales rose", "Union leaders said"
             if entry.strength == WEAK and not self.locative(k, end):
                 return None
+            tail = self._suffix_tail(end, j) if entry.label == "ORG" else end
+            if tail > end:  # "General Electric Co", "Sony Pictures": the firm, named in full
+                self._emit(k, tail, "ORG", self._span_text(k, tail), entry.strength, "org-suffix")
+                return tail, False
             longer = self.longer_name_end(end, j)
             if longer:
                 if entry.label != "ORG" or any(w in gaz.events for w in words[k:longer]):
@@ -154,6 +160,14 @@ class _Pass(Matcher):
         if entry.label == "PLACE" and kind == "ORG" and inner[0] == j and self.words[k].isupper():
             return inner[0]
         return 0
+
+    def _suffix_tail(self, end: int, j: int) -> int:
+        """Where the organisation words right after a known organisation's name end
+        ("Co", "Inc", "Group", "Pictures"); ``end`` when none follows."""
+        e = end
+        while e < j and self.words[e] in self.gaz.org_suffixes:
+            e += 1
+        return e
 
     def _plural_noun(self, word: str) -> bool:
         """A plural-looking word that is no surname: "Harriers", not "Williams" or
@@ -226,7 +240,12 @@ class _Pass(Matcher):
         after_the = k > 0 and words[k - 1] == "the"
         if word.lower() in gaz.common and not org_word:
             self.unknown.append((k, k + 1))
-        elif (is_acronym(word) or is_camel(word)) and not followed_by_role and not self._alone(k):
+        elif (
+            (is_acronym(word) or is_camel(word))
+            and not followed_by_role
+            and not self._alone(k)
+            and not self._heading_word(k)
+        ):
             self._emit(k, k + 1, "ORG", word, WEAK, "acronym")
         elif org_word and after_the and not self.tok.sentence_start[k]:
             self._emit(k, k + 1, "ORG", word, WEAK, "the-org-word")
@@ -239,6 +258,17 @@ class _Pass(Matcher):
         """Token ``k`` is a line of its own: a sign-off ("REUTER") or a label, not prose."""
         tok = self.tok
         return tok.newline_before[k] and (k + 1 == len(tok) or tok.newline_before[k + 1])
+
+    def _heading_word(self, k: int) -> bool:
+        """An all-capital word of four letters or more before a colon: a label such as
+        "NOTE:" or "UPDATE:" in wire copy, or a dateline ("TEHRAN:"), not an acronym."""
+        word = self.words[k]
+        return (
+            len(word) >= 4
+            and word.isupper()
+            and k + 1 < len(self.words)
+            and (self.words[k + 1] == ":")
+        )
 
     def _span_text(self, first: int, last: int) -> str:
         """The words of tokens ``[first, last)`` as a canonical name: a line break from
