@@ -371,3 +371,9 @@ def test_a_known_firm_keeps_its_legal_form_and_no_name_starts_with_of() -> None:
     text = "Shares of General Electric Co rose, and Sony Pictures said so."
     orgs = [s.text for s in extract_entities(text) if s.label == "ORG"]
     assert orgs == ["General Electric Co", "Sony Pictures"]
+
+
+def test_media_and_consulting_name_endings_make_organisations() -> None:
+    text = "Forecasts from Zentara Economics and a deal with Brightwater Music were cited."
+    orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
+    assert {"Zentara Economics", "Brightwater Music"} <= orgs
