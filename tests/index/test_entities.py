@@ -377,3 +377,12 @@ def test_media_and_consulting_name_endings_make_organisations() -> None:
     text = "Forecasts from Zentara Economics and a deal with Brightwater Music were cited."
     orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
     assert {"Zentara Economics", "Brightwater Music"} <= orgs
+
+
+def test_a_run_whose_initials_spell_an_acronym_in_the_article_is_its_long_form() -> None:
+    text = (
+        "Members of the Quarrow Valley Traders want change. Later the QVT said its members agreed."
+    )
+    found = _by_text(extract_entities(text))
+    assert found["Quarrow Valley Traders"] == {("ORG", "Quarrow Valley Traders")}, found
+    assert found["QVT"] == {("ORG", "Quarrow Valley Traders")}, found

@@ -13,7 +13,7 @@ takes its "the" ("the Bank of England"), a one-word one does not ("the BBC").
 
 from __future__ import annotations
 
-from index.analysis.entities.aliases import Aliases, build_aliases
+from index.analysis.entities.aliases import Aliases, build_aliases, long_forms
 from index.analysis.entities.context import label_by_context
 from index.analysis.entities.gazetteer import STRONG, WEAK, Entry, Gazetteer, gazetteer
 from index.analysis.entities.matchers import (
@@ -312,6 +312,7 @@ class _Pass(Matcher):
 
     def spans(self) -> list[EntitySpan]:
         self.first_pass()
+        self._link_long_forms()
         aliases = build_aliases(self.found, self.words, self.gaz)
         out = list(self.extra)
         out.extend(self._resolve(f, aliases) for f in self.found)
@@ -321,6 +322,31 @@ class _Pass(Matcher):
         for first, last in self.unknown:
             out.extend(self._from_aliases(first, last, aliases))
         return out
+
+    def _link_long_forms(self) -> None:
+        """An unknown run or a weakly found organisation whose initials spell an acronym the
+        article uses is that organisation's long form ("Quarrow Valley Traders ... the
+        QVT"): it becomes a confident ORG, so the acronym takes it as canonical. Guessed
+        people are left alone ("Cat Deeley" is no "CD"), and precision is low on BBC
+        (technical terms: "Internet Explorer" ... "IE"), so this only adds a little recall."""
+        weak = [
+            f
+            for f in self.found
+            if f.label == "ORG" and f.strength < STRONG and f.last - f.first >= 2
+        ]
+        runs = [(f.first, f.last) for f in weak] + [r for r in self.unknown if r[1] - r[0] >= 2]
+        linked = long_forms(runs, self.words)
+        if not linked:
+            return
+        for f in weak:
+            if (f.first, f.last) in linked:
+                f.label, f.strength, f.rule = "ORG", STRONG, "long-form"
+                f.canonical = self._span_text(f.first, f.last)
+        for first, last in self.unknown:
+            if (first, last) in linked:
+                canonical = self._span_text(first, last)
+                self._emit(first, last, "ORG", canonical, STRONG, "long-form")
+        self.unknown = [r for r in self.unknown if r not in linked]
 
     def _resolve(self, f: Found, aliases: Aliases) -> EntitySpan:
         label, canonical = f.label, f.canonical
