@@ -333,3 +333,56 @@ def test_an_acronym_in_brackets_is_the_organisation_before_it() -> None:
     found = _by_text(extract_entities(text))
     assert found["Jupiter Research"] == {("ORG", "Jupiter Research")}
     assert found["JR"] == {("ORG", "Jupiter Research")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sales will double, according to Zandorix. Zandorix expects more.",
+        "A spokesman for Quellmont denied it. Later, Quellmont said nothing.",
+        "Prices rose, said an analyst at Brevanta. Brevanta had warned of it.",
+        "Dramlech analysts were upbeat. Dramlech has been right before.",
+    ],
+)
+def test_two_word_and_analyst_cues_make_an_unknown_name_an_organisation(text: str) -> None:
+    name = next(w for w in text.replace(",", " ").replace(".", " ").split() if w[0] in "ZQBD")
+    found = _by_text(extract_entities(text))
+    assert found[name] == {("ORG", name)}, found
+
+
+def test_club_nicknames_and_award_ceremonies_are_organisations() -> None:
+    text = "The game ended when the Tigers beat the Saints. She won at the Oscars and Baftas."
+    orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
+    assert {"Tigers", "Saints", "Oscars", "Baftas"} <= orgs
+
+
+def test_a_country_before_its_government_or_embassy_is_one_organisation() -> None:
+    text = "Officials said the U.S. Government and the French Embassy had agreed."
+    orgs = {s.text.removeprefix("the ") for s in extract_entities(text) if s.label == "ORG"}
+    assert {"U.S. Government", "French Embassy"} <= orgs
+
+
+def test_wire_labels_before_a_colon_are_not_acronyms() -> None:
+    text = "Net loss 3.1 mln vs 2.5 mln.\nNOTE: results include a charge. UPDATE: none."
+    assert not [s for s in extract_entities(text) if s.label == "ORG"]
+
+
+def test_a_known_firm_keeps_its_legal_form_and_no_name_starts_with_of() -> None:
+    text = "Shares of General Electric Co rose, and Sony Pictures said so."
+    orgs = [s.text for s in extract_entities(text) if s.label == "ORG"]
+    assert orgs == ["General Electric Co", "Sony Pictures"]
+
+
+def test_media_and_consulting_name_endings_make_organisations() -> None:
+    text = "Forecasts from Zentara Economics and a deal with Brightwater Music were cited."
+    orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
+    assert {"Zentara Economics", "Brightwater Music"} <= orgs
+
+
+def test_a_run_whose_initials_spell_an_acronym_in_the_article_is_its_long_form() -> None:
+    text = (
+        "Members of the Quarrow Valley Traders want change. Later the QVT said its members agreed."
+    )
+    found = _by_text(extract_entities(text))
+    assert found["Quarrow Valley Traders"] == {("ORG", "Quarrow Valley Traders")}, found
+    assert found["QVT"] == {("ORG", "Quarrow Valley Traders")}, found

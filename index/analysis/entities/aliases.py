@@ -46,6 +46,26 @@ def _org_keys(words: list[str], gaz: Gazetteer) -> list[str]:
     return keys
 
 
+def initials(words: list[str]) -> str:
+    """The capital initials of a name's words ("Office for National Statistics" -> "ONS");
+    empty for a one-word name."""
+    parts = [w for w in words if w[0].isupper() and w != "The"]
+    return "".join(w[0] for w in parts) if len(parts) >= 2 else ""
+
+
+def long_forms(runs: list[tuple[int, int]], words: list[str]) -> dict[tuple[int, int], str]:
+    """The runs ``[first, last)`` whose initials spell an acronym the article also uses:
+    "Digital Rights Management" where "DRM" occurs is that organisation's long form, even
+    though no cue word says so. Run -> the acronym."""
+    acronyms = {w for w in words if is_acronym(w) and "." not in w}
+    out: dict[tuple[int, int], str] = {}
+    for first, last in runs:
+        short = initials(words[first:last])
+        if short in acronyms:
+            out[(first, last)] = short
+    return out
+
+
 def build_aliases(found: list[Found], words: list[str], gaz: Gazetteer) -> Aliases:
     """Short form -> (label, canonical), from the first pass's confident finds."""
     aliases: Aliases = {}

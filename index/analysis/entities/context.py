@@ -49,7 +49,8 @@ def _vote(
     if after == "," and last + 1 < len(words):
         after = words[last + 1]
     before = words[first - 1] if first > 0 else ""
-    if after in c.org_after or before in c.org_before:
+    before2 = f"{words[first - 2]} {before}" if first > 1 else ""
+    if after in c.org_after or before in c.org_before or before2 in c.org_before:
         return "ORG"
     if after in c.person_after or (before in c.person_before and last - first >= 1):
         return "PERSON"

@@ -13,7 +13,7 @@ takes its "the" ("the Bank of England"), a one-word one does not ("the BBC").
 
 from __future__ import annotations
 
-from index.analysis.entities.aliases import Aliases, build_aliases
+from index.analysis.entities.aliases import Aliases, build_aliases, long_forms
 from index.analysis.entities.context import label_by_context
 from index.analysis.entities.gazetteer import STRONG, WEAK, Entry, Gazetteer, gazetteer
 from index.analysis.entities.matchers import (
@@ -92,6 +92,8 @@ class _Pass(Matcher):
         """Apply the first rule that fires at token ``k``: (next index, title pending)."""
         words, gaz = self.words, self.gaz
         word = words[k]
+        if word in CONNECTORS and word != "&":
+            return None  # "Shares | of General Electric Co": no name starts with "of"
         if "-" in word and self._split_hyphenated(k):
             return k + 1, False
         match = self.gazetteer_match(k, j)
@@ -108,6 +110,10 @@ class _Pass(Matcher):
                 return None  # "Total sales rose", "Union leaders said"
             if entry.strength == WEAK and not self.locative(k, end):
                 return None
+            tail = self._suffix_tail(end, j) if entry.label == "ORG" else end
+            if tail > end:  # "General Electric Co", "Sony Pictures": the firm, named in full
+                self._emit(k, tail, "ORG", self._span_text(k, tail), entry.strength, "org-suffix")
+                return tail, False
             longer = self.longer_name_end(end, j)
             if longer:
                 if entry.label != "ORG" or any(w in gaz.events for w in words[k:longer]):
@@ -154,6 +160,14 @@ class _Pass(Matcher):
         if entry.label == "PLACE" and kind == "ORG" and inner[0] == j and self.words[k].isupper():
             return inner[0]
         return 0
+
+    def _suffix_tail(self, end: int, j: int) -> int:
+        """Where the organisation words right after a known organisation's name end
+        ("Co", "Inc", "Group", "Pictures"); ``end`` when none follows."""
+        e = end
+        while e < j and self.words[e] in self.gaz.org_suffixes:
+            e += 1
+        return e
 
     def _plural_noun(self, word: str) -> bool:
         """A plural-looking word that is no surname: "Harriers", not "Williams" or
@@ -226,7 +240,12 @@ class _Pass(Matcher):
         after_the = k > 0 and words[k - 1] == "the"
         if word.lower() in gaz.common and not org_word:
             self.unknown.append((k, k + 1))
-        elif (is_acronym(word) or is_camel(word)) and not followed_by_role and not self._alone(k):
+        elif (
+            (is_acronym(word) or is_camel(word))
+            and not followed_by_role
+            and not self._alone(k)
+            and not self._heading_word(k)
+        ):
             self._emit(k, k + 1, "ORG", word, WEAK, "acronym")
         elif org_word and after_the and not self.tok.sentence_start[k]:
             self._emit(k, k + 1, "ORG", word, WEAK, "the-org-word")
@@ -239,6 +258,17 @@ class _Pass(Matcher):
         """Token ``k`` is a line of its own: a sign-off ("REUTER") or a label, not prose."""
         tok = self.tok
         return tok.newline_before[k] and (k + 1 == len(tok) or tok.newline_before[k + 1])
+
+    def _heading_word(self, k: int) -> bool:
+        """An all-capital word of four letters or more before a colon: a label such as
+        "NOTE:" or "UPDATE:" in wire copy, or a dateline ("TEHRAN:"), not an acronym."""
+        word = self.words[k]
+        return (
+            len(word) >= 4
+            and word.isupper()
+            and k + 1 < len(self.words)
+            and (self.words[k + 1] == ":")
+        )
 
     def _span_text(self, first: int, last: int) -> str:
         """The words of tokens ``[first, last)`` as a canonical name: a line break from
@@ -282,6 +312,7 @@ class _Pass(Matcher):
 
     def spans(self) -> list[EntitySpan]:
         self.first_pass()
+        self._link_long_forms()
         aliases = build_aliases(self.found, self.words, self.gaz)
         out = list(self.extra)
         out.extend(self._resolve(f, aliases) for f in self.found)
@@ -291,6 +322,31 @@ class _Pass(Matcher):
         for first, last in self.unknown:
             out.extend(self._from_aliases(first, last, aliases))
         return out
+
+    def _link_long_forms(self) -> None:
+        """An unknown run or a weakly found organisation whose initials spell an acronym the
+        article uses is that organisation's long form ("Quarrow Valley Traders ... the
+        QVT"): it becomes a confident ORG, so the acronym takes it as canonical. Guessed
+        people are left alone ("Cat Deeley" is no "CD"), and precision is low on BBC
+        (technical terms: "Internet Explorer" ... "IE"), so this only adds a little recall."""
+        weak = [
+            f
+            for f in self.found
+            if f.label == "ORG" and f.strength < STRONG and f.last - f.first >= 2
+        ]
+        runs = [(f.first, f.last) for f in weak] + [r for r in self.unknown if r[1] - r[0] >= 2]
+        linked = long_forms(runs, self.words)
+        if not linked:
+            return
+        for f in weak:
+            if (f.first, f.last) in linked:
+                f.label, f.strength, f.rule = "ORG", STRONG, "long-form"
+                f.canonical = self._span_text(f.first, f.last)
+        for first, last in self.unknown:
+            if (first, last) in linked:
+                canonical = self._span_text(first, last)
+                self._emit(first, last, "ORG", canonical, STRONG, "long-form")
+        self.unknown = [r for r in self.unknown if r not in linked]
 
     def _resolve(self, f: Found, aliases: Aliases) -> EntitySpan:
         label, canonical = f.label, f.canonical
