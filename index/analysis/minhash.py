@@ -23,8 +23,10 @@ from dataclasses import dataclass
 
 SHINGLE_WORDS = 5
 BINS = 128
-ROWS = 4
-"""Bins per LSH band: two texts become candidates when all the bins of one band agree."""
+ROWS = 3
+"""Bins per LSH band (42 bands): two texts become candidates when all the bins of one band
+agree. On ``bench/stories.py``'s ground truth 98 % of the true pairs become candidates with
+3, 92 % with 4; with 2, five times as many pairs are candidates for 99.7 %."""
 MIN_SHINGLES = 10
 """Texts with fewer shingles (about 14 words) get no signature: too short to tell a copy
 from a coincidence."""

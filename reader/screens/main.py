@@ -294,6 +294,7 @@ class MainScreen(ReadingScreen):
         if self.query_text:
             return
         article_list = self.query_one(ArticleList)
+        article_list.add_stories(message.stories)
         if message.offset == 0:
             article_list.show(message.hits, more=message.more, keep=self.current_id)
             self.query_one(SearchBar).set_status("newest first")
@@ -373,6 +374,7 @@ class MainScreen(ReadingScreen):
         bound = "" if result.exact else "up to "
         bar.set_status(f"{bound}{result.total:,} {noun} · {order}")
         article_list = self.query_one(ArticleList)
+        article_list.add_stories(message.stories)
         shown = [hit.id for hit in article_list.hits]
         if self._extending and shown == [hit.id for hit in result.hits[: len(shown)]]:
             article_list.extend(result.hits[len(shown) :], more=message.more)
