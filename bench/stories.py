@@ -148,7 +148,8 @@ def read_reuters(root: Path, limit: int | None = None) -> list[Real]:
             if not title or not body or not date:
                 continue
             try:
-                published = datetime.strptime(date.group(1).strip()[:20], "%d-%b-%Y %H:%M:%S")
+                stamp = date.group(1).strip().split(".")[0]  # " 3-MAR-1987 09:17:32.30"
+                published = datetime.strptime(stamp, "%d-%b-%Y %H:%M:%S")
             except ValueError:
                 continue
             topics = re.findall(r"<D>(.*?)</D>", (_TAG["TOPICS"].search(record) or _NONE).group(1))
