@@ -153,6 +153,19 @@ class Listed(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Story:
+    """The story an article belongs to: the articles that tell it, as copies of one wire
+    story or near-copies (``index.home.stories``)."""
+
+    id: str
+    """The article id of its first member (stable as copies join it)."""
+    count: int
+    """How many articles of the library tell it (1: the article alone)."""
+    sources: tuple[str, ...] = ()
+    """Their distinct sources, first member's first."""
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
     """A page of hits and how many there are in all."""
 

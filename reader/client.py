@@ -38,6 +38,7 @@ from index.models import (
     Progress,
     Related,
     SearchResult,
+    Story,
 )
 from index.paths import LibraryPaths
 
@@ -95,6 +96,9 @@ class LibraryClient:
 
     def hits_in(self, body: str, query: str, *, analysis: Analysis | None = None) -> list[Range]:
         return self._run(self._home.hits_in, body, query, analysis=analysis)
+
+    def stories(self, ids: Sequence[str]) -> dict[str, Story]:
+        return self._run(self._home.stories, ids)
 
     def related(self, article_id: str, *, limit: int) -> list[Related]:
         return self._run(self._home.related, article_id, limit=limit)

@@ -58,6 +58,11 @@ LIST: list[BindingType] = [
     Binding("g", "first", "First", id="nav.first", show=False),
     Binding("G", "last", "Last", id="nav.last", show=False),
 ]
+ARTICLE_LIST: list[BindingType] = [
+    *LIST,
+    Binding("z", "toggle_story", "Expand/collapse story", id="list.story", show=False),
+]
+"""The article list's own: ``z`` opens a story's row ("+2 sources") into its articles."""
 ARTICLE: list[BindingType] = [
     Binding("j,down", "next_passage", "Next sentence", id="nav.down", show=False),
     Binding("k,up", "previous_passage", "Previous sentence", id="nav.up", show=False),
@@ -143,6 +148,7 @@ GROUPS = [
     Group("Entity page", ENTITY_PAGE),
     Group("Article", ARTICLE),
     Group("Bookmarks screen (B)", BOOKMARKS),
+    Group("Article list", ARTICLE_LIST[len(LIST) :]),
     Group("Help", HELP),
 ]
 

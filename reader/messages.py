@@ -7,13 +7,13 @@ an answer whose query or article is no longer the current one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
 from index.home import IngestReport, RefreshReport, SortOrder, SourcesView, StoredArticle
-from index.models import EntityPage, Facets, Hit, Progress, Related, SearchResult
+from index.models import EntityPage, Facets, Hit, Progress, Related, SearchResult, Story
 
 Range = tuple[int, int]
 
@@ -27,6 +27,8 @@ class PageLoaded(Message):
     """Where the page starts in the list."""
     more: bool
     """Whether another page follows."""
+    stories: Mapping[str, Story] = field(default_factory=dict)
+    """The hits' stories (article id -> story), for folding copies into one row."""
 
 
 @dataclass
@@ -38,6 +40,7 @@ class SearchDone(Message):
     result: SearchResult
     more: bool
     """Whether more hits can be fetched (the page was full)."""
+    stories: Mapping[str, Story] = field(default_factory=dict)
 
 
 @dataclass

@@ -117,8 +117,9 @@ class LibraryWorkers:
     def _page(self, offset: int, limit: int | None = None) -> None:
         limit = PAGE if limit is None else limit
         hits = self.client.recent(limit=limit, offset=offset)
+        stories = self.client.stories([hit.id for hit in hits])
         if not _cancelled():
-            self.post_message(PageLoaded(hits, offset, more=len(hits) == limit))
+            self.post_message(PageLoaded(hits, offset, more=len(hits) == limit, stories=stories))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search(self, query: str, sort: SortOrder, limit: int, typing: bool = False) -> None:
@@ -132,7 +133,8 @@ class LibraryWorkers:
             return
         result = self._with_snippet_spans(result)
         more = result.total > len(result.hits) and limit < MAX_HITS
-        self.post_message(SearchDone(query, sort, result, more))
+        stories = self.client.stories([hit.id for hit in result.hits])
+        self.post_message(SearchDone(query, sort, result, more, stories=stories))
 
     def _with_snippet_spans(self, result: SearchResult) -> SearchResult:
         """Mark hits in snippets the core returned without spans (same rules as the article)."""

@@ -22,6 +22,7 @@ from index.errors import SourceError
 from index.home.library import Library
 from index.home.recovery import remove_ghosts, repair_repeats
 from index.home.store import FileRecord, Store
+from index.home.stories import BACKFILL_CHUNK
 from index.models import Analysis, Article
 
 ChangeCallback = Callable[[Article], object]
@@ -66,8 +67,11 @@ class Batch:
         limit: int,
         seconds: float,
         on_changed: ChangeCallback | None = None,
+        stories: bool = True,
     ) -> None:
         self.library = library
+        self.stories = stories
+        """Whether each commit groups its articles into stories (``index.home.stories``)."""
         self.report = report
         self.on_changed = on_changed
         self.limit = limit
@@ -210,6 +214,8 @@ class Batch:
         the removals and the carriers in one store transaction."""
         if self.articles and not indexed:
             self.library.put(list(self.articles.values()), is_new=self.new_check())
+        if self.articles and self.stories:
+            self.library.store.assign_stories(self.articles.values())
         removals = self._uncarried()
         if removals or self._files or self._carriers or self._dropped:
             self.report.removed += self.library.remove(removals, also=self._write_carriers)
@@ -217,6 +223,19 @@ class Batch:
             for article in self._changed:
                 self.on_changed(article)
         self._reset()
+
+    def assign_leftovers(self) -> int:
+        """Group the stored articles that have no story yet (a library from before stories,
+        or a kill between a commit and its stories); returns how many were grouped."""
+        store = self.library.store
+        done = 0
+        while self.stories and (ids := store.unassigned(BACKFILL_CHUNK)):
+            found = [s for s in map(store.article, ids) if s is not None]
+            store.assign_stories((s.article, s.analysis) for s in found)
+            done += len(found)
+            if len(found) < len(ids):  # removed meanwhile: never loop on them
+                break
+        return done
 
     def _write_carriers(self, store: Store) -> None:
         for record in self._files.values():

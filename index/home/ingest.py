@@ -90,6 +90,7 @@ class Ingest:
         jobs: int | None = None,
         on_progress: ProgressCallback | None = None,
         on_changed: ChangeCallback | None = None,
+        stories: bool = True,
     ) -> None:
         self.library = library
         self.tagger = tagger
@@ -102,6 +103,7 @@ class Ingest:
             limit=min(FIRST_BATCH_ARTICLES, BATCH_ARTICLES),
             seconds=min(FIRST_BATCH_SECONDS, BATCH_SECONDS),
             on_changed=on_changed,
+            stories=stories,
         )
         self._held: FileResult | None = None
         """A file read but left for the next batch (it would have made this one too big,
@@ -127,6 +129,7 @@ class Ingest:
             for record in gone:
                 self._batch.drop(record.path, record.article_ids)
             self._batch.commit()
+        self._batch.assign_leftovers()
         self.report.seconds = time.monotonic() - started
         return self.report
 
@@ -277,9 +280,18 @@ def ingest(
     jobs: int | None = None,
     on_progress: ProgressCallback | None = None,
     on_changed: ChangeCallback | None = None,
+    stories: bool = True,
 ) -> IngestReport:
-    """Add the files under ``paths`` to ``library``; see :class:`Ingest`."""
-    run = Ingest(library, tagger=tagger, jobs=jobs, on_progress=on_progress, on_changed=on_changed)
+    """Add the files under ``paths`` to ``library``; see :class:`Ingest`. With ``stories``
+    (the default) the articles are grouped into stories as they are committed."""
+    run = Ingest(
+        library,
+        tagger=tagger,
+        jobs=jobs,
+        on_progress=on_progress,
+        on_changed=on_changed,
+        stories=stories,
+    )
     return run.run(paths, prune=prune)
 
 
@@ -375,5 +387,6 @@ def ingest_carried(
         for carrier, ids in held.items():
             batch.carry(carrier, ids, replace=True, previous=previous[carrier])
         batch.commit()
+    batch.assign_leftovers()
     report.seconds = time.monotonic() - started
     return report

@@ -52,6 +52,7 @@ from index.models import (
     Hit,
     Related,
     SearchResult,
+    Story,
 )
 from index.paths import LibraryPaths, why_unwritable
 from index.search.states import StateFilter, split_states
@@ -603,6 +604,11 @@ class LibraryHome:
 
     def related(self, article_id: str, *, limit: int = 5) -> list[Related]:
         return self.library.related(article_id, limit=limit)
+
+    def stories(self, ids: Sequence[str]) -> dict[str, Story]:
+        """The story of each article (``index.home.stories``): the list folds the copies of
+        one story into one row."""
+        return self.library.store.stories_of(ids)
 
     def hits_in(self, body: str, query: str, *, analysis: Analysis | None = None) -> list[Range]:
         """Where ``query`` hits ``body``: phrases as whole spans, other terms word by word,

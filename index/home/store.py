@@ -24,16 +24,19 @@ from index.errors import StorageError
 from index.home.carriers import CARRIERS_SCHEMA, CHUNK, CarrierTable, carriers_from_files
 from index.home.marks import MARKS_SCHEMA, MarkTable, SourceCounts, State
 from index.home.rules import RULES_SCHEMA, RuleTable
+from index.home.stories import STORIES_SCHEMA, StoryTable
 from index.models import Analysis, Article, DateOrigin
 from index.sqlite import immediate
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """2: the articles_published index (for paging the article list by date).
 3: the carriers table (which files and subscriptions hold each article), filled
 from ``files.article_ids`` when an older library is opened.
 4: the marks table (read, starred: ``index.home.marks``) and the newest-first index.
 5: the folders added (the sources pane and ``feed:NAME`` name them), saved searches.
-6: filter rules, the articles they hid and the tags they gave (``index.home.rules``)."""
+6: filter rules, the articles they hid and the tags they gave (``index.home.rules``).
+7: stories (``index.home.stories``); the articles of an older library are grouped by the
+next ``add``."""
 
 
 _SCHEMA = """
@@ -130,7 +133,7 @@ _STATE_JOINS: dict[State | None, str] = {
 """How :meth:`Store.recent` keeps only the articles in one state."""
 
 
-class Store(CarrierTable, MarkTable, SourceCounts, RuleTable):
+class Store(CarrierTable, MarkTable, SourceCounts, RuleTable, StoryTable):
     """Article texts, analyses and file bookkeeping in SQLite."""
 
     def __init__(self, conn: sqlite3.Connection, *, path: Path | str = "") -> None:
@@ -139,7 +142,9 @@ class Store(CarrierTable, MarkTable, SourceCounts, RuleTable):
             # Opening writes nothing when the schema is there: a library on a
             # full disk still opens for reading.
             if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                conn.executescript(_SCHEMA + CARRIERS_SCHEMA + MARKS_SCHEMA + RULES_SCHEMA)
+                conn.executescript(
+                    _SCHEMA + CARRIERS_SCHEMA + MARKS_SCHEMA + RULES_SCHEMA + STORIES_SCHEMA
+                )
                 carriers_from_files(conn)
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self.ensure_membership_generation()
@@ -195,7 +200,9 @@ class Store(CarrierTable, MarkTable, SourceCounts, RuleTable):
         )
 
     def delete_articles(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
         self._conn.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+        self.forget_stories(ids)
 
     def article(self, article_id: str) -> StoredArticle | None:
         row = self._conn.execute(

@@ -303,6 +303,7 @@ class MainScreen(ReadingScreen):
         if self.query_text:
             return
         article_list = self.query_one(ArticleList)
+        article_list.add_stories(message.stories)
         if message.offset == 0:
             article_list.show(message.hits, more=message.more, keep=self.current_id)
             self.query_one(SearchBar).set_status("newest first")
@@ -404,6 +405,7 @@ class MainScreen(ReadingScreen):
             self._load_overview()
         self._wait_with_error(result.pending)
         article_list = self.query_one(ArticleList)
+        article_list.add_stories(message.stories)
         shown = [hit.id for hit in article_list.hits]
         if self._extending and shown == [hit.id for hit in result.hits[: len(shown)]]:
             article_list.extend(result.hits[len(shown) :], more=message.more)
