@@ -139,6 +139,8 @@ class MainScreen(ReadingScreen):
         self._error_timer: Timer | None = None
         self._ingesting = False
         self._known_count: int | None = None
+        self._after_own_change = False
+        """The next count follows an ingest or refresh of ours (see ``on_count_loaded``)."""
         self.check_feeds_every = check_feeds_every
         """Seconds between looks for due feeds (None: no background refresh)."""
         self._refreshing = False
@@ -458,7 +460,7 @@ class MainScreen(ReadingScreen):
 
     def watch_sort(self) -> None:
         if self.query_text:
-            self.set_query(self.query_text, force=True)
+            self._search_again()
         else:
             self.notify("The list without a query is always newest first; sort applies to searches")
 
@@ -585,6 +587,13 @@ class MainScreen(ReadingScreen):
     def on_count_loaded(self, message: CountLoaded) -> None:
         self._show_counts(message.count, message.unread)
         known, self._known_count = self._known_count, message.count
+        after_own, self._after_own_change = self._after_own_change, False
+        if known is None and after_own:
+            # The first count after an ingest or a refresh of ours: another process may
+            # have added articles meanwhile (its commit went unnoticed while ours ran),
+            # so the view is read again, without a notice.
+            self._reload_view()
+            return
         if known is None or known == message.count or self._ingesting or self._refreshing:
             return
         change = message.count - known
@@ -593,10 +602,18 @@ class MainScreen(ReadingScreen):
             _count(change, "new article") if change > 0 else _count(-change, "article") + " removed"
         )
         self.notify(f"{what} (added by another newsreader)", title="Library changed")
+        self._reload_view()
+
+    def _search_again(self) -> None:
+        """The current query once more (the library changed, or the sort), as it was asked."""
+        self.set_query(self._asked if self._typing else self.query_text, force=True,
+                       typing=self._typing)  # fmt: skip
+
+    def _reload_view(self) -> None:
         if not self.query_text:
-            self.load_page(0)
+            self.load_page(0, rows=len(self.query_one(ArticleList).hits))
         else:
-            self.set_query(self.query_text, force=True)
+            self._search_again()
 
     def _poll_library(self) -> None:
         """Notice articles added or removed by another process (e.g. ``newsreader add``)."""
@@ -739,12 +756,13 @@ class MainScreen(ReadingScreen):
         if not self.query_text:
             self.load_page(0, rows=len(self.query_one(ArticleList).hits))
         else:
-            self.set_query(self.query_text, force=True)
+            self._search_again()
 
     def on_feeds_done(self, message: FeedsDone) -> None:
         self._refreshing = False
         self._sources_changed()
         self._known_count = None
+        self._after_own_change = True
         self.count()
         if message.by_hand:
             self.query_one(IngestBar).finish()
@@ -772,6 +790,7 @@ class MainScreen(ReadingScreen):
         self._ingesting = False
         self._sources_changed()
         self._known_count = None
+        self._after_own_change = True
         self.query_one(IngestBar).finish()
         if message.error:
             self.notify(message.error, title="Indexing failed", severity="error", timeout=10)
