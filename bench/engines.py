@@ -46,7 +46,8 @@ then the whole set again for the warm figures (ours then reuse the snippets made
 same query text, as the reader does when a query is typed again). The ratio of ours to
 FTS5 (the issue's bar: at most 1.0) is over the queries both ran. "same top 20" is the
 mean share of an engine's first page that ours has too: a check on the translation,
-lowered by differences of ranking (and by LIKE's date order, by design).
+lowered by differences of ranking (FTS5's bm25 normalises by the length of the whole
+row, Whoosh's BM25F field by field; LIKE and the date ranges alone are in date order).
 
 Caveats: a 2-core machine shared with other work; compare figures of one run only.
 The Python wrappers' costs are in every engine's time (sqlite3, tantivy's bindings),
