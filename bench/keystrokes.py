@@ -1,6 +1,9 @@
 """Typing into the search, keystroke by keystroke (issue 15, bars 1 and 2).
 
-    python bench/typing.py HOME [--queries 20] [--seed 5]
+    python bench/keystrokes.py HOME [--queries 20] [--seed 5]
+
+(The issue's ``bench/typing.py``: a script of that name in bench/ would stand for the
+standard library's ``typing`` in every other script run from the folder.)
 
 Replays queries a letter at a time through the reader's own query path
 (``LibraryHome.search(text, typing=True)``: the last word a prefix too, an
@@ -23,33 +26,23 @@ Timings on a shared 2-core machine are noisy: compare figures of one run.
 
 from __future__ import annotations
 
+import argparse
+import random
+import statistics
 import sys
-
-# Run as a script, this file's folder comes first on sys.path, and this file's name
-# would stand for the standard library's ``typing``: take the folder off first.
-sys.path[:] = [p for p in sys.path if not p.rstrip("/").endswith("bench")]
-
-import argparse  # noqa: E402
-import importlib.util  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-import typing  # noqa: E402, F401  (the standard library's, before scale.py adds bench/)
-from pathlib import Path  # noqa: E402
+import time
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-_spec = importlib.util.spec_from_file_location("scale", Path(__file__).with_name("scale.py"))
-assert _spec is not None and _spec.loader is not None
-scale = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(scale)
-make_queries, percentile = scale.make_queries, scale.percentile
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import make_queries, percentile
 
-from index.errors import QueryError  # noqa: E402
-from index.home import LibraryHome  # noqa: E402
-from index.paths import LibraryPaths  # noqa: E402
-from index.search import lexicon  # noqa: E402
-from index.search.schema import TEXT_FIELDS  # noqa: E402
-from index.search.typing import as_typed  # noqa: E402
+from index.errors import QueryError
+from index.home import LibraryHome
+from index.paths import LibraryPaths
+from index.search import lexicon
+from index.search.schema import TEXT_FIELDS
+from index.search.typing import as_typed
 
 NAMES = ["tony blair", "microsoft", "nuclear weapons", "chelsea", "federal reserve"]
 LIMIT = 40
