@@ -227,11 +227,12 @@ class LibraryWorkers:
         self.post_message(IngestProgress(WAITING))
         try:
             report = self.client.add(paths, on_progress=self._progress)
+            count = self.client.count()
             shown = self.client.articles_from(paths, limit=SHOWN_AFTER_ADD) if show else []
         except NewsreaderError as error:
             self.post_message(IngestDone(None, str(error), ()))
             return
-        self.post_message(IngestDone(report, None, shown))
+        self.post_message(IngestDone(report, None, shown, count))
 
     def _progress(self, progress: Progress) -> None:
         self.post_message(IngestProgress(progress))
@@ -289,7 +290,11 @@ class LibraryWorkers:
         except NewsreaderError as error_:
             error = str(error_)
         finally:
-            self.post_message(FeedsDone(report, error, by_hand))
+            try:
+                count: int | None = self.client.count()
+            except NewsreaderError:
+                count = None
+            self.post_message(FeedsDone(report, error, by_hand, count))
 
     @work(thread=True, exclusive=True, group="sources", exit_on_error=False)
     def load_sources(self) -> None:

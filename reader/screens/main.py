@@ -139,8 +139,6 @@ class MainScreen(ReadingScreen):
         self._error_timer: Timer | None = None
         self._ingesting = False
         self._known_count: int | None = None
-        self._after_own_change = False
-        """The next count follows an ingest or refresh of ours (see ``on_count_loaded``)."""
         self.check_feeds_every = check_feeds_every
         """Seconds between looks for due feeds (None: no background refresh)."""
         self._refreshing = False
@@ -587,13 +585,6 @@ class MainScreen(ReadingScreen):
     def on_count_loaded(self, message: CountLoaded) -> None:
         self._show_counts(message.count, message.unread)
         known, self._known_count = self._known_count, message.count
-        after_own, self._after_own_change = self._after_own_change, False
-        if known is None and after_own:
-            # The first count after an ingest or a refresh of ours: another process may
-            # have added articles meanwhile (its commit went unnoticed while ours ran),
-            # so the view is read again, without a notice.
-            self._reload_view()
-            return
         if known is None or known == message.count or self._ingesting or self._refreshing:
             return
         change = message.count - known
@@ -761,8 +752,9 @@ class MainScreen(ReadingScreen):
     def on_feeds_done(self, message: FeedsDone) -> None:
         self._refreshing = False
         self._sources_changed()
-        self._known_count = None
-        self._after_own_change = True
+        # The count as this refresh left it (not None: what another process added
+        # while ours ran would then be counted without a notice and never listed).
+        self._known_count = message.count
         self.count()
         if message.by_hand:
             self.query_one(IngestBar).finish()
@@ -789,8 +781,7 @@ class MainScreen(ReadingScreen):
     def on_ingest_done(self, message: IngestDone) -> None:
         self._ingesting = False
         self._sources_changed()
-        self._known_count = None
-        self._after_own_change = True
+        self._known_count = message.count  # as this add left it (see on_feeds_done)
         self.query_one(IngestBar).finish()
         if message.error:
             self.notify(message.error, title="Indexing failed", severity="error", timeout=10)
