@@ -56,6 +56,8 @@ PAGE = 100
 PAGE_TO_END = 2000
 """Rows per page while the list fills up to its end (``G``)."""
 SEARCH_PAGE = 40
+TYPING_PAGE = 24
+"""Hits asked for per keystroke while typing."""
 """Hits per search page: rows with snippets cost more to lay out, and typing must stay fluid."""
 MAX_HITS = 1000
 RELATED_LIMIT = 6

@@ -223,6 +223,11 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
     ) -> Any:
         if fieldname not in TEXT_FIELDS or fieldname not in self.schema:
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if termclass is wq.Prefix:
+            # As typed, not stemmed: Whoosh stems the letters of a prefix, so "res*" was
+            # "re*" and "micros*" "micro*", thousands of words more than were typed. The
+            # stems a typed prefix begins with are reached by the plan (``governm*``).
+            return termclass(fieldname, fold(text.lower()), boost=boost)
         analyzer = self.schema[fieldname].analyzer
         groups = _grouped(
             analyzer(

@@ -376,7 +376,9 @@ class MainScreen(ReadingScreen):
         self._asked = asked
         self._typing = typing and bool(text)
         self._pending_error = None
-        self.limit = workers.SEARCH_PAGE
+        # While typing, a screenful and a little more: the snippets of a page are much of
+        # a keystroke's cost (the list asks for more as it scrolls).
+        self.limit = workers.TYPING_PAGE if self._typing else workers.SEARCH_PAGE
         self._extending = False
         self._load_overview()
         if not text:
