@@ -96,6 +96,19 @@ QUERIES = [
 ]
 
 
+def _pages_are(library: Library, text: str, truth: list[Any], **filters: Any) -> None:
+    """Pages of 1, 5 and 20 hits are ``truth``'s first (id, score), in its order, and the
+    total is exact or an upper bound, as the result says."""
+    for limit in (1, 5, 20):
+        result = library.search(text, limit=limit, snippets=False, **filters)
+        assert [hit.id for hit in result.hits] == [i for i, _, _ in truth[:limit]]
+        assert [hit.score for hit in result.hits] == pytest.approx([s for _, s, _ in truth[:limit]])
+        if result.exact:
+            assert result.total == len(truth)
+        else:
+            assert result.total >= len(truth)
+
+
 @pytest.mark.parametrize("text", QUERIES)
 def test_pages_rank_like_whoosh_and_totals_are_exact_or_upper_bounds(
     library: Library, text: str
@@ -111,14 +124,7 @@ def test_pages_rank_like_whoosh_and_totals_are_exact_or_upper_bounds(
     searcher = library.searcher()
     fast = plan(parsed, searcher.schema, searcher)
     assert bulk.top(searcher, fast, 5) is not None, "answered in bulk, not by Whoosh"
-    for limit in (1, 5, 20):
-        result = library.search(text, limit=limit, snippets=False)
-        assert [hit.id for hit in result.hits] == [i for i, _, _ in truth[:limit]]
-        assert [hit.score for hit in result.hits] == pytest.approx([s for _, s, _ in truth[:limit]])
-        if result.exact:
-            assert result.total == len(truth)
-        else:
-            assert result.total >= len(truth)
+    _pages_are(library, text, truth)
 
 
 @pytest.mark.parametrize("text", [*QUERIES, ""])
@@ -148,14 +154,7 @@ def test_filtered_pages_are_whoosh_pages_with_the_filter_applied(
     allow = library.docnums(searcher, only) if only is not None else None
     restrict = library.docnums(searcher, without) if without is not None else None
     assert bulk.top(searcher, fast, 5, allow=allow, restrict=restrict) is not None, "in bulk"
-    for limit in (1, 5, 20):
-        result = library.search(text, limit=limit, snippets=False, only=only, without=without)
-        assert [hit.id for hit in result.hits] == [i for i, _, _ in truth[:limit]]
-        assert [hit.score for hit in result.hits] == pytest.approx([s for _, s, _ in truth[:limit]])
-        if result.exact:
-            assert result.total == len(truth)
-        else:
-            assert result.total >= len(truth)
+    _pages_are(library, text, truth, only=only, without=without)
 
 
 @pytest.mark.parametrize("text", ["court AND budget", "gaza AND market", "storm AND vote"])
