@@ -108,8 +108,12 @@ def test_a_reading_session_is_kept(tmp_path: Path, session: str) -> None:
         assert json.loads(_cli(home, "saved", "list", "--json"))[0]["query"] == 'feed:"Wire Desk"'
 
         _launch(session, home)  # relaunch: the pane, the view and the counts come back
-        screen = _wait(session, lambda s: 'feed:"Wire Desk"' in s and "SAVED" in s, seconds=60)
+        screen = _wait(
+            session,
+            lambda s: 'feed:"Wire Desk"' in s and "SAVED" in s and "5 hits" in s,  # not before
+            seconds=60,  # the restored search's hits are in
+        )
         assert _count(screen, "Wire Desk") == "2", screen
-        assert "★" in screen
+        assert "★" in screen, screen
     finally:
         server.close()
