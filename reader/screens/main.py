@@ -586,8 +586,11 @@ class MainScreen(ReadingScreen):
 
     def on_count_loaded(self, message: CountLoaded) -> None:
         self._show_counts(message.count, message.unread)
+        if self._ingesting or self._refreshing:
+            return  # compared once ours is done (a count taken meanwhile would hide
+            # what another process added during it)
         known, self._known_count = self._known_count, message.count
-        if known is None or known == message.count or self._ingesting or self._refreshing:
+        if known is None or known == message.count:
             return
         change = message.count - known
         self._sources_changed()
@@ -596,6 +599,12 @@ class MainScreen(ReadingScreen):
         )
         self.notify(f"{what} (added by another newsreader)", title="Library changed")
         self._reload_view()
+
+    def _after_own(self, added: int, removed: int, count: int | None) -> int | None:
+        """The count to compare the next one with after an add or refresh of ours."""
+        if self._known_count is None:
+            return count
+        return self._known_count + added - removed
 
     def _search_again(self) -> None:
         """The current query once more (the library changed, or the sort), as it was asked."""
@@ -754,9 +763,10 @@ class MainScreen(ReadingScreen):
     def on_feeds_done(self, message: FeedsDone) -> None:
         self._refreshing = False
         self._sources_changed()
-        # The count as this refresh left it (not None: what another process added
-        # while ours ran would then be counted without a notice and never listed).
-        self._known_count = message.count
+        # What this refresh added is ours; anything else the next count finds is another
+        # process's, told and listed (the count as the refresh left it would hide that).
+        added = message.report.added if message.report is not None else 0
+        self._known_count = self._after_own(added, 0, message.count)
         self.count()
         if message.by_hand:
             self.query_one(IngestBar).finish()
@@ -783,7 +793,10 @@ class MainScreen(ReadingScreen):
     def on_ingest_done(self, message: IngestDone) -> None:
         self._ingesting = False
         self._sources_changed()
-        self._known_count = message.count  # as this add left it (see on_feeds_done)
+        report = message.report
+        self._known_count = self._after_own(
+            report.added if report else 0, report.removed if report else 0, message.count
+        )  # (see on_feeds_done)
         self.query_one(IngestBar).finish()
         if message.error:
             self.notify(message.error, title="Indexing failed", severity="error", timeout=10)
