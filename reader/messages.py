@@ -103,8 +103,6 @@ class IngestDone(Message):
     report: IngestReport | None
     error: str | None
     shown: Sequence[Hit]
-    count: int | None = None
-    """The library's count just after this add: what another process adds later differs."""
 
 
 @dataclass
@@ -156,8 +154,6 @@ class FeedsDone(Message):
     report: RefreshReport | None
     error: str | None
     by_hand: bool
-    count: int | None = None
-    """The library's count just after this refresh (as for ``IngestDone``)."""
 
 
 @dataclass

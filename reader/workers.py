@@ -56,9 +56,9 @@ PAGE = 100
 PAGE_TO_END = 2000
 """Rows per page while the list fills up to its end (``G``)."""
 SEARCH_PAGE = 40
+"""Hits per search page: rows with snippets cost more to lay out, and typing must stay fluid."""
 TYPING_PAGE = 24
 """Hits asked for per keystroke while typing."""
-"""Hits per search page: rows with snippets cost more to lay out, and typing must stay fluid."""
 MAX_HITS = 1000
 RELATED_LIMIT = 6
 SHOWN_AFTER_ADD = 500
@@ -229,12 +229,11 @@ class LibraryWorkers:
         self.post_message(IngestProgress(WAITING))
         try:
             report = self.client.add(paths, on_progress=self._progress)
-            count = self.client.count()
             shown = self.client.articles_from(paths, limit=SHOWN_AFTER_ADD) if show else []
         except NewsreaderError as error:
             self.post_message(IngestDone(None, str(error), ()))
             return
-        self.post_message(IngestDone(report, None, shown, count))
+        self.post_message(IngestDone(report, None, shown))
 
     def _progress(self, progress: Progress) -> None:
         self.post_message(IngestProgress(progress))
@@ -292,11 +291,7 @@ class LibraryWorkers:
         except NewsreaderError as error_:
             error = str(error_)
         finally:
-            try:
-                count: int | None = self.client.count()
-            except NewsreaderError:
-                count = None
-            self.post_message(FeedsDone(report, error, by_hand, count))
+            self.post_message(FeedsDone(report, error, by_hand))
 
     @work(thread=True, exclusive=True, group="sources", exit_on_error=False)
     def load_sources(self) -> None:

@@ -289,15 +289,3 @@ class SourceCounts:
             (prefix, prefix + "\U0010ffff"),
         )
         return {carrier: (int(total), int(unread or 0)) for carrier, total, unread in rows}
-
-    def counts_under(self, folder: str) -> tuple[int, int]:
-        """(articles, unread) among the articles some file inside ``folder`` carries."""
-        prefix = folder.rstrip("/")
-        total, unread = self._conn.execute(
-            "SELECT COUNT(*), SUM(m.read_at IS NULL) FROM"
-            " (SELECT DISTINCT article_id FROM carriers WHERE carrier >= ? AND carrier < ?) c"
-            " JOIN articles a ON a.id = c.article_id"
-            " LEFT JOIN marks m ON m.article_id = c.article_id",
-            (prefix + "/", prefix + "0"),
-        ).fetchone()
-        return int(total), int(unread or 0)

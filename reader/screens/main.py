@@ -600,16 +600,16 @@ class MainScreen(ReadingScreen):
         self.notify(f"{what} (added by another newsreader)", title="Library changed")
         self._reload_view()
 
-    def _after_own(self, added: int, removed: int, count: int | None) -> int | None:
-        """The count to compare the next one with after an add or refresh of ours."""
+    def _after_own(self, added: int, removed: int) -> int | None:
+        """The count to compare the next one with after an add or refresh of ours (None,
+        as before it: the next count is taken as it is)."""
         if self._known_count is None:
-            return count
+            return None
         return self._known_count + added - removed
 
     def _search_again(self) -> None:
         """The current query once more (the library changed, or the sort), as it was asked."""
-        self.set_query(self._asked if self._typing else self.query_text, force=True,
-                       typing=self._typing)  # fmt: skip
+        self.set_query(self._asked, force=True, typing=self._typing)
 
     def _reload_view(self) -> None:
         if not self.query_text:
@@ -766,7 +766,7 @@ class MainScreen(ReadingScreen):
         # What this refresh added is ours; anything else the next count finds is another
         # process's, told and listed (the count as the refresh left it would hide that).
         added = message.report.added if message.report is not None else 0
-        self._known_count = self._after_own(added, 0, message.count)
+        self._known_count = self._after_own(added, 0)
         self.count()
         if message.by_hand:
             self.query_one(IngestBar).finish()
@@ -795,7 +795,7 @@ class MainScreen(ReadingScreen):
         self._sources_changed()
         report = message.report
         self._known_count = self._after_own(
-            report.added if report else 0, report.removed if report else 0, message.count
+            report.added if report else 0, report.removed if report else 0
         )  # (see on_feeds_done)
         self.query_one(IngestBar).finish()
         if message.error:
