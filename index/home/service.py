@@ -306,15 +306,12 @@ class LibraryHome:
     def _search_typed(
         self, text: str, *, limit: int, sort: SortOrder, snippets: bool
     ) -> SearchResult:
-        pending: str | None = None
-        try:
-            self.check_query(text)
-        except QueryError as error:
-            pending = str(error)
+        """``as_typed(text)`` searched; the exact text is parsed (for ``pending``) only when
+        it cannot be the query as typed: a clause was left out, or the search failed."""
         typed = as_typed(text)
         attempts = [typed.text]
         words = typed.text.split()
-        if pending is not None and len(words) > 1:  # "is:unr", "foo:": search the rest
+        if len(words) > 1:  # "budget is:unr", "gaza foo:": the rest, if that fails
             attempts.append(as_typed(" ".join(words[:-1]) + " ").text)
         failure: QueryError | None = None
         for attempt in attempts:
@@ -325,8 +322,17 @@ class LibraryHome:
             except QueryError as error:
                 failure = failure or error
                 continue
+            exact = attempt == typed.text and typed.left_out is None
+            pending = None if exact else self._query_error(text)
             return replace(result, query=attempt, pending=pending)  # what was searched
-        raise QueryError(pending) if pending else failure or QueryError("empty query")
+        raise QueryError(self._query_error(text) or str(failure))
+
+    def _query_error(self, text: str) -> str | None:
+        try:
+            self.check_query(text)
+        except QueryError as error:
+            return str(error)
+        return None
 
     def check_query(self, text: str) -> None:
         """Raise the QueryError ``text`` would give, without searching."""
