@@ -114,8 +114,16 @@ def _expand(query: Any, searcher: Any) -> wq.Query:
                 )
     if type(query) is wq.Prefix:
         words |= _stems_of_prefix(query, searcher)
+    return _blended(query, words, searcher)
+
+
+def _blended(query: Any, words: set[bytes], searcher: Any) -> wq.Query:
+    """``words`` (as the field stores them) scored as one word: each with its own
+    frequency in a document, all with the idf of the most frequent of them; a fuzzy
+    variant weighed down by its edits from what was typed."""
     if not words:
         return wq.NullQuery
+    field = searcher.schema[query.fieldname]
     texts = [field.from_bytes(word) for word in sorted(words)]
     typed = query.text if isinstance(query, wq.FuzzyTerm) else None
     terms = [
@@ -131,8 +139,7 @@ def _expand(query: Any, searcher: Any) -> wq.Query:
 
 def _most_frequent(query: wq.Prefix, searcher: Any, notes: list[str] | None) -> wq.Query:
     """A title or body prefix as its ``lexicon.MAX_WORDS`` most frequent words (and the
-    stems the typed prefix itself begins with), scored as one word, like :func:`_expand`."""
-    field = searcher.schema[query.fieldname]
+    stems the typed prefix itself begins with), scored as one word (:func:`_blended`)."""
     found = lexicon.expand(searcher, query.fieldname, query.text)
     words = set(found.words) | _stems_of_prefix(query, searcher)
     if found.cut and notes is not None:
@@ -144,13 +151,7 @@ def _most_frequent(query: wq.Prefix, searcher: Any, notes: list[str] | None) -> 
             notes.append(note)
         elif query.fieldname == "body":
             notes[notes.index(earlier[0])] = note
-    if not words:
-        return wq.NullQuery
-    texts = [field.from_bytes(word) for word in sorted(words)]
-    terms = [Term(query.fieldname, text, boost=query.boost) for text in texts]
-    frequency = max(searcher.doc_frequency(query.fieldname, word) for word in words)
-    count = searcher.doc_count_all()
-    return Blended(terms, idf=math.log(count / (frequency + 1)) + 1)
+    return _blended(query, words, searcher)
 
 
 STEM_SLACK = 4
