@@ -18,13 +18,8 @@ of segments that merges removed are deleted when a new one is written.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import pickle
-import threading
 from array import array
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,11 +29,21 @@ from typing import Any
 
 from index.search.postings import postings_of
 from index.search.schema import day_number
+from index.search.segment_cache import (
+    Recent,
+    cache_file,
+    read_pickle,
+    remove_stale,
+    segment_name,
+    write_pickle,
+)
 
 FORMAT = 3
 """Bump when ``Table`` changes shape, so old pickles are not read (3: ``ids``)."""
 NO_DAY = -(2**31)
 """``days`` of a document without a publication date (or a deleted one)."""
+table_name = segment_name
+"""A segment's name across processes (what its cached files are named by)."""
 MEMORY_TABLES = 64
 """Segment tables kept in memory (a library has at most a few dozen segments)."""
 
@@ -81,33 +86,8 @@ class Table:
         return +counts
 
 
-class _Tables:
-    """Segment id -> table, least recently used out; one build per segment at a time."""
-
-    def __init__(self) -> None:
-        self._tables: OrderedDict[str, Table] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, name: str) -> Table | None:
-        with self._lock:
-            table = self._tables.get(name)
-            if table is not None:
-                self._tables.move_to_end(name)
-            return table
-
-    def put(self, name: str, table: Table) -> None:
-        with self._lock:
-            self._tables[name] = table
-            self._tables.move_to_end(name)
-            while len(self._tables) > MEMORY_TABLES:
-                self._tables.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._tables.clear()
-
-
-_MEMORY = _Tables()
+_MEMORY: Recent[str, Table] = Recent(MEMORY_TABLES)
+"""Segment name -> its table."""
 
 
 def segments(searcher: Any) -> list[tuple[Any, int, Table]]:
@@ -210,39 +190,14 @@ def _mentioned(reader: Any, count: int) -> list[tuple[int, ...]]:
 # The disk cache ------------------------------------------------------------------------------
 
 
-def _folder(reader: Any) -> str | None:
-    """The index folder of a segment reader (compound segments sit in an overlay over
-    it); ``None`` for an index in memory."""
-    storage = reader.storage()
-    for candidate in (storage, getattr(storage, "b", None)):
-        folder = getattr(candidate, "folder", None)
-        if isinstance(folder, str) and folder:
-            return folder
-    return None
-
-
-def table_name(reader: Any) -> str:
-    segment = reader.segment()
-    folder = _folder(reader) or f"memory-{id(reader.storage())}"
-    digest = hashlib.sha256(os.path.realpath(folder).encode()).hexdigest()[:12]
-    return f"{digest}-{segment.segment_id()}-{segment.doc_count_all()}"
-
-
 def _cache_path(reader: Any, name: str) -> str | None:
     """Where the pickle goes; ``None`` for an index in memory or with caching off."""
-    from index.paths import cache_dir
-
-    folder = cache_dir()
-    if folder is None or _folder(reader) is None:
-        return None
-    return os.path.join(folder, "forward", f"{name}-v{FORMAT}.pickle")
+    return cache_file(reader, "forward", f"{name}-v{FORMAT}")
 
 
 def _read(path: str) -> Table | None:
     try:
-        with open(path, "rb") as f:
-            loaded = pickle.load(f)  # our own file, named by what it holds
-        version, keys, rows, days, mentioned, ids = loaded
+        version, keys, rows, days, mentioned, ids = read_pickle(path)
         if version != FORMAT:
             return None
         keys = [intern(key) for key in keys]
@@ -257,30 +212,13 @@ def _write(path: str, table: Table) -> None:
 
     Rows are written as ordinals into the segment's key list: reading them back then
     interns each key once instead of hashing every occurrence."""
-    tmp = f"{path}.{os.getpid()}.tmp"
     ordinal: dict[str, int] = {}
     rows = [tuple(ordinal.setdefault(key, len(ordinal)) for key in row) for row in table.docs]
-    payload = (FORMAT, list(ordinal), rows, table.days.tobytes(), table.mentioned, table.ids)
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    write_pickle(
+        path, (FORMAT, list(ordinal), rows, table.days.tobytes(), table.mentioned, table.ids)
+    )
 
 
 def _remove_stale(readers: list[Any]) -> None:
     """Delete the cached tables of this index's segments that merges removed."""
-    paths = [p for p in (_cache_path(r, table_name(r)) for r in readers) if p]
-    if not paths:
-        return
-    folder = os.path.dirname(paths[0])
-    live = {os.path.basename(p) for p in paths}
-    index_prefix = os.path.basename(paths[0]).split("-", 1)[0] + "-"
-    with contextlib.suppress(OSError):
-        for entry in os.listdir(folder):
-            if entry.startswith(index_prefix) and entry.endswith(".pickle") and entry not in live:
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, entry))
+    remove_stale(p for p in (_cache_path(r, table_name(r)) for r in readers) if p)

@@ -19,24 +19,25 @@ frequent in the whole index is frequent in some segment, so it is on some list.
 
 A segment never changes once written, so its short list is built once (one pass
 over its terms, about 1.7 s for all of a 100,000-article index's title and body
-words) and kept in memory by segment, and in a pickle in the user's cache dir,
-as the forward tables are (:mod:`index.search.forward`).
+words) and kept (:mod:`index.search.segment_cache`, as the forward tables are).
 """
 
 from __future__ import annotations
 
-import contextlib
 import heapq
-import os
-import pickle
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
 from index.search import deadline
-from index.search.forward import table_name
+from index.search.segment_cache import (
+    Recent,
+    cache_file,
+    read_pickle,
+    remove_stale,
+    segment_name,
+    write_pickle,
+)
 
 MAX_WORDS = 16
 """Words a prefix may stand for: its most frequent ones."""
@@ -123,40 +124,24 @@ ShortList = dict[str, tuple[tuple[int, bytes], ...]]
 ``(document frequency, word)``, most frequent first."""
 
 
-class _Lists:
-    def __init__(self) -> None:
-        self._lists: OrderedDict[tuple[str, str], ShortList] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str]) -> ShortList | None:
-        with self._lock:
-            found = self._lists.get(key)
-            if found is not None:
-                self._lists.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[str, str], value: ShortList) -> None:
-        with self._lock:
-            self._lists[key] = value
-            while len(self._lists) > MEMORY_LISTS:
-                self._lists.popitem(last=False)
-
-
-_MEMORY = _Lists()
+_MEMORY: Recent[tuple[str, str], ShortList] = Recent(MEMORY_LISTS)
+"""(segment name, field) -> its short list."""
 
 
 def short_list(reader: Any, fieldname: str) -> ShortList:
     """A segment's short list of ``fieldname`` (from memory, the disk cache, or built)."""
-    key = (table_name(reader), fieldname)
+    key = (segment_name(reader), fieldname)
     found = _MEMORY.get(key)
     if found is not None:
         return found
-    path = _cache_path(reader, *key)
-    found = _read(path) if path else None
-    if found is None:
+    path = _cache_path(reader, fieldname)
+    loaded = read_pickle(path) if path else None
+    if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == FORMAT:
+        found = loaded[1]
+    else:
         found = build(reader, fieldname)
         if path:
-            _write(path, found)
+            write_pickle(path, (FORMAT, found))
     _MEMORY.put(key, found)
     return found
 
@@ -181,59 +166,16 @@ def build(reader: Any, fieldname: str) -> ShortList:
 def warm(searcher: Any, fieldnames: tuple[str, ...]) -> None:
     """Build (or load) the short lists of every segment, ahead of the first prefix, and
     delete the cached lists of this index's segments that merges removed."""
-    live: set[str] = set()
+    live = []
     for sub, _ in searcher.leaf_searchers():
         for fieldname in fieldnames:
             reader = sub.reader()
             short_list(reader, fieldname)
-            path = _cache_path(reader, table_name(reader), fieldname)
+            path = _cache_path(reader, fieldname)
             if path:
-                live.add(path)
-    if not live:
-        return
-    folder = os.path.dirname(next(iter(live)))
-    index_prefix = os.path.basename(next(iter(live))).split("-", 1)[0] + "-"
-    names = {os.path.basename(path) for path in live}
-    with contextlib.suppress(OSError):
-        for entry in os.listdir(folder):
-            if entry.startswith(index_prefix) and entry.endswith(".pickle") and entry not in names:
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, entry))
+                live.append(path)
+    remove_stale(live)
 
 
-# The disk cache -----------------------------------------------------------------------------
-
-
-def _cache_path(reader: Any, name: str, fieldname: str) -> str | None:
-    from index.paths import cache_dir
-
-    folder = cache_dir()
-    storage = reader.storage()
-    on_disk = any(
-        isinstance(getattr(candidate, "folder", None), str)
-        for candidate in (storage, getattr(storage, "b", None))
-    )
-    if folder is None or not on_disk:
-        return None
-    return os.path.join(folder, "lexicon", f"{name}-{fieldname}-v{FORMAT}.pickle")
-
-
-def _read(path: str) -> ShortList | None:
-    try:
-        with open(path, "rb") as f:
-            version, found = pickle.load(f)  # our own file, named by what it holds
-        return found if version == FORMAT and isinstance(found, dict) else None
-    except Exception:  # absent, partial or another version: build instead
-        return None
-
-
-def _write(path: str, found: ShortList) -> None:
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump((FORMAT, found), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+def _cache_path(reader: Any, fieldname: str) -> str | None:
+    return cache_file(reader, "lexicon", f"{segment_name(reader)}-{fieldname}-v{FORMAT}")

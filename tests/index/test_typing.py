@@ -89,3 +89,29 @@ def test_the_command_line_language_is_unchanged(home: LibraryHome) -> None:
     with pytest.raises(QueryError):
         home.search("budget published:[2024-", limit=10)
     assert home.search("blai*", limit=10).total == 2
+
+
+def test_prefix_short_lists_are_cached_per_segment_and_field(
+    home: LibraryHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both fields' lists are written and kept by ``warm``; a list of a segment that is
+    gone is deleted; a fresh process's lists load from the files."""
+    from index.search import lexicon
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NEWSREADER_CACHE_DIR", str(cache))
+    lexicon._MEMORY.clear()
+    home.library.warm()
+    files = sorted(p.name for p in (cache / "lexicon").iterdir())
+    assert any(name.endswith("-title-v1.pickle") for name in files)
+    assert any(name.endswith("-body-v1.pickle") for name in files)
+    prefix = files[0].split("-", 1)[0]
+    stale = cache / "lexicon" / f"{prefix}-gone_segment-3-body-v1.pickle"
+    stale.write_bytes(b"")
+    lexicon._MEMORY.clear()
+    home.library.warm()
+    assert sorted(p.name for p in (cache / "lexicon").iterdir()) == files
+    searcher = home.library.searcher()
+    expected = lexicon.expand(searcher, "body", "b")
+    lexicon._MEMORY.clear()
+    assert lexicon.expand(searcher, "body", "b") == expected  # read back from the files
