@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
@@ -64,15 +64,15 @@ def top(
     weighting = searcher.weighting
     if type(weighting) is not BM25F or weighting._field_B:
         return None
-    keep = _keeper(allow, restrict)
     try:
         if type(query) is wq.Every and allow is not None and query.fieldname in (None, "", "*"):
             # "is:starred" alone: the allowed documents, each as Whoosh scores Every.
-            scores: Scores = dict.fromkeys(keep(allow), float(query.boost))
+            every = dict.fromkeys(allow, float(query.boost))
+            scores: Scores = _filtered(every, None, restrict)
             return Page(_best(scores, limit), len(scores), True)
         segments = [_Segment(sub, offset, weighting) for sub, offset in searcher.leaf_searchers()]
         if _leading_phrases(query):
-            return _lazy_phrase_page(segments, query, limit, keep)
+            return _lazy_phrase_page(segments, query, limit, allow, restrict)
         scores = {}
         for segment in segments:
             found = segment.evaluate(query)
@@ -80,31 +80,22 @@ def top(
             scores.update({offset + doc: score for doc, score in found.items()})
     except Unsupported:
         return None
-    if keep is not _everything:
-        scores = {doc: scores[doc] for doc in keep(scores)}
+    scores = _filtered(scores, allow, restrict)
     return Page(_best(scores, limit), len(scores), True)
 
 
-def _everything(docs: Iterable[int]) -> Iterable[int]:
-    return docs
-
-
-def _keeper(
-    allow: AbstractSet[int] | None, restrict: AbstractSet[int] | None
-) -> Callable[[Iterable[int]], Iterable[int]]:
-    """What of a set of documents the filters let through (set operations, in C)."""
+def _filtered(
+    scores: Scores, allow: AbstractSet[int] | None, restrict: AbstractSet[int] | None
+) -> Scores:
+    """``scores`` of the documents the filters let through (the sets taken in C)."""
     if allow is None and not restrict:
-        return _everything
-
-    def keep(docs: Iterable[int]) -> Iterable[int]:
-        kept = set(docs)
-        if allow is not None:
-            kept.intersection_update(allow)
-        if restrict:
-            kept.difference_update(restrict)
-        return kept
-
-    return keep
+        return scores
+    kept = set(scores)
+    if allow is not None:
+        kept.intersection_update(allow)
+    if restrict:
+        kept.difference_update(restrict)
+    return {doc: scores[doc] for doc in kept}
 
 
 def matching(searcher: Any, query: wq.Query) -> list[list[int]] | None:
@@ -157,7 +148,8 @@ def _lazy_phrase_page(
     segments: list[_Segment],
     query: wq.Query,
     limit: int,
-    keep: Callable[[Iterable[int]], Iterable[int]] = _everything,
+    allow: AbstractSet[int] | None = None,
+    restrict: AbstractSet[int] | None = None,
 ) -> Page:
     parts = list(query.subqueries) if isinstance(query, wq.Or) else [query]
     bound: Scores = {}  # what each document scores if its phrases hold
@@ -179,8 +171,7 @@ def _lazy_phrase_page(
                 scores.update({segment.offset + doc: score for doc, score in found.items()})
             _add(certain, scores)
         _add(bound, scores)
-    if keep is not _everything:
-        bound = {doc: bound[doc] for doc in keep(bound)}
+    bound = _filtered(bound, allow, restrict)
     order = [(-score, doc) for doc, score in bound.items()]
     heapq.heapify(order)  # best bound first; a heap, as most are never looked at
     page: list[tuple[float, int]] = []  # a min-heap of (score, -docnum)
