@@ -72,6 +72,8 @@ class Library:
         self._searcher: Searcher | None = None
         self._swept = False
         self._shown: tuple[str, dict[str, tuple[str, tuple[tuple[int, int], ...]]]] = ("", {})
+        self._matching: tuple[Searcher | None, dict[str, list[str]]] = (None, {})
+        """The searcher, and the ids each query text matches in it (``matching_ids``)."""
 
     @classmethod
     def open(cls, paths: LibraryPaths, **kwargs: Any) -> Library:
@@ -262,10 +264,9 @@ class Library:
             searcher = self.searcher()
             # Kept per searcher (one per index state): the sources pane counts every saved
             # search each time it is redrawn, and marks do not change what a query matches.
-            kept: dict[str, list[str]] = self.__dict__.get("_matching", {})
-            if self.__dict__.get("_matching_searcher") is not searcher:
-                kept = self.__dict__["_matching"] = {}
-                self.__dict__["_matching_searcher"] = searcher
+            if self._matching[0] is not searcher:
+                self._matching = (searcher, {})
+            kept = self._matching[1]
             ids = kept.get(text)
             if ids is None:
                 fast = plan(parsed, searcher.schema, searcher)

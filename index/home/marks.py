@@ -56,7 +56,6 @@ class MarkTable:
     """The marks table's queries (a part of :class:`~index.home.store.Store`)."""
 
     _conn: sqlite3.Connection
-    _before_version: object = None
 
     def _marking(self) -> AbstractContextManager[None]:
         return atomic(self._conn)
@@ -68,7 +67,7 @@ class MarkTable:
         column = "read_at" if how in ("read", "unread") else "starred_at"
         on = how in ("read", "star")
         state: Literal["read", "starred"] = "read" if column == "read_at" else "starred"
-        current = self._current(state)
+        current, version = self._current(state)
         changed: list[str] = []
         with self._marking():
             for chunk, marks in in_chunks(ids):
@@ -90,23 +89,28 @@ class MarkTable:
                 )
                 changed.extend(present)
         if changed and not self._conn.in_transaction:  # committed: the cached set follows
-            self._follow(state, current, changed, on=on)
+            self._follow(state, current, version, changed, on=on)
         return changed
 
     def _marked_key(self, state: str) -> tuple[object, ...]:
         return (state, self._conn.execute("PRAGMA data_version").fetchone()[0],
                 self._conn.total_changes)  # fmt: skip
 
-    def _current(self, state: str) -> frozenset[str] | None:
-        """The cached set of ``state`` if nothing has changed since it was read (and the
-        database's version now, which :meth:`_follow` compares after the write)."""
+    def _current(self, state: str) -> tuple[frozenset[str] | None, object]:
+        """The cached set of ``state`` if nothing has changed since it was read, and the
+        database's version now (which :meth:`_follow` compares after the write)."""
         key = self._marked_key(state)
-        self._before_version = key[1]
         found = self.__dict__.get("_marked_cache", {}).get(state)
-        return found[1] if found is not None and found[0] == key else None
+        return (found[1] if found is not None and found[0] == key else None), key[1]
 
     def _follow(
-        self, state: str, before: frozenset[str] | None, changed: list[str], *, on: bool
+        self,
+        state: str,
+        before: frozenset[str] | None,
+        version: object,
+        changed: list[str],
+        *,
+        on: bool,
     ) -> None:
         """After this connection committed marks: the cached set of ``state`` becomes what
         reading it back would give, without reading 50,000 rows (a set operation in C), if
@@ -114,7 +118,7 @@ class MarkTable:
         cache: dict[str, tuple[object, frozenset[str]]] = self.__dict__.setdefault(
             "_marked_cache", {}
         )
-        if before is None or self._marked_key(state)[1] != self._before_version:
+        if before is None or self._marked_key(state)[1] != version:
             cache.pop(state, None)  # unknown before, or another process committed meanwhile
             return
         ids = before | frozenset(changed) if on else before - frozenset(changed)
