@@ -7,8 +7,9 @@ and a field name without its value is one too (``person:``). :func:`as_typed`
 turns the text into the query the person is on the way to:
 
 * the last word, when nothing follows it yet, is also a prefix: ``blai``
-  searches ``(blai OR blai*)``, so a complete word outranks the words it begins
-  (it scores as itself and as one of the prefix's words);
+  searches ``(blai OR blai*)``, each document scored by the better of the word and
+  the prefix at half weight (:func:`word_or_prefix`), so a complete word ranks as
+  the full query ranks it and outranks the words it begins;
 * an unclosed phrase is the phrase of its words before the last, then the last word
   as above (``"human rig`` searches ``"human" (rig OR rig*)``);
 * an unfinished clause at the end (a field with no value, an unclosed range, a
@@ -36,7 +37,7 @@ _LAST_WORD = re.compile(r"(?:(?<=[\s(\"])|^)(?:(title|body):)?([^\W\d_][\w'’-]
 bare or in the title or body field."""
 _OPEN_CLAUSE = re.compile(r"(?:^|(?<=[\s(]))(?:[A-Za-z_]\w*):(?:[\[{][^\]}]*)?$")
 """A field at the very end with no value yet, or an opened range ``published:[2024-``."""
-_TRAILING_OPERATOR = re.compile(r"(?:^|\s)(?:AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)\s*$")
+_TRAILING_OPERATOR = re.compile(rf"(?:^|\s)(?:{'|'.join(sorted(OPERATORS))})\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +91,15 @@ def word_or_prefix(query: Any) -> Any:
     the complete query would score it (so the ranking is the full query's), one that
     holds only longer words less. (An OR would add both, and the word typed last would
     outweigh the others.)"""
-    if isinstance(query, wq.Or) and type(query) is wq.Or:
+    if type(query) is wq.Or:
         parts = query.subqueries
         terms = [q for q in parts if not isinstance(q, wq.Prefix)]
-        prefixes = [q for q in parts if type(q) is wq.Prefix]
+        prefixes = [
+            wq.Prefix(q.fieldname, q.text, boost=q.boost * PREFIX_WEIGHT)
+            for q in parts
+            if type(q) is wq.Prefix
+        ]
         if terms and prefixes and len(terms) + len(prefixes) == len(parts):
-            for prefix in prefixes:
-                prefix.boost *= PREFIX_WEIGHT
             word = terms[0] if len(terms) == 1 else wq.Or(terms)
             typed = prefixes[0] if len(prefixes) == 1 else wq.Or(prefixes)
             return wq.DisjunctionMax([word, typed], boost=query.boost)
