@@ -306,12 +306,13 @@ class LibraryHome:
     def _search_typed(
         self, text: str, *, limit: int, sort: SortOrder, snippets: bool
     ) -> SearchResult:
-        """``as_typed(text)`` searched; the exact text is parsed (for ``pending``) only when
-        it cannot be the query as typed: a clause was left out, or the search failed."""
+        """``as_typed(text)`` searched, and ``pending`` the error the exact text gives (a
+        stop word alone, an unfinished clause: shown once the person pauses)."""
+        pending = self._query_error(text)
         typed = as_typed(text)
         attempts = [typed.text]
         words = typed.text.split()
-        if len(words) > 1:  # "budget is:unr", "gaza foo:": the rest, if that fails
+        if pending is not None and len(words) > 1:  # "budget is:unr": the rest
             attempts.append(as_typed(" ".join(words[:-1]) + " ").text)
         failure: QueryError | None = None
         for attempt in attempts:
@@ -322,10 +323,8 @@ class LibraryHome:
             except QueryError as error:
                 failure = failure or error
                 continue
-            exact = attempt == typed.text and typed.left_out is None
-            pending = None if exact else self._query_error(text)
             return replace(result, query=attempt, pending=pending)  # what was searched
-        raise QueryError(self._query_error(text) or str(failure))
+        raise QueryError(pending or str(failure))
 
     def _query_error(self, text: str) -> str | None:
         try:
