@@ -7,9 +7,12 @@ platformdirs' user data dir; ``--home DIR`` or ``NEWSREADER_HOME`` override it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -96,3 +99,29 @@ def why_unwritable(folder: Path) -> str | None:
     if not os.access(existing, os.W_OK | os.X_OK):
         return f"no permission to write in {existing}"
     return None
+
+
+def read_cached(path: str) -> Any:
+    """A rebuildable cache file (our own pickle, named by what it holds), or None when it
+    is absent or unreadable: the caller builds it again."""
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except Exception:
+        return None
+
+
+def write_cached(path: str, payload: object) -> bool:
+    """Write a cache file atomically; False when it could not be (a read-only or full
+    cache dir just means no cache)."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    return True

@@ -27,15 +27,14 @@ from itertools import chain
 from sys import intern
 from typing import Any
 
+from index.paths import read_cached, write_cached
 from index.search.postings import postings_of
 from index.search.schema import day_number
 from index.search.segment_cache import (
     Recent,
     cache_file,
-    read_pickle,
     remove_stale,
     segment_name,
-    write_pickle,
 )
 
 FORMAT = 3
@@ -197,7 +196,7 @@ def _cache_path(reader: Any, name: str) -> str | None:
 
 def _read(path: str) -> Table | None:
     try:
-        version, keys, rows, days, mentioned, ids = read_pickle(path)
+        version, keys, rows, days, mentioned, ids = read_cached(path)
         if version != FORMAT:
             return None
         keys = [intern(key) for key in keys]
@@ -214,7 +213,7 @@ def _write(path: str, table: Table) -> None:
     interns each key once instead of hashing every occurrence."""
     ordinal: dict[str, int] = {}
     rows = [tuple(ordinal.setdefault(key, len(ordinal)) for key in row) for row in table.docs]
-    write_pickle(
+    write_cached(
         path, (FORMAT, list(ordinal), rows, table.days.tobytes(), table.mentioned, table.ids)
     )
 

@@ -29,14 +29,13 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from index.paths import read_cached, write_cached
 from index.search import deadline
 from index.search.segment_cache import (
     Recent,
     cache_file,
-    read_pickle,
     remove_stale,
     segment_name,
-    write_pickle,
 )
 
 MAX_WORDS = 16
@@ -135,13 +134,13 @@ def short_list(reader: Any, fieldname: str) -> ShortList:
     if found is not None:
         return found
     path = _cache_path(reader, fieldname)
-    loaded = read_pickle(path) if path else None
+    loaded = read_cached(path) if path else None
     if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == FORMAT:
         found = loaded[1]
     else:
         found = build(reader, fieldname)
         if path:
-            write_pickle(path, (FORMAT, found))
+            write_cached(path, (FORMAT, found))
     _MEMORY.put(key, found)
     return found
 

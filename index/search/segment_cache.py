@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -72,36 +71,14 @@ def segment_name(reader: Any) -> str:
 
 def cache_file(reader: Any, kind: str, name: str) -> str | None:
     """Where a pickle of ``kind`` named ``name`` goes (``name`` starts with the segment's
-    name); ``None`` for an index in memory or with caching off."""
+    name; written and read with ``index.paths.write_cached``/``read_cached``); ``None``
+    for an index in memory or with caching off."""
     from index.paths import cache_dir
 
     folder = cache_dir()
     if folder is None or index_folder(reader) is None:
         return None
     return os.path.join(folder, kind, f"{name}.pickle")
-
-
-def read_pickle(path: str) -> Any:
-    """The pickle at ``path`` (our own file, named by what it holds), or None when it is
-    absent or unreadable: then it is built again."""
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except Exception:
-        return None
-
-
-def write_pickle(path: str, payload: Any) -> None:
-    """Write atomically; a read-only or full cache dir just means no disk cache."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
 
 
 def remove_stale(live: Iterable[str]) -> None:

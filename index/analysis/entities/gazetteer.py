@@ -11,7 +11,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import NamedTuple
 
 from index.analysis.entities.tokens import tokenize
 from index.models import EntityLabel
+from index.paths import read_cached, write_cached
 
 CITY_MIN_POPULATION = 15_000
 """Smaller towns are left out: their names are mostly noise in news text."""
@@ -170,26 +170,13 @@ def _cache_file() -> str | None:
 
 
 def _read_cache(path: str) -> Gazetteer | None:
-    try:
-        with open(path, "rb") as f:
-            loaded = pickle.load(f)  # our own file, named by a hash of what it holds
-    except Exception:  # absent, partial or from another version: build instead
-        return None
+    loaded = read_cached(path)  # absent, partial or from another version: build instead
     return loaded if isinstance(loaded, Gazetteer) else None
 
 
 def _write_cache(path: str, gaz: Gazetteer) -> None:
-    """Write atomically; a read-only or full cache dir just means no cache."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+    if write_cached(path, gaz):
         _remove_stale(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
 
 
 def _remove_stale(path: str) -> None:
