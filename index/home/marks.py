@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from index.home import tally
 from index.sqlite import atomic, in_chunks
 
 MARKS_SCHEMA = """
@@ -158,138 +159,34 @@ class MarkTable:
         cache[state] = (key, ids)
         return ids
 
-    def starred_unread(self) -> int:
-        return len(self.marked_ids("starred") - self.marked_ids("read"))
-
     def mark_counts(self) -> dict[str, int]:
-        """``articles``, ``unread`` and ``starred``: the articles counted, the marks from
-        the sets of :meth:`marked_ids` (which hold only stored articles, and are read from
-        the database once per change)."""
-        total = int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-        read, starred = self.marked_ids("read"), self.marked_ids("starred")
-        return {"articles": total, "unread": total - len(read), "starred": len(starred)}
-
-
-MEMBERSHIP_SCHEMA = """
-CREATE TABLE IF NOT EXISTS membership_generation (n INTEGER NOT NULL);
-INSERT INTO membership_generation (n)
-    SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM membership_generation);
-CREATE TRIGGER IF NOT EXISTS carriers_added AFTER INSERT ON carriers
-    BEGIN UPDATE membership_generation SET n = n + 1; END;
-CREATE TRIGGER IF NOT EXISTS carriers_removed AFTER DELETE ON carriers
-    BEGIN UPDATE membership_generation SET n = n + 1; END;
-"""
-"""A number every change to the carriers table moves on, by whichever process makes it: the
-sources pane's memberships (which articles each feed and folder holds) are kept while it
-stands still. A row-level trigger costs microseconds per carrier written."""
-
-
-_SEPARATOR = "\x1f"
-"""Between the ids SQLite's group_concat joins (article ids are hex)."""
-FULL_RECOUNT = 200_000
-"""Past this many (article, source) checks, a mark recounts every source by set
-difference (10,000 articles read at once) instead of moving counts one by one."""
-
-
-@dataclass(slots=True)
-class _Tally:
-    """Which articles each source holds, and how many of them are unread."""
-
-    key: tuple[object, ...]
-    members: dict[str, frozenset[str]]
-    """Source (a feed's carrier, an added folder's path) -> the articles it holds."""
-    read: frozenset[str]
-    """The read set ``unread`` was counted against."""
-    unread: dict[str, int]
+        """``articles``, ``unread``, ``starred`` and ``starred_unread`` of the stored
+        articles, as the tally keeps them (``index.home.tally``)."""
+        counts = tally.kept(self._conn)
+        articles, unread = counts.get(tally.ALL, (0, 0))
+        starred, starred_unread = counts.get(tally.STARRED, (0, 0))
+        return {"articles": articles, "unread": unread, "starred": starred,
+                "starred_unread": starred_unread}  # fmt: skip
 
 
 class SourceCounts:
-    """Counts for the sources pane (a part of the store, as above).
-
-    Grouping 100,000 carriers against the marks in SQL takes most of a second, and the
-    pane is redrawn after every article read. So the memberships are read once per state
-    of the carriers table (:data:`MEMBERSHIP_SCHEMA`'s generation) and the unread counts
-    follow the read set by its difference from the last one: a mark moves the counts of
-    the sources that hold the articles marked, nothing else."""
+    """Counts for the sources pane (a part of the store, as above), as the library's
+    ``tally`` keeps them (``index.home.tally``): a read of ~500 rows, however many
+    articles the sources hold."""
 
     _conn: sqlite3.Connection
 
-    def ensure_membership_generation(self) -> None:
-        """Add the generation table and its triggers to a library that lacks them (no
-        write at all when they are there; a read-only library goes without)."""
-        present = self._conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'membership_generation'"
-        ).fetchone()
-        if present is None:
-            with suppress(sqlite3.OperationalError):  # read-only: counted afresh each time
-                self._conn.executescript(MEMBERSHIP_SCHEMA)
+    def ensure_tally(self) -> None:
+        """Give a library from before the tally its counts (no write when it has them; a
+        read-only library goes without and is counted afresh each time)."""
+        with suppress(sqlite3.OperationalError):
+            tally.install(self._conn)
 
-    def _membership_generation(self) -> int | None:
-        try:
-            row = self._conn.execute("SELECT n FROM membership_generation").fetchone()
-        except sqlite3.OperationalError:
-            return None
-        return int(row[0]) if row is not None else None
-
-    def source_counts(
-        self, folders: Sequence[str], read: frozenset[str]
-    ) -> dict[str, tuple[int, int]]:
+    def source_counts(self) -> dict[str, tuple[int, int]]:
         """(articles, unread) of every feed carrier (``feed:...``) and of every added
-        folder (its path: the articles some file inside it carries), given the read set."""
-        generation = self._membership_generation()
-        key = (generation, tuple(folders))
-        tally: _Tally | None = self.__dict__.get("_tally")
-        if tally is None or generation is None or tally.key != key:
-            tally = self._new_tally(key, folders, read)
-            self.__dict__["_tally"] = tally
-        elif read is not tally.read:
-            now_read, now_unread = read - tally.read, tally.read - read
-            if (len(now_read) + len(now_unread)) * len(tally.members) > FULL_RECOUNT:
-                tally.unread = {source: len(ids - read) for source, ids in tally.members.items()}
-            else:  # a few articles read: only the sources that hold them move
-                for changed, step in ((now_read, -1), (now_unread, 1)):
-                    for article_id in changed:
-                        for source, ids in tally.members.items():
-                            if article_id in ids:
-                                tally.unread[source] += step
-            tally.read = read
-        return {source: (len(ids), tally.unread[source]) for source, ids in tally.members.items()}
-
-    def _new_tally(
-        self, key: tuple[object, ...], folders: Sequence[str], read: frozenset[str]
-    ) -> _Tally:
-        """Each source's articles, grouped by SQLite: a feed's by its carrier, an added
-        folder's by the folders of the files it holds (one row per folder, not per file;
-        the ids joined in one string that C splits)."""
-        roots = {folder.rstrip("/") for folder in folders}
-        members: dict[str, set[str]] = {root: set() for root in roots}
-        for carrier, ids in self._conn.execute(
-            "SELECT carrier, group_concat(article_id, char(31)) FROM carriers"
-            " WHERE carrier >= 'feed:' AND carrier < 'feed;' GROUP BY carrier"
-        ):
-            members[carrier] = set(ids.split(_SEPARATOR))
-        # rtrim(path, every character but '/'): the folder, with its final '/'.
-        for folder, ids in self._conn.execute(
-            "SELECT rtrim(carrier, replace(carrier, '/', '')), group_concat(article_id, char(31))"
-            " FROM carriers WHERE NOT (carrier >= 'feed:' AND carrier < 'feed;') GROUP BY 1"
-        ):
-            held = ids.split(_SEPARATOR)
-            parent = folder.rstrip("/")
-            while parent:  # every added folder the files are inside
-                if parent in roots:
-                    members[parent].update(held)
-                parent = parent.rpartition("/")[0]
-        frozen = {source: frozenset(ids) for source, ids in members.items()}
-        unread = {source: len(ids - read) for source, ids in frozen.items()}
-        return _Tally(key, frozen, read, unread)
-
-    def carrier_counts(self, prefix: str) -> dict[str, tuple[int, int]]:
-        """carrier -> (articles, unread), for every carrier starting with ``prefix``."""
-        # Carriers name only stored articles (the home keeps them so): no join with articles.
-        rows = self._conn.execute(
-            "SELECT c.carrier, COUNT(*), SUM(m.read_at IS NULL) FROM carriers c"
-            " LEFT JOIN marks m ON m.article_id = c.article_id"
-            " WHERE c.carrier >= ? AND c.carrier < ? GROUP BY c.carrier",
-            (prefix, prefix + "\U0010ffff"),
-        )
-        return {carrier: (int(total), int(unread or 0)) for carrier, total, unread in rows}
+        folder (its path without the final ``/``: the articles some file inside it
+        carries)."""
+        counts = tally.kept(self._conn)
+        counts.pop(tally.ALL, None)
+        counts.pop(tally.STARRED, None)
+        return counts

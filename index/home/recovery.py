@@ -37,7 +37,7 @@ from whoosh.filedb.filestore import FileStorage
 from index.bookmarks.database import BOOKMARK_COLUMNS
 from index.bookmarks.store import BookmarkStore
 from index.feeds import SubscriptionStore
-from index.home import salvage
+from index.home import salvage, tally
 from index.home.carriers import FEED_CARRIER, carriers_from_files
 from index.home.library import Library
 from index.home.store import Store
@@ -356,6 +356,8 @@ def _salvage(backup: Path, fresh: Path, report: RecoveryReport) -> None:
                     report.salvaged[table] = (kept - 1, lost + 1)
                 conn.execute("COMMIT")
                 carriers_from_files(conn)  # a file's row names what it carries, too
+                if tally.present(conn):  # the rows came in any order: count them again
+                    tally.fill(conn)
             finally:
                 conn.close()
                 damaged.close()

@@ -35,7 +35,7 @@ from index.home import overview
 from index.home.ingest import IngestReport, ProgressCallback, ingest
 from index.home.library import Library, SortOrder
 from index.home.locking import WriteLock
-from index.home.marks import Mark, Marks, State
+from index.home.marks import NO_MARKS, Mark, Marks, State
 from index.home.recovery import RecoveryReport, reconcile, recover
 from index.home.reindex import RebuildCallback, is_stale, needs_rebuild, rebuild_if_stale
 from index.home.rules import ACTIONS, Action, Rule
@@ -524,19 +524,18 @@ class LibraryHome:
     def sources(self) -> SourcesView:
         """Every view the sources pane lists, with its counts (see ``sources_view``)."""
         store = self.library.store
-        counts = self.mark_counts()
-        bookmarked = self.bookmarks.article_ids()
-        read = store.marked_ids("read") if bookmarked else set()
+        counts = store.mark_counts()
+        bookmarked = sorted(store.content_hashes(sorted(self.bookmarks.article_ids())))
+        marks = store.marks_of(bookmarked)
         rows = [
             SourceRow("all", "All", "", counts["articles"], counts["unread"]),
             SourceRow("unread", "Unread", "is:unread", counts["unread"], counts["unread"]),
             SourceRow("starred", "Starred", "is:starred", counts["starred"],
-                      store.starred_unread() if counts["starred"] else 0),
-            SourceRow("bookmarked", "Bookmarked", "is:bookmarked",
-                      len(store.content_hashes(sorted(bookmarked))) if bookmarked else 0,
-                      len(bookmarked - read) if bookmarked else 0),
+                      counts["starred_unread"]),
+            SourceRow("bookmarked", "Bookmarked", "is:bookmarked", len(bookmarked),
+                      sum(1 for i in bookmarked if not marks.get(i, NO_MARKS).read)),
         ]  # fmt: skip
-        by_source = store.source_counts(store.folders(), store.marked_ids("read"))
+        by_source = store.source_counts()
         subs = sorted(
             self.feeds.subscriptions.all(), key=lambda s: (s.folder.casefold(), s.name.casefold())
         )
@@ -601,7 +600,9 @@ class LibraryHome:
     def mark_counts(self) -> dict[str, int]:
         """``articles``, ``unread``, ``read`` and ``starred``, counted from the database."""
         counts = self.library.store.mark_counts()
-        return {**counts, "read": counts["articles"] - counts["unread"]}
+        articles, unread = counts["articles"], counts["unread"]
+        return {"articles": articles, "unread": unread, "read": articles - unread,
+                "starred": counts["starred"]}  # fmt: skip
 
     def recent(self, *, limit: int = 100, offset: int = 0, state: State | None = None) -> list[Hit]:
         """Articles newest first (stated dates before file dates), all or in one state."""
@@ -773,7 +774,7 @@ class LibraryHome:
 
     def list_feeds(self) -> list[FeedRow]:
         """Each subscription with its article count and how many of those are unread."""
-        unread = self.library.store.carrier_counts("feed:")
+        unread = self.library.store.source_counts()
         return [
             replace(row, unread=unread.get(row.subscription.carrier, (0, 0))[1])
             for row in self.feeds.rows()

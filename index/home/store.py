@@ -147,7 +147,7 @@ class Store(CarrierTable, MarkTable, SourceCounts, RuleTable, StoryTable):
                 )
                 carriers_from_files(conn)
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            self.ensure_membership_generation()
+            self.ensure_tally()
         except sqlite3.DatabaseError as error:
             if "disk is full" in str(error):
                 raise StorageError(
@@ -180,10 +180,18 @@ class Store(CarrierTable, MarkTable, SourceCounts, RuleTable, StoryTable):
     # Articles ---------------------------------------------------------------
 
     def put_article(self, article: Article, analysis: Analysis) -> None:
+        """Store an article, or its new text under the same id. An upsert, not a REPLACE:
+        SQLite runs no delete trigger for a row a REPLACE takes away, and the tally counts
+        the articles by their triggers (``index.home.tally``)."""
         self._conn.execute(
-            "INSERT OR REPLACE INTO articles (id, path, title, body, source, author, url,"
+            "INSERT INTO articles (id, path, title, body, source, author, url,"
             " published, date_origin, content_hash, analysis)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+            " path = excluded.path, title = excluded.title, body = excluded.body,"
+            " source = excluded.source, author = excluded.author, url = excluded.url,"
+            " published = excluded.published, date_origin = excluded.date_origin,"
+            " content_hash = excluded.content_hash, analysis = excluded.analysis,"
+            " added = excluded.added",
             (
                 article.id,
                 article.path,
