@@ -135,12 +135,14 @@ def facets(
     filtered = only is not None or bool(without)
     if parsed is None and not filtered:
         counted, line, total = _whole_library(searcher)
+        tops = fc.top_by_label(counted, limit)
     else:
         allow = library.docnums(searcher, only) if only is not None else None
         restrict = library.docnums(searcher, without) if without else None
         v = fc.view(searcher, parsed, allow=allow, restrict=restrict)
-        counted, line, total = fc.counts(v), fc.timeline(v), v.total
-    tops = fc.top_by_label(counted, limit)
+        line, total = fc.timeline(v), v.total
+        found = fc.top_in_view(v, _ranked(searcher), limit)  # a large view: no full count
+        tops = found if found is not None else fc.top_by_label(fc.counts(v), limit)
     kinds = {label: _counted(library, tops[label]) for label in ENTITY_FIELDS}
     return Facets(
         query=text or None,
@@ -199,6 +201,25 @@ def _whole_library(searcher: Any) -> tuple[Counter[str], Timeline, int]:
         while len(_WHOLE) > 4:
             _WHOLE.popitem(last=False)
     return found
+
+
+_RANKED: OrderedDict[int, tuple[Counter[str], dict[str, list[tuple[str, int]]]]] = OrderedDict()
+
+
+def _ranked(searcher: Any) -> dict[str, list[tuple[str, int]]]:
+    """Each label's keys by their count in the whole library (``fc.top_in_view``'s
+    candidates), kept with the library's counts they were ranked from."""
+    counted = library_counts(searcher)
+    with _WHOLE_LOCK:
+        cached = _RANKED.get(id(counted))
+    if cached is not None and cached[0] is counted:
+        return cached[1]
+    ranked = fc.ranked_by_label(counted)
+    with _WHOLE_LOCK:
+        _RANKED[id(counted)] = (counted, ranked)
+        while len(_RANKED) > 4:
+            _RANKED.popitem(last=False)
+    return ranked
 
 
 def library_counts(searcher: Any) -> Counter[str]:

@@ -107,7 +107,7 @@ def matching(searcher: Any, query: wq.Query) -> list[list[int]] | None:
         return None
     try:
         return [
-            list(_Segment(sub, offset, weighting).evaluate(query))
+            sorted(_Segment(sub, offset, weighting).docs(query))
             for sub, offset in searcher.leaf_searchers()
         ]
     except Unsupported:
@@ -261,6 +261,51 @@ class _Segment:
         if query is wq.NullQuery or kind is type(wq.NullQuery):
             return {}
         raise Unsupported
+
+    def docs(self, query: wq.Query) -> AbstractSet[int]:
+        """The documents ``query`` matches, unscored: what a view counts. Terms, their
+        ANDs, ORs and NOTs are set operations over posting ids (no BM25 per posting);
+        anything else is evaluated and its scores dropped."""
+        kind = type(query)
+        if kind is wq.Term:
+            return set(self._term_ids(query.fieldname, query.text))
+        if kind is Blended:
+            return set().union(*(self._term_ids(t.fieldname, t.text) for t in query.subqueries))
+        subqueries = getattr(query, "subqueries", ())
+        union = (kind is wq.Or and query.scale is None and not query.minmatch) or (
+            kind is wq.DisjunctionMax
+        )
+        if union and not any(type(q) is wq.Not for q in subqueries):
+            return set().union(*(self.docs(q) for q in subqueries))
+        if kind is wq.And:
+            positive = [q for q in subqueries if type(q) is not wq.Not]
+            if positive:
+                found = [self.docs(q) for q in positive]
+                found.sort(key=len)
+                common = set(found[0]).intersection(*found[1:])
+                for q in subqueries:
+                    if type(q) is wq.Not and common:
+                        common.difference_update(self.docs(q.query))
+                return common
+        if kind is wq.AndNot:
+            return set(self.docs(query.a)) - set(self.docs(query.b))
+        return self.evaluate(query).keys()
+
+    def _term_ids(self, fieldname: str, text: Any) -> Any:
+        """A term's live document ids, as :meth:`term` would score them."""
+        schema = self.reader.schema
+        field = schema[fieldname] if fieldname in schema.names() else None
+        if field is None:
+            return ()
+        if not field.scorable:
+            raise Unsupported
+        try:
+            btext = field.to_bytes(text)
+        except ValueError:
+            return ()
+        if (fieldname, btext) not in self.reader:
+            return ()
+        return postings_of(self.reader, self.deleted, fieldname, btext, values=False)[0]
 
     def _boosted(self, scores: Scores, query: wq.Query) -> Scores:
         boost = query.boost

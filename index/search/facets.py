@@ -12,10 +12,12 @@ names and document numbers into articles is the caller's business.
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -23,9 +25,10 @@ from whoosh import query as wq
 
 from index.models import Bucket, Timeline
 from index.search import bulk
-from index.search.forward import NO_DAY, Table, segments
+from index.search.forward import MEMORY_TABLES, NO_DAY, Table, segments, table_name
 from index.search.postings import postings_of
 from index.search.schema import ENTITY_FIELDS, EPOCH
+from index.search.segment_cache import Recent
 
 LABEL_OF_PREFIX = {field: label for label, field in ENTITY_FIELDS.items()}
 """Key prefix ("person") -> entity label ("PERSON")."""
@@ -155,6 +158,91 @@ def top_by_label(counted: Counter[str], limit: int) -> dict[str, list[tuple[str,
     return by_label
 
 
+THRESHOLD_VIEW = 5_000
+"""Views of more documents than this find their top entities by :func:`top_in_view`."""
+MAX_CANDIDATES = 2_000
+"""Past this many keys counted one by one, :func:`top_in_view` gives up (a count of the
+whole view is then the cheaper way)."""
+
+_HOLDERS: Recent[str, dict[str, array[int]]] = Recent(MEMORY_TABLES)
+"""Segment name -> entity key -> the segment's documents that hold it."""
+
+
+def holders(reader: Any, table: Table) -> dict[str, array[int]]:
+    """The table turned around: each entity key's documents in the segment (built from
+    the forward table, once per segment, kept beside it)."""
+    name = table_name(reader)
+    found = _HOLDERS.get(name)
+    if found is None:
+        lists: dict[str, list[int]] = {}
+        for doc, keys in enumerate(table.docs):
+            for key in keys:
+                lists.setdefault(key, []).append(doc)
+        found = {key: array("i", dict.fromkeys(docs)) for key, docs in lists.items()}
+        _HOLDERS.put(name, found)
+    return found
+
+
+def top_in_view(
+    v: View, ranked: dict[str, list[tuple[str, int]]], limit: int
+) -> dict[str, list[tuple[str, int]]] | None:
+    """The ``limit`` most frequent keys of each label in a large view, without counting
+    every key of every document: ``ranked`` holds each label's keys by their count in the
+    whole library, most first, and no key is in more of the view's articles than of the
+    library's. So keys are counted one by one (the view's documents that hold them, a
+    set intersection in C) until a label's ``limit``-th count beats the library count
+    of the next key: no key after it can enter. The same tops as :func:`top_by_label`
+    over :func:`counts`, ties by key. ``None`` for a small view, or when too many keys
+    had to be counted (then count the view)."""
+    if v.total <= THRESHOLD_VIEW:
+        return None
+    parts = [(set(docs), holders(reader, table)) for reader, _, table, docs in v.parts if docs]
+    return _tops_by_threshold(parts, ranked, limit)
+
+
+def _tops_by_threshold(
+    parts: list[tuple[set[int], dict[str, Any]]],
+    ranked: dict[str, list[tuple[str, int]]],
+    limit: int,
+) -> dict[str, list[tuple[str, int]]] | None:
+    """:func:`top_in_view`'s walk over ``(the view's documents, key -> holders)`` of
+    each segment."""
+    tried = 0
+    by_label: dict[str, list[tuple[str, int]]] = {}
+    for label, candidates in ranked.items():
+        found: list[tuple[str, int]] = []
+        bar = 0
+        for key, in_library in candidates:
+            if len(found) >= limit and in_library < bar:
+                break
+            tried += 1
+            if tried > MAX_CANDIDATES:
+                return None
+            count = 0
+            for docs, held in parts:
+                holding = held.get(key)
+                if holding is not None:
+                    count += len(docs.intersection(holding))
+            if count and (len(found) < limit or count >= bar):
+                found.append((key, count))
+                found.sort(key=_order)
+                del found[limit:]
+                if len(found) >= limit:
+                    bar = found[-1][1]
+        by_label[label] = found
+    return by_label
+
+
+def ranked_by_label(counted: Counter[str]) -> dict[str, list[tuple[str, int]]]:
+    """Each label's keys, most articles first (ties by key): ``top_in_view``'s order."""
+    by_label: dict[str, list[tuple[str, int]]] = {label: [] for label in ENTITY_FIELDS}
+    for key, count in sorted(counted.items(), key=_order):
+        label = LABEL_OF_PREFIX.get(key.partition(":")[0])
+        if label is not None and count > 0:
+            by_label[label].append((key, count))
+    return by_label
+
+
 def top(counted: Counter[str], limit: int, *, without: str = "") -> list[tuple[str, int]]:
     """The ``limit`` most frequent keys of any label, ``without`` one."""
     items = ((k, c) for k, c in counted.items() if k != without and ":" in k)
@@ -179,6 +267,7 @@ def choose_bucket(first: int, last: int) -> Bucket:
     return "month" if span <= MONTH_SPAN else "year"
 
 
+@lru_cache(maxsize=65_536)
 def bucket_start(day: int, bucket: Bucket) -> date:
     value = EPOCH + timedelta(days=day)
     if bucket == "day":

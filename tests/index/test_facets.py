@@ -270,3 +270,52 @@ def test_reading_filters_narrow_the_facets_and_timeline(tmp_path: Path) -> None:
         assert home.facets(None).total == len(items)
     finally:
         home.close()
+
+
+@pytest.mark.parametrize("query", ["blinken", "said OR talks", "microsoft OR starmer", "story"])
+@pytest.mark.parametrize("limit", [1, 2, 3, 10])
+def test_a_large_view_finds_the_same_tops_without_counting_every_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str, limit: int
+) -> None:
+    """``top_in_view`` (keys counted one by one, most frequent in the library first, until
+    none after can enter) gives the tops of counting the whole view, ties included."""
+    from index.search import facets as fc
+    from index.search.plan import plan
+    from index.search.query import QueryReader
+
+    library, items = _library(tmp_path, n=60, batches=4)
+    library.remove([a.id for a, _ in items[::9]])
+    searcher = library.searcher()
+    parsed = plan(QueryReader(searcher.schema).parse(query), searcher.schema, searcher)
+    v = fc.view(searcher, parsed)
+    ranked = fc.ranked_by_label(fc.counts(fc.view(searcher, None), whole=True))
+    monkeypatch.setattr(fc, "THRESHOLD_VIEW", 0)
+    found = fc.top_in_view(v, ranked, limit)
+    assert found == fc.top_by_label(fc.counts(v), limit)
+    assert any(found.values()), "the view should hold entities"
+    people = facets(library, query, limit=limit).people  # the home's call takes this path
+    assert [(c.key, c.count) for c in people] == found["PERSON"]
+    monkeypatch.setattr(fc, "MAX_CANDIDATES", 1)
+    assert fc.top_in_view(v, ranked, limit) is None  # too many keys: count the view instead
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_threshold_walk_keeps_every_tie_a_full_count_keeps(seed: int) -> None:
+    """Random small counts (many ties, at the bar too) against a full count, ties by key."""
+    import random
+
+    from index.search import facets as fc
+
+    rng = random.Random(seed)
+    keys = [f"{rng.choice(['person', 'org', 'place', 'norp'])}:k{n:02d}" for n in range(30)]
+    docs = [tuple(rng.sample(keys, rng.randint(0, 5))) for _ in range(60)]
+    view = {d for d in range(60) if rng.random() < 0.6}
+    whole: Counter[str] = Counter(k for row in docs for k in row)
+    held: dict[str, list[int]] = {}
+    for d, row in enumerate(docs):
+        for k in row:
+            held.setdefault(k, []).append(d)
+    limit = rng.choice([1, 2, 3, 5])
+    found = fc._tops_by_threshold([(view, held)], fc.ranked_by_label(whole), limit)
+    in_view: Counter[str] = Counter(k for d in view for k in docs[d])
+    assert found == fc.top_by_label(in_view, limit)

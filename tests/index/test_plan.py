@@ -293,3 +293,16 @@ def test_remembered_postings_never_outlive_a_change(monkeypatch: pytest.MonkeyPa
     found = lib.search("market", limit=10)
     assert found.total == 3 and first[0].id not in {hit.id for hit in found.hits}
     assert lib.search("market", limit=10).total == 3  # from what is remembered
+
+
+@pytest.mark.parametrize("text", [*QUERIES, "gaza* court", "(market OR rally) NOT (storm OR vote)"])
+def test_a_view_matches_what_whoosh_matches(library: Library, text: str) -> None:
+    """``bulk.matching`` (what facets and timelines count: set operations on posting
+    ids, no scores) gives each segment exactly the documents Whoosh's matcher does."""
+    searcher = library.searcher()
+    fast = plan(library._queries.parse(text), searcher.schema, searcher)
+    found = bulk.matching(searcher, fast)
+    assert found is not None
+    expected = [sorted(fast.docs(sub)) for sub, _ in searcher.leaf_searchers()]
+    assert found == expected
+    assert any(expected), "the query should match something"
