@@ -27,10 +27,12 @@ Timings on a shared 2-core machine are noisy: compare figures of one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,7 +42,7 @@ from scale import make_queries, percentile
 from index.errors import QueryError
 from index.home import LibraryHome
 from index.paths import LibraryPaths
-from index.search import lexicon
+from index.search import lexicon, postings
 from index.search.schema import TEXT_FIELDS
 from index.search.typing import as_typed
 
@@ -68,6 +70,9 @@ def main() -> None:
     parser.add_argument("home", type=Path)
     parser.add_argument("--queries", type=int, default=20)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--compare", action="store_true", help="also type with and without posting sidecars"
+    )
     args = parser.parse_args()
     home = LibraryHome(LibraryPaths(args.home), tagger=None)
     library = home.library
@@ -75,6 +80,10 @@ def main() -> None:
     lexicon.warm(library.searcher(), TEXT_FIELDS)
     print(f"{library.count():,} articles; prefix tables ready in "
           f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+    started = time.perf_counter()
+    written = postings.build_sidecars(library.searcher())
+    print(f"posting sidecars ready in {time.perf_counter() - started:.2f} s"
+          f" ({len(written)} written now)")  # fmt: skip
     rng = random.Random(args.seed)
     plain = [q for q in make_queries(library) if "*" not in q and "~" not in q]
     queries = rng.sample(plain, min(args.queries, len(plain))) + NAMES
@@ -83,6 +92,8 @@ def main() -> None:
     except QueryError as error:
         print(f"first search: {error}")
 
+    if args.compare:
+        compare(home, queries)
     latencies: list[float] = []
     empty: list[str] = []
     truly_empty: list[str] = []
@@ -138,6 +149,48 @@ def main() -> None:
               f"{percentile(values, 50):.1f} ms  p95 {percentile(values, 95):.1f} ms  "
               f"p99 {percentile(values, 99):.1f} ms  worst {max(values):.1f} ms")  # fmt: skip
     home.close()
+
+
+def compare(home: LibraryHome, queries: list[str]) -> None:
+    """The keystrokes with postings read from Whoosh's blocks (the baseline) and from the
+    sidecars, in alternate passes of the whole set (each pass from an empty posting
+    cache, as a fresh process)."""
+    texts = [text for query in queries for text in keystrokes(query)]
+    runs: dict[str, list[list[float]]] = {"whoosh blocks": [], "sidecars": []}
+    for _ in range(2):
+        for mode in runs:
+            with _sidecars(on=mode == "sidecars"):
+                out = []
+                for text in texts:
+                    started = time.perf_counter()
+                    with contextlib.suppress(QueryError):
+                        home.search(text, limit=LIMIT, typing=True)
+                    out.append((time.perf_counter() - started) * 1000)
+                runs[mode].append(out)
+    print("\nalternate passes, per keystroke:")
+    for mode, passes in runs.items():
+        for n, values in enumerate(passes, 1):
+            p50, p95, p99 = (percentile(values, q) for q in (50, 95, 99))
+            print(f"  {mode:13s} pass {n}: p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms")
+    ratio = statistics.median(
+        percentile(s, 95) / percentile(w, 95)
+        for s, w in zip(runs["sidecars"], runs["whoosh blocks"], strict=True)
+    )
+    print(f"  p95 sidecars / whoosh blocks: {ratio:.2f}")
+
+
+@contextlib.contextmanager
+def _sidecars(*, on: bool) -> Iterator[None]:
+    saved = postings.SIDECAR_MIN_DOCS
+    postings.SIDECAR_MIN_DOCS = saved if on else 2**62
+    postings._SIDECARS._readers.clear()
+    postings._CACHE._readers.clear()
+    try:
+        yield
+    finally:
+        postings.SIDECAR_MIN_DOCS = saved
+        postings._SIDECARS._readers.clear()
+        postings._CACHE._readers.clear()
 
 
 def _timed(home: LibraryHome, texts: list[str]) -> list[float]:

@@ -33,6 +33,7 @@ from index.search import engine, lexicon
 from index.search.deadline import deadline
 from index.search.forward import docnums_of, ids_of
 from index.search.plan import plan
+from index.search.postings import build_sidecars
 from index.search.query import QueryReader
 from index.search.related import related as find_related
 from index.search.schema import TEXT_FIELDS, build_schema, document
@@ -146,11 +147,21 @@ class Library:
             return self._store.article(article_id)
 
     def warm(self) -> None:
-        """Build (or load from the cache) what the first prefix search would: each
-        segment's short lists of prefixes (``index.search.lexicon``). Seconds once for a
+        """Build (or load from the cache) what searching as one types reads: each
+        segment's short lists of prefixes (``index.search.lexicon``), then the posting
+        sidecars of its large segments (``index.search.postings``). Seconds once for a
         large library new to this machine, a fraction of one after that."""
         with self._lock:
             lexicon.warm(self.searcher(), TEXT_FIELDS)
+            index = self._index
+        # The posting sidecars of large segments (``index.search.postings``): tens of
+        # seconds for a library new to this machine, so outside the lock, on readers of
+        # their own, while searches go on; nothing at all once they are written.
+        searcher = index.searcher()
+        try:
+            build_sidecars(searcher)
+        finally:
+            searcher.close()
 
     def parse(self, text: str) -> wq.Query:
         """The query ``text`` stands for; QueryError with the reason if it is none."""

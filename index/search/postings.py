@@ -9,14 +9,18 @@ column.
 
 from __future__ import annotations
 
+import mmap
+import os
 import threading
+import time
 import weakref
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from functools import lru_cache
 from itertools import accumulate
-from pickle import loads
+from pickle import UnpicklingError, dumps, loads
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -26,6 +30,7 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from index.search.analyzers import OverlapPositions
+from index.search.segment_cache import cache_file, remove_stale, segment_name
 
 
 def term_postings(
@@ -70,6 +75,22 @@ def postings_of(
 def _read_postings(
     reader: Any, deleted: set[int] | None, fieldname: str, btext: bytes, *, values: bool
 ) -> tuple[Any, Any, Any]:
+    if not values:
+        side = _SIDECARS.of(reader)
+        found = side.get(fieldname, btext) if side is not None else None
+        if found is not None:
+            ids, weights = found
+            if deleted:
+                keep = [i for i, doc in enumerate(ids) if doc not in deleted]
+                return [ids[i] for i in keep], [weights[i] for i in keep], []
+            return ids, weights, []
+    return _whoosh_postings(reader, deleted, fieldname, btext, values=values)
+
+
+def _whoosh_postings(
+    reader: Any, deleted: set[int] | None, fieldname: str, btext: bytes, *, values: bool
+) -> tuple[Any, Any, Any]:
+    """A term's postings as Whoosh's codec stores them: a pickled block at a time."""
     matcher = reader.postings(fieldname, btext)
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
@@ -156,6 +177,150 @@ class _PostingCache:
 
 
 _CACHE = _PostingCache()
+
+
+# Sidecars: ids and weights as flat arrays ----------------------------------------------------
+
+SIDECAR_FIELDS = ("title", "body")
+SIDECAR_MIN_DOCS = 2_000
+"""Segments smaller than this are read from Whoosh's blocks: their lists are short."""
+SIDECAR_MIN_POSTINGS = 32
+"""Terms in fewer documents than this are left out of a sidecar (one block of Whoosh's)."""
+SIDECAR_FORMAT = b"NRPOSTINGS1\n"
+SIDECAR_RECHECK = 30.0
+"""Seconds before a segment without a sidecar is looked for again (another process, or
+this one's builder, may have written it meanwhile)."""
+
+
+class Sidecar:
+    """One segment's long posting lists as two flat arrays in a file of their own
+    (document ids as unsigned 32-bit integers, weights as 32-bit floats, what Whoosh's
+    blocks hold once unpickled), memory-mapped: a term's postings are two slices, no
+    unpickling, no decompression, no delta decoding (Whoosh keeps each block's ids,
+    weights and word positions in one pickle, so even a query that needs no positions
+    unpickles them all: half of a common word's cost while typing)."""
+
+    def __init__(self, path: str) -> None:
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        head = len(SIDECAR_FORMAT)
+        if self._map[:head] != SIDECAR_FORMAT:
+            self._map.close()
+            raise ValueError("not a sidecar of this version")
+        size = int.from_bytes(self._map[head : head + 8], "little")
+        self._terms: dict[tuple[str, bytes], tuple[int, int]] = loads(
+            self._map[head + 8 : head + 8 + size]
+        )
+        self._ids_at = _aligned(head + 8 + size)
+        self._total = sum(count for _, count in self._terms.values())
+
+    def get(self, fieldname: str, btext: bytes) -> tuple[list[int], list[float]] | None:
+        """A term's ids and weights, as lists (what scoring iterates: an array would make
+        a new int and float object for every posting, every time)."""
+        found = self._terms.get((fieldname, btext))
+        if found is None:
+            return None
+        start, count = found
+        ids, weights = array("I"), array("f")
+        at = self._ids_at + 4 * start
+        ids.frombytes(self._map[at : at + 4 * count])
+        at = self._ids_at + 4 * (self._total + start)
+        weights.frombytes(self._map[at : at + 4 * count])
+        return ids.tolist(), weights.tolist()
+
+
+def _aligned(offset: int) -> int:
+    return (offset + 3) // 4 * 4
+
+
+def sidecar_path(reader: Any) -> str | None:
+    """Where a segment's sidecar goes (the user's cache dir, as the forward tables)."""
+    return cache_file(reader, "postings", f"{segment_name(reader)}-v1", ".bin")
+
+
+def build_sidecar(reader: Any, path: str) -> bool:
+    """Write a segment's sidecar (atomically; False when the cache dir cannot be)."""
+    terms: dict[tuple[str, bytes], tuple[int, int]] = {}
+    ids, weights = array("I"), array("f")
+    for fieldname in SIDECAR_FIELDS:
+        if fieldname not in reader.schema.names():
+            continue
+        for btext, info in reader.iter_field(fieldname):
+            if info.doc_frequency() < SIDECAR_MIN_POSTINGS:
+                continue
+            found_ids, found_weights, _ = _whoosh_postings(
+                reader, None, fieldname, btext, values=False
+            )
+            terms[(fieldname, btext)] = (len(ids), len(found_ids))
+            ids.extend(found_ids)
+            weights.extend(found_weights)
+    directory = dumps(terms, protocol=5)
+    head = SIDECAR_FORMAT + len(directory).to_bytes(8, "little") + directory
+    head += b"\0" * (_aligned(len(head)) - len(head))
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(head)
+            f.write(ids.tobytes())
+            f.write(weights.tobytes())
+        os.replace(tmp, path)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(tmp)
+        return False
+    return True
+
+
+class _Sidecars:
+    """Each segment reader's sidecar, opened once; its absence is looked for again after
+    :data:`SIDECAR_RECHECK` seconds, or at once when this process has written one."""
+
+    def __init__(self) -> None:
+        self._readers: weakref.WeakKeyDictionary[Any, Sidecar | tuple[float, int]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+        self.written = 0
+
+    def of(self, reader: Any) -> Sidecar | None:
+        found = self._readers.get(reader)
+        if isinstance(found, Sidecar):
+            return found
+        now = time.monotonic()
+        if found is not None and found[1] == self.written and now - found[0] < SIDECAR_RECHECK:
+            return None
+        side = None
+        if reader.doc_count_all() >= SIDECAR_MIN_DOCS:
+            path = sidecar_path(reader)
+            if path and os.path.exists(path):
+                with suppress(OSError, ValueError, EOFError, UnpicklingError):
+                    side = Sidecar(path)
+        with self._lock:
+            self._readers[reader] = side if side is not None else (now, self.written)
+        return side
+
+
+_SIDECARS = _Sidecars()
+
+
+def build_sidecars(searcher: Any) -> list[str]:
+    """Write the sidecar of every large segment of ``searcher`` that lacks one, delete
+    those of segments that merges removed; the paths written."""
+    written, live = [], []
+    for sub, _ in searcher.leaf_searchers():
+        reader = sub.reader()
+        if reader.doc_count_all() < SIDECAR_MIN_DOCS:
+            continue
+        path = sidecar_path(reader)
+        if path is None:
+            continue
+        live.append(path)
+        if not os.path.exists(path) and build_sidecar(reader, path):
+            written.append(path)
+            _SIDECARS.written += 1
+    remove_stale(live, ".bin")
+    return written
 
 
 @lru_cache(maxsize=64)

@@ -69,19 +69,20 @@ def segment_name(reader: Any) -> str:
     return f"{digest}-{segment.segment_id()}-{segment.doc_count_all()}"
 
 
-def cache_file(reader: Any, kind: str, name: str) -> str | None:
+def cache_file(reader: Any, kind: str, name: str, suffix: str = ".pickle") -> str | None:
     """Where a pickle of ``kind`` named ``name`` goes (``name`` starts with the segment's
-    name; written and read with ``index.paths.write_cached``/``read_cached``); ``None``
-    for an index in memory or with caching off."""
+    name; written and read with ``index.paths.write_cached``/``read_cached``; another
+    ``suffix`` for a file of another layout); ``None`` for an index in memory or with
+    caching off."""
     from index.paths import cache_dir
 
     folder = cache_dir()
     if folder is None or index_folder(reader) is None:
         return None
-    return os.path.join(folder, kind, f"{name}.pickle")
+    return os.path.join(folder, kind, f"{name}{suffix}")
 
 
-def remove_stale(live: Iterable[str]) -> None:
+def remove_stale(live: Iterable[str], suffix: str = ".pickle") -> None:
     """Delete the files beside ``live`` (one kind, one index) that are not among them:
     those of segments that merges removed."""
     paths = list(live)
@@ -92,6 +93,6 @@ def remove_stale(live: Iterable[str]) -> None:
     index_prefix = os.path.basename(paths[0]).split("-", 1)[0] + "-"
     with contextlib.suppress(OSError):
         for entry in os.listdir(folder):
-            if entry.startswith(index_prefix) and entry.endswith(".pickle") and entry not in names:
+            if entry.startswith(index_prefix) and entry.endswith(suffix) and entry not in names:
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, entry))
