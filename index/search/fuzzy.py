@@ -10,7 +10,8 @@ grouped by first character with their document frequencies, and kept
 term keeps its first letter (``query.FUZZY_PREFIX``), so it only needs the
 words that begin with it: the union of the segments' groups for that letter,
 sorted, is built once per searcher and letter, and Whoosh's own automaton
-walks it in memory, once for the whole index instead of once per segment.
+walks it in memory, once for the whole index instead of once per segment. What
+a searcher found for a term is kept for the next keystroke, which plans it again.
 
 The words found are those Whoosh's ``FuzzyTerm`` finds in the same segments
 (same automaton, same words), with the same document frequencies; only the
@@ -39,9 +40,13 @@ from index.search.schema import TEXT_FIELDS
 from index.search.segment_cache import Recent, cache_file, remove_stale, segment_name
 
 MAX_VARIANTS = 32
-"""Words a fuzzy term may stand for: the most frequent within its distance. ``word~``
-stands for fewer than 20 at 100,000 articles; ``toni~2`` for 212 (title and body), whose
-postings would take far past any keystroke to score."""
+"""Words a fuzzy term may stand for in a field: the most frequent within its distance.
+At 100,000 articles ``word~`` stands for fewer than 20 body words; ``tony~2`` for 212
+(143,000 postings, 0.3 s to score). The rare words left out hardly reach a page: for
+``tony~2``, ``gov~2``, ``market~2`` and ``blair~2`` the first 20 hits with the 32 most
+frequent were those of all their words."""
+MEMORY_TERMS = 64
+"""Fuzzy terms whose variants are kept per searcher."""
 FORMAT = 1
 MEMORY_TABLES = 128
 """Segment tables kept in memory by segment name (a segment has one per title and
@@ -90,10 +95,26 @@ def variants(searcher: Any, query: wq.FuzzyTerm, limit: int | None = None) -> Va
     index holds it. Only for queries :func:`answers`."""
     limit = MAX_VARIANTS if limit is None else limit
     fieldname, text = query.fieldname, query.text
+    prefix = min(query.prefixlength, len(text))
+    with _FOUND_LOCK:
+        earlier = _FOUND.get(searcher.reader())
+        if earlier is None:
+            earlier = _FOUND[searcher.reader()] = Recent(MEMORY_TERMS)
+    key = (fieldname, text, query.maxdist, prefix, limit)
+    remembered = earlier.get(key)
+    if remembered is None:
+        remembered = _variants(searcher, fieldname, text, query.maxdist, prefix, limit)
+        earlier.put(key, remembered)
+    return remembered
+
+
+def _variants(
+    searcher: Any, fieldname: str, text: str, maxdist: int, prefix: int, limit: int
+) -> Variants:
     readers = [sub.reader() for sub, _ in searcher.leaf_searchers()]
     tables = [table(reader, fieldname).get(text[0], {}) for reader in readers]
     words = _letter(searcher, fieldname, text[0], tables)
-    found = within(words, text, query.maxdist, min(query.prefixlength, len(text)))
+    found = within(words, text, maxdist, prefix)
     totals = {word: sum(group.get(word, 0) for group in tables) for word in found}
     ranked = sorted(totals, key=lambda word: (word != text, -totals[word], word))
     kept = ranked[:limit]
@@ -138,6 +159,13 @@ def _automaton(text: str, maxdist: int, prefix: int) -> DFA:
     title and body and for the next keystrokes that search it again."""
     return levenshtein_automaton(text, maxdist, prefix).to_dfa()
 
+
+_FOUND: weakref.WeakKeyDictionary[Any, Recent[tuple[str, str, int, int, int], Variants]] = (
+    weakref.WeakKeyDictionary()
+)
+"""The searcher's reader -> the fuzzy terms last expanded in it: each keystroke typed after
+``tony~`` plans it again."""
+_FOUND_LOCK = threading.Lock()
 
 _LETTERS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[str]]] = (
     weakref.WeakKeyDictionary()
