@@ -18,8 +18,9 @@ command line, p50/p95/p99.
 
 The queries: 20 (``--queries``) of ``bench/scale.py``'s 200 (words, boolean pairs,
 phrases, fields, date ranges; not its prefix and fuzzy ones), plus a few names
-typed as people type them. The prefix tables are built (or loaded) before the
-timing; their build time is printed apart.
+typed as people type them. The prefix and fuzzy tables are built (or loaded) before
+the timing; their build time is printed apart. ``bench/fuzzy.py`` times the fuzzy
+terms against bare Whoosh and the expansion as it was.
 
 Timings on a shared 2-core machine are noisy: compare figures of one run.
 """
@@ -42,7 +43,7 @@ from scale import make_queries, percentile
 from index.errors import QueryError
 from index.home import LibraryHome
 from index.paths import LibraryPaths
-from index.search import lexicon, postings
+from index.search import fuzzy, lexicon, postings
 from index.search.schema import TEXT_FIELDS
 from index.search.typing import as_typed
 
@@ -78,15 +79,16 @@ def main() -> None:
     library = home.library
     started = time.perf_counter()
     lexicon.warm(library.searcher(), TEXT_FIELDS)
+    prefixes_ready = time.perf_counter()
+    fuzzy.warm(library.searcher(), TEXT_FIELDS)
     print(f"{library.count():,} articles; prefix tables ready in "
-          f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+          f"{prefixes_ready - started:.2f} s, fuzzy tables in "
+          f"{time.perf_counter() - prefixes_ready:.2f} s")  # fmt: skip
     started = time.perf_counter()
     written = postings.build_sidecars(library.searcher())
     print(f"posting sidecars ready in {time.perf_counter() - started:.2f} s"
           f" ({len(written)} written now)")  # fmt: skip
-    rng = random.Random(args.seed)
-    plain = [q for q in make_queries(library) if "*" not in q and "~" not in q]
-    queries = rng.sample(plain, min(args.queries, len(plain))) + NAMES
+    queries = typed_queries(home, args.queries, args.seed)
     try:  # the process's first search aside (a cold disk cache can take it past 1 s)
         home.search("market", limit=LIMIT)
     except QueryError as error:
@@ -141,10 +143,10 @@ def main() -> None:
     words = [q for q in queries if q.isalpha()] + [n.split()[0] for n in NAMES]
     prefixes = sorted({w[:n] for w in words for n in range(1, 5) if len(w) >= n})
     prefix_ms = _timed(home, [f"{p}*" for p in prefixes])
-    fuzzy = sorted({f"{w}~" for w in words if len(w) > 3})
-    fuzzy_ms = _timed(home, fuzzy)
+    fuzzy_texts = fuzzy_terms(queries)
+    fuzzy_ms = _timed(home, fuzzy_texts)
     for name, values, count in (("prefixes", prefix_ms, len(prefixes)),
-                                ("fuzzy", fuzzy_ms, len(fuzzy))):  # fmt: skip
+                                ("fuzzy", fuzzy_ms, len(fuzzy_texts))):  # fmt: skip
         print(f"\n{name} ({count}, one to four letters for prefixes): p50 "
               f"{percentile(values, 50):.1f} ms  p95 {percentile(values, 95):.1f} ms  "
               f"p99 {percentile(values, 99):.1f} ms  worst {max(values):.1f} ms")  # fmt: skip
@@ -191,6 +193,21 @@ def _sidecars(*, on: bool) -> Iterator[None]:
         postings.SIDECAR_MIN_DOCS = saved
         postings._SIDECARS._readers.clear()
         postings._CACHE._readers.clear()
+
+
+def typed_queries(home: LibraryHome, count: int, seed: int) -> list[str]:
+    """The queries typed: ``count`` of ``bench/scale.py``'s (not its prefix and fuzzy
+    ones), then the names."""
+    rng = random.Random(seed)
+    plain = [q for q in make_queries(home.library) if "*" not in q and "~" not in q]
+    return rng.sample(plain, min(count, len(plain))) + NAMES
+
+
+def fuzzy_terms(queries: list[str]) -> list[str]:
+    """The fuzzy terms searched: ``word~`` for each one-word query and each name's first
+    word, of more than three letters (``bench/fuzzy.py`` times the same ones)."""
+    words = [q for q in queries if q.isalpha()] + [n.split()[0] for n in NAMES]
+    return sorted({f"{w}~" for w in words if len(w) > 3})
 
 
 def _timed(home: LibraryHome, texts: list[str]) -> list[float]:

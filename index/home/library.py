@@ -29,7 +29,7 @@ from index.home.safewrite import abandon, clean_uncommitted, storage_error
 from index.home.store import Store, StoredArticle
 from index.models import Analysis, Article, Hit, Related, SearchResult
 from index.paths import LibraryPaths
-from index.search import engine, lexicon
+from index.search import engine, fuzzy, lexicon
 from index.search.deadline import deadline
 from index.search.forward import docnums_of, ids_of
 from index.search.plan import plan
@@ -148,11 +148,13 @@ class Library:
 
     def warm(self) -> None:
         """Build (or load from the cache) what searching as one types reads: each
-        segment's short lists of prefixes (``index.search.lexicon``), then the posting
+        segment's short lists of prefixes (``index.search.lexicon``) and its words by first
+        letter for fuzzy terms (``index.search.fuzzy``), then the posting
         sidecars of its large segments (``index.search.postings``). Seconds once for a
         large library new to this machine, a fraction of one after that."""
         with self._lock:
             lexicon.warm(self.searcher(), TEXT_FIELDS)
+            fuzzy.warm(self.searcher(), TEXT_FIELDS)
             index = self._index
         # The posting sidecars of large segments (``index.search.postings``): tens of
         # seconds for a library new to this machine, so outside the lock, on readers of

@@ -35,7 +35,7 @@ from whoosh.query.terms import Term
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from index.errors import QueryError
-from index.search import deadline, lexicon
+from index.search import deadline, fuzzy, lexicon
 from index.search.nodes import Blended, DayRange, FastPhrase
 from index.search.schema import TEXT_FIELDS, day_number
 
@@ -49,8 +49,8 @@ def plan(
 
     Given the ``searcher``, prefix, wildcard and fuzzy terms are also expanded, once
     for the whole index, into an OR of the words they stand for (see :func:`_expand`);
-    a prefix of the title or body stands for its most frequent words only, and says so
-    in ``notes`` when it was cut ("bl* → 50 most common words").
+    a prefix or fuzzy term of the title or body stands for its most frequent words
+    only, and says so in ``notes`` when it was cut ("bl* → 50 most common words").
     """
     if isinstance(query, wq.DateRange) and query.fieldname == "published" and "day" in schema:
         return _day_range(query)
@@ -64,6 +64,8 @@ def plan(
         )
     if searcher is not None and type(query) is wq.Prefix and query.fieldname in TEXT_FIELDS:
         return _most_frequent(query, searcher, notes)
+    if searcher is not None and fuzzy.answers(searcher, query):
+        return _fuzzy(query, searcher, notes)
     if searcher is not None and type(query) in _EXPANDABLE:
         return _expand(query, searcher)
     if isinstance(query, wq.Not):
@@ -117,10 +119,13 @@ def _expand(query: Any, searcher: Any) -> wq.Query:
     return _blended(query, words, searcher)
 
 
-def _blended(query: Any, words: set[bytes], searcher: Any) -> wq.Query:
+def _blended(
+    query: Any, words: set[bytes], searcher: Any, frequencies: dict[bytes, int] | None = None
+) -> wq.Query:
     """``words`` (as the field stores them) scored as one word: each with its own
     frequency in a document, all with the idf of the most frequent of them; a fuzzy
-    variant weighed down by its edits from what was typed."""
+    variant weighed down by its edits from what was typed. ``frequencies``: the words'
+    document frequencies in the index, if known (else they are looked up)."""
     if not words:
         return wq.NullQuery
     field = searcher.schema[query.fieldname]
@@ -129,12 +134,28 @@ def _blended(query: Any, words: set[bytes], searcher: Any) -> wq.Query:
     terms = [
         Term(query.fieldname, text, boost=query.boost * _closeness(text, typed)) for text in texts
     ]
-    frequency = max(searcher.doc_frequency(query.fieldname, word) for word in words)
-    idf = searcher.weighting.idf(searcher, query.fieldname, next(iter(words)))
+    if frequencies is None:
+        frequency = max(searcher.doc_frequency(query.fieldname, word) for word in words)
+    else:
+        frequency = max(frequencies[word] for word in words)
     if frequency:
         count = searcher.doc_count_all()
         idf = math.log(count / (frequency + 1)) + 1
+    else:
+        idf = searcher.weighting.idf(searcher, query.fieldname, next(iter(words)))
     return Blended(terms, idf=idf)
+
+
+def _fuzzy(query: wq.FuzzyTerm, searcher: Any, notes: list[str] | None) -> wq.Query:
+    """A title or body fuzzy term as the words Whoosh's ``FuzzyTerm`` finds, from the
+    segments' word tables (:mod:`index.search.fuzzy`) instead of a walk of each segment's
+    term list; at most ``fuzzy.MAX_VARIANTS``, the most frequent, said in ``notes``
+    when it was cut. Scored as :func:`_blended` scores any expansion."""
+    found = fuzzy.variants(searcher, query)
+    if found.cut and notes is not None:
+        _note_cut(notes, query, len(found.words))
+    words = dict(zip(found.words, found.frequencies, strict=True))
+    return _blended(query, set(words), searcher, words)
 
 
 def _most_frequent(query: wq.Prefix, searcher: Any, notes: list[str] | None) -> wq.Query:
@@ -143,15 +164,20 @@ def _most_frequent(query: wq.Prefix, searcher: Any, notes: list[str] | None) -> 
     found = lexicon.expand(searcher, query.fieldname, query.text)
     words = set(found.words) | _stems_of_prefix(query, searcher)
     if found.cut and notes is not None:
-        typed = f"{query.text}* →"
-        note = f"{typed} {len(found.words)} most common words"
-        # One note for the title's and the body's expansion: the body's, the larger.
-        earlier = [n for n in notes if n.startswith(typed)]
-        if not earlier:
-            notes.append(note)
-        elif query.fieldname == "body":
-            notes[notes.index(earlier[0])] = note
+        _note_cut(notes, query, len(found.words))
     return _blended(query, words, searcher)
+
+
+def _note_cut(notes: list[str], query: Any, kept: int) -> None:
+    """Say in ``notes`` that ``query`` stands for its ``kept`` most common words only:
+    one note for the title's and the body's expansion, the body's (the larger)."""
+    typed = f"{_typed(query)} →"
+    note = f"{typed} {kept} most common words"
+    earlier = [n for n in notes if n.startswith(typed)]
+    if not earlier:
+        notes.append(note)
+    elif query.fieldname == "body":
+        notes[notes.index(earlier[0])] = note
 
 
 STEM_SLACK = 4

@@ -42,7 +42,7 @@ def test_kept_counts_equal_a_fresh_count_after_every_change(tmp_path: Path, seed
     rng = random.Random(seed)
     store = Store.open(tmp_path / "library.sqlite3")
     ids = [_article(n).id for n in range(40)]
-    for step in range(160):
+    for _ in range(160):
         action = rng.choice(
             ["put", "put", "delete", "carry", "carry", "uncarry", "file_gone", "folder",
              "read", "unread", "star", "unstar", "reput"]
