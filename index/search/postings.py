@@ -154,6 +154,8 @@ class _PostingCache:
             weakref.WeakKeyDictionary()
         )
         self._lock = threading.Lock()
+        self._held = 0
+        """Postings held, over every reader's entries (readers that went took theirs)."""
 
     def of(self, reader: Any) -> OrderedDict[Any, Any]:
         with self._lock:
@@ -167,13 +169,19 @@ class _PostingCache:
             return
         with self._lock:
             entries = self._readers.setdefault(reader, OrderedDict())
+            replaced = entries.get(key)
             entries[key] = entry
             entries.move_to_end(key)
+            self._held += len(entry[0]) - (len(replaced[0]) if replaced is not None else 0)
+            if self._held <= self.BUDGET:
+                return
+            # Over budget (or readers gone since): count afresh, then drop the oldest.
             total = sum(len(e[0]) for cached in self._readers.values() for e in cached.values())
             for cached in list(self._readers.values()):
                 while total > self.BUDGET and cached:
                     _, dropped = cached.popitem(last=False)
                     total -= len(dropped[0])
+            self._held = total
 
 
 _CACHE = _PostingCache()
