@@ -8,6 +8,8 @@ Built once from its storage and handed to whoever needs it (CLI, UI, tests):
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -33,7 +35,7 @@ from index.search import engine, fuzzy, lexicon
 from index.search.deadline import deadline
 from index.search.forward import docnums_of, ids_of
 from index.search.plan import plan
-from index.search.postings import build_sidecars
+from index.search.postings import sidecars_missing, sidecars_written
 from index.search.query import QueryReader
 from index.search.related import related as find_related
 from index.search.schema import TEXT_FIELDS, build_schema, document
@@ -148,22 +150,28 @@ class Library:
 
     def warm(self) -> None:
         """Build (or load from the cache) what searching as one types reads: each
-        segment's short lists of prefixes (``index.search.lexicon``) and its words by first
-        letter for fuzzy terms (``index.search.fuzzy``), then the posting
-        sidecars of its large segments (``index.search.postings``). Seconds once for a
-        large library new to this machine, a fraction of one after that."""
+        segment's short lists of prefixes (``index.search.lexicon``), its words by first
+        letter for fuzzy terms (``index.search.fuzzy``) and the posting sidecars of its
+        large segments (``index.search.postings``). Tens of seconds once for a large
+        library new to this machine (in a process of its own), a fraction of one after."""
+        with self._lock:
+            missing = sidecars_missing(self.searcher())
+        folder = getattr(self._storage, "folder", None)
+        if missing and isinstance(folder, str):
+            # A large library new to this machine: tens of seconds of Python, in a process
+            # of its own (``index.search.warm``; this one's UI thread would wait for the
+            # interpreter) while searches go on; what follows then loads what it wrote.
+            subprocess.run(
+                [sys.executable, "-m", "index.search.warm", folder],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+            sidecars_written()
         with self._lock:
             lexicon.warm(self.searcher(), TEXT_FIELDS)
             fuzzy.warm(self.searcher(), TEXT_FIELDS)
-            index = self._index
-        # The posting sidecars of large segments (``index.search.postings``): tens of
-        # seconds for a library new to this machine, so outside the lock, on readers of
-        # their own, while searches go on; nothing at all once they are written.
-        searcher = index.searcher()
-        try:
-            build_sidecars(searcher)
-        finally:
-            searcher.close()
 
     def parse(self, text: str) -> wq.Query:
         """The query ``text`` stands for; QueryError with the reason if it is none."""

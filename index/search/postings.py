@@ -312,6 +312,22 @@ class _Sidecars:
 _SIDECARS = _Sidecars()
 
 
+def sidecars_missing(searcher: Any) -> bool:
+    """Whether a large segment of ``searcher`` has no sidecar yet."""
+    for sub, _ in searcher.leaf_searchers():
+        reader = sub.reader()
+        if reader.doc_count_all() >= SIDECAR_MIN_DOCS:
+            path = sidecar_path(reader)
+            if path is not None and not os.path.exists(path):
+                return True
+    return False
+
+
+def sidecars_written() -> None:
+    """Another process wrote sidecars: look for the missing ones again at once."""
+    _SIDECARS.written += 1
+
+
 def build_sidecars(searcher: Any) -> list[str]:
     """Write the sidecar of every large segment of ``searcher`` that lacks one, delete
     those of segments that merges removed; the paths written."""

@@ -16,7 +16,7 @@ import pytest
 from index.home.library import Library
 from index.models import Analysis, Article, stable_id
 from index.paths import LibraryPaths
-from index.search import postings
+from index.search import postings, warm
 
 WORDS = "gaza market election tariff rally court budget storm harbour senate vote".split()
 QUERIES = ["gaza", "market OR rally", "court AND budget", '"gaza market"', "storm NOT senate"]
@@ -40,6 +40,14 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
     return lib
 
 
+def _warm(lib: Library) -> None:
+    """What ``Library.warm`` has ``python -m index.search.warm`` do, in this process (the
+    thresholds above are this process's)."""
+    folder = lib.index.storage.folder
+    assert warm.main([folder]) == 0
+    postings.sidecars_written()
+
+
 def _pages(lib: Library) -> list[list[tuple[str, float]]]:
     return [
         [(hit.id, round(hit.score, 9)) for hit in lib.search(q, limit=30, snippets=False).hits]
@@ -49,7 +57,7 @@ def _pages(lib: Library) -> list[list[tuple[str, float]]]:
 
 def test_sidecars_hold_what_whoosh_blocks_hold_and_pages_do_not_change(library: Library) -> None:
     before = _pages(library)
-    library.warm()
+    _warm(library)
     searcher = library.searcher()
     checked = 0
     for sub, _ in searcher.leaf_searchers():
@@ -73,7 +81,7 @@ def test_sidecars_hold_what_whoosh_blocks_hold_and_pages_do_not_change(library: 
 
 def test_a_damaged_sidecar_is_left_for_whoosh_blocks(library: Library) -> None:
     before = _pages(library)
-    library.warm()
+    _warm(library)
     reader = library.searcher().leaf_searchers()[0][0].reader()
     path = postings.sidecar_path(reader)
     assert path is not None
@@ -85,13 +93,13 @@ def test_a_damaged_sidecar_is_left_for_whoosh_blocks(library: Library) -> None:
 
 
 def test_merged_segments_lose_their_sidecars(library: Library) -> None:
-    library.warm()
+    _warm(library)
     first = Path(postings.sidecar_path(library.searcher().leaf_searchers()[0][0].reader()) or "")
     mine = first.name.split("-", 1)[0] + "-*.bin"  # this index's (the cache dir is shared)
     before = {p.name for p in first.parent.glob(mine)}
     assert len(before) >= 3
     writer = library.index.writer()
     writer.commit(optimize=True)  # one segment
-    library.warm()
+    _warm(library)
     after = {p.name for p in first.parent.glob(mine)}
     assert len(after) == 1 and not after & before
