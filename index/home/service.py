@@ -55,6 +55,7 @@ from index.models import (
     Story,
 )
 from index.paths import LibraryPaths, why_unwritable
+from index.search.deadline import QueryTooSlow
 from index.search.states import StateFilter, split_states
 from index.search.typing import as_typed
 from index.text import visible
@@ -315,11 +316,20 @@ class LibraryHome:
         if pending is not None and len(words) > 1:  # "budget is:unr": the rest
             attempts.append(as_typed(" ".join(words[:-1]) + " ").text)
         failure: QueryError | None = None
-        for attempt in attempts:
+        retried = False
+        while attempts:
+            attempt = attempts.pop(0)
             try:
                 result = self._search(
                     attempt, limit=limit, sort=sort, snippets=snippets, typed=True
                 )
+            except QueryTooSlow as error:
+                if not retried:  # a cold disk cache (a fresh process): what it read stays
+                    retried = True
+                    attempts.insert(0, attempt)
+                    continue
+                failure = failure or error
+                continue
             except QueryError as error:
                 failure = failure or error
                 continue

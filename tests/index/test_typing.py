@@ -115,3 +115,27 @@ def test_prefix_short_lists_are_cached_per_segment_and_field(
     expected = lexicon.expand(searcher, "body", "b")
     lexicon._MEMORY.clear()
     assert lexicon.expand(searcher, "body", "b") == expected  # read back from the files
+
+
+def test_a_typed_search_stopped_by_the_deadline_is_tried_once_more(
+    home: LibraryHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh process on a cold disk cache can pass the 1 s deadline on its first search;
+    while typing, that is no error of the person's: the search runs once more (what the
+    first one read is in memory now). A second stop is said."""
+    from index.search.deadline import QueryTooSlow
+
+    real = home._search
+    stops = {"left": 1}
+
+    def slow_first(*args: object, **kwargs: object) -> object:
+        if stops["left"]:
+            stops["left"] -= 1
+            raise QueryTooSlow(1.0)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(home, "_search", slow_first)
+    assert home.search("blai", typing=True).total > 0
+    stops["left"] = 2
+    with pytest.raises(QueryTooSlow):
+        home.search("blai", typing=True)
