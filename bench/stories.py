@@ -26,8 +26,15 @@ of estimated Jaccard and of containment, from the signatures alone (pure
 functions, all pairs that LSH makes candidates, clusters by union-find); (2) pair
 precision/recall of a real ingest of the ground truth (files written, ``add``
 into a library on disk, story ids read back from SQLite) with the core's rule;
-(3) Reuters-21578 ingested with grouping off and on in the same process (the
-overhead), how many real stories it groups, and groups to read and judge.
+(3) all of Reuters-21578 ingested as the corpus has it (tables included): how many
+real stories it groups, and ten groups drawn at random (``--judge-seed``, printed) to
+read and judge.
+
+    python bench/stories.py --overhead [--overhead-files 3000] [--rounds 5] [--jobs N]
+
+times what grouping adds to ``add`` on a shared machine: the same real BBC and Reuters
+files ingested into fresh libraries with grouping off and on, alternated in one process,
+medians of wall and CPU time (with the workers') and the seconds inside the grouping.
 """
 
 from __future__ import annotations
