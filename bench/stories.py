@@ -26,8 +26,15 @@ of estimated Jaccard and of containment, from the signatures alone (pure
 functions, all pairs that LSH makes candidates, clusters by union-find); (2) pair
 precision/recall of a real ingest of the ground truth (files written, ``add``
 into a library on disk, story ids read back from SQLite) with the core's rule;
-(3) Reuters-21578 ingested with grouping off and on in the same process (the
-overhead), how many real stories it groups, and groups to read and judge.
+(3) all of Reuters-21578 ingested as the corpus has it (tables included): how many
+real stories it groups, and ten groups drawn at random (``--judge-seed``, printed) to
+read and judge.
+
+    python bench/stories.py --overhead [--overhead-files 3000] [--rounds 5] [--jobs N]
+
+times what grouping adds to ``add`` on a shared machine: the same real BBC and Reuters
+files ingested into fresh libraries with grouping off and on, alternated in one process,
+medians of wall and CPU time (with the workers') and the seconds inside the grouping.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ import gzip
 import html
 import random
 import re
+import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -55,7 +64,8 @@ from index.analysis.entities import analyse, get_tagger
 from index.home import stories as story_rules
 from index.home.ingest import ingest
 from index.home.library import Library
-from index.models import Article
+from index.home.store import Store
+from index.models import Analysis, Article
 from index.paths import LibraryPaths
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -80,7 +90,9 @@ FEEDS = (
 
 @dataclass(frozen=True, slots=True)
 class Real:
-    """One real article: where from, its category and date, title and paragraphs."""
+    """One real article: where from, its category and date, title, paragraphs (of two
+    sentences, for the copies to cut and move) and its text as the corpus has it (tables
+    and short lines included: what a library of the real stories holds)."""
 
     key: str
     corpus: str
@@ -88,6 +100,7 @@ class Real:
     published: datetime
     title: str
     paragraphs: tuple[str, ...]
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +143,9 @@ def read_bbc(root: Path) -> list[Real]:
             paragraphs = _paragraphs(body)
             if title.strip() and len(paragraphs) >= 3:
                 key = f"bbc/{folder.name}/{path.stem}"
-                found.append(Real(key, "bbc", folder.name, BBC_DAY, title.strip(), paragraphs))
+                found.append(
+                    Real(key, "bbc", folder.name, BBC_DAY, title.strip(), paragraphs, body.strip())
+                )
     return found
 
 
@@ -159,7 +174,9 @@ def read_reuters(root: Path, limit: int | None = None) -> list[Real]:
                 continue
             category = topics[0] if topics else "misc"
             name = html.unescape(title.group(1)).strip()
-            found.append(Real(f"reuters/{newid}", "reuters", category, published, name, paragraphs))
+            key = f"reuters/{newid}"
+            text = body_text.strip()
+            found.append(Real(key, "reuters", category, published, name, paragraphs, text))
             if limit is not None and len(found) >= limit:
                 return found
     return found
@@ -200,7 +217,9 @@ def originals(
     for category, reals in sorted(by_category.items()):
         for number, real in enumerate(rng.sample(reals, min(per, len(reals)))):
             when = BBC_DAY + timedelta(hours=(number * 7) % 72)
-            picked.append(Real(real.key, "bbc", category, when, real.title, real.paragraphs))
+            picked.append(
+                Real(real.key, "bbc", category, when, real.title, real.paragraphs, real.text)
+            )
     cells: dict[tuple[str, object], list[Real]] = defaultdict(list)
     for real in _resends_dropped(reuters):
         if real.category in REUTERS_TOPICS and len(real.paragraphs) >= 3:
@@ -280,12 +299,16 @@ def write_items(items: Sequence[Item], folder: Path) -> dict[str, str]:
 
 
 def write_reals(reals: Sequence[Real], folder: Path) -> None:
+    """Each real article as it is, a Markdown file with its title, date and outlet."""
     for number, real in enumerate(reals):
         path = folder / f"{number // 1000:03d}" / f"{real.key.replace('/', '_')}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         title = real.title.replace("\n", " ")
-        front = f"---\ntitle: {title}\ndate: {real.published.isoformat()}\nsource: Reuters\n---\n\n"
-        path.write_text(front + "\n\n".join(real.paragraphs) + "\n", encoding="utf-8")
+        outlet = "BBC News" if real.corpus == "bbc" else "Reuters"
+        front = (
+            f"---\ntitle: {title}\ndate: {real.published.isoformat()}\nsource: {outlet}\n---\n\n"
+        )
+        path.write_text(front + real.text + "\n", encoding="utf-8")
 
 
 # Scoring -----------------------------------------------------------------------------------
@@ -341,6 +364,7 @@ def curve(items: Sequence[Item], rows: int) -> None:
     """Precision/recall over thresholds, from fingerprints and LSH candidates alone."""
     prints = fingerprints(items)
     truth = {item.name: item.original for item in items}
+    bodies = {item.name: item.body for item in items}
     buckets: dict[int, list[str]] = defaultdict(list)
     for name, found in prints.items():
         if found is not None:
@@ -355,7 +379,10 @@ def curve(items: Sequence[Item], rows: int) -> None:
         j = minhash.similarity(fa.signature, fb.signature)
         names = len(fa.names & fb.names) / max(1, len(fa.names | fb.names))
         contained = minhash.containment(fa.signature, fb.signature, j)
-        scored.append((a, b, j, contained, names, story_rules.same_story(fa, fb)))
+        one = story_rules.same_story(fa, fb) and story_rules.numbers_agree(
+            story_rules.number_places(bodies[a]), story_rules.number_places(bodies[b])
+        )
+        scored.append((a, b, j, contained, names, one))
     reached = len(true_pairs & candidates) / len(true_pairs)
     print(
         f"LSH, {minhash.BINS} bins in bands of {rows}: {len(candidates):,} candidate pairs,"
@@ -401,13 +428,26 @@ def main() -> None:
     parser.add_argument("--reuters-limit", type=int, default=None)
     parser.add_argument("--corpora", type=Path, default=CORPORA)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--judge-seed", type=int, default=None, help="which ten groups to show (default: random)"
+    )
     parser.add_argument("--curve-only", action="store_true")
     parser.add_argument("--rows", type=int, default=minhash.ROWS)
+    parser.add_argument(
+        "--overhead", action="store_true", help="only the A/B ingest timing of grouping"
+    )
+    parser.add_argument("--overhead-files", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=None, help="ingest workers (default: cores)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
     bbc = read_bbc(args.corpora)
     reuters = read_reuters(args.corpora)
+    if args.overhead:
+        with tempfile.TemporaryDirectory() as tmp:
+            overhead(bbc, reuters, args.overhead_files, args.rounds, args.jobs, Path(tmp))
+        return
     reals = originals(bbc, reuters, args.originals, rng)
     items = ground_truth(reals, rng)
     print(
@@ -417,9 +457,10 @@ def main() -> None:
     curve(items, args.rows)
     if args.curve_only:
         return
+    judge_seed = args.judge_seed if args.judge_seed is not None else random.randrange(10**6)
     with tempfile.TemporaryDirectory() as tmp:
         ingested_truth(items, Path(tmp))
-        reuters_run(reuters[: args.reuters_limit], Path(tmp))
+        reuters_run(reuters[: args.reuters_limit], Path(tmp), judge_seed)
 
 
 def ingested_truth(items: Sequence[Item], tmp: Path) -> None:
@@ -440,40 +481,31 @@ def ingested_truth(items: Sequence[Item], tmp: Path) -> None:
     )
 
 
-def reuters_run(reals: Sequence[Real], tmp: Path) -> None:
+def reuters_run(reals: Sequence[Real], tmp: Path, judge_seed: int) -> None:
+    """The real stories ingested with grouping; ten of its groups, drawn at random, to read."""
     folder = tmp / "reuters"
     write_reals(reals, folder)
-    seconds = {}
-    for grouping in (False, True, False, True):
-        home = tmp / f"reuters-lib-{grouping}-{len(seconds)}"
-        library = Library.open(LibraryPaths(home).ensure())
-        started = time.perf_counter()
-        report = ingest(library, [folder], tagger="rules", stories=grouping)
-        seconds.setdefault(grouping, []).append(time.perf_counter() - started)
-        if grouping:
-            groups = _reuters_groups(library)
+    library = Library.open(LibraryPaths(tmp / "reuters-lib").ensure())
+    try:
+        report = ingest(library, [folder], tagger="rules")
+        groups = _reuters_groups(library)
+    finally:
         library.close()
-    off, on = min(seconds[False]), min(seconds[True])
-    print(
-        f"Reuters-21578: {report.added:,} articles; add without stories {off:.1f} s, with"
-        f" {on:.1f} s (best of two each): grouping adds {on / off - 1:+.1%}"
-    )
     sizes = Counter(len(members) for members in groups.values())
     grouped = sum(len(m) for m in groups.values())
+    retitled = sum(len({t.casefold() for t, _, _ in m}) > 1 for m in groups.values())
     print(
-        f"  {len(groups):,} stories of 2 or more articles, {grouped:,} articles in them;"
+        f"Reuters-21578: {report.added:,} articles; {len(groups):,} stories of 2 or more"
+        f" articles ({retitled:,} with differing titles), {grouped:,} articles in them;"
         f" sizes: {dict(sorted(sizes.items()))}"
     )
-    ordered = sorted(groups.items())
-    retitled = [g for g in ordered if len({t.casefold() for t, _, _ in g[1]}) > 1]
-    alike = [g for g in ordered if g not in retitled]
-    shown = retitled[:: max(1, len(retitled) // 5)][:5]
-    shown += alike[:: max(1, len(alike) // (10 - len(shown)))][: 10 - len(shown)]
-    print(f"  {len(retitled):,} of them with differing titles; ten to read (those first):")
-    for number, (story, members) in enumerate(shown, start=1):
+    shown = random.Random(judge_seed).sample(sorted(groups), min(10, len(groups)))
+    print(f"  ten groups to read, drawn with --judge-seed {judge_seed}:")
+    for number, story in enumerate(shown, start=1):
+        members = groups[story]
         print(f"  group {number} ({len(members)} articles, story {story}):")
         for title, published, body in members:
-            print(f"    {published[:16]}  {title[:60]!r}  {body[:70]!r}")
+            print(f"    {published[:16]}  {title[:60]!r}\n      {body[:200]!r}")
 
 
 def _reuters_groups(library: Library) -> dict[str, list[tuple[str, str, str]]]:
@@ -487,6 +519,101 @@ def _reuters_groups(library: Library) -> dict[str, list[tuple[str, str, str]]]:
             a = stored.article
             members[story.id].append((a.title, str(a.published), " ".join(a.body.split())))
     return {story: sorted(found, key=lambda m: m[1]) for story, found in members.items()}
+
+
+# The cost of grouping ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Run:
+    wall: float
+    cpu: float
+    """This process's and its workers' user + system seconds."""
+    grouping: float
+    """Wall seconds inside ``assign_stories`` (0 without grouping)."""
+
+
+def overhead(
+    bbc: Sequence[Real],
+    reuters: Sequence[Real],
+    files: int,
+    rounds: int,
+    jobs: int | None,
+    tmp: Path,
+) -> None:
+    """The same real BBC and Reuters files ingested into fresh libraries with grouping off
+    (A) and on (B), alternating (ABBA in pairs of rounds, so a slow spell of the shared
+    machine falls on both) after one warm-up: medians of wall and CPU time, their ratios,
+    and the seconds spent grouping."""
+    picked = list(bbc[: files // 2]) + list(reuters[: files - min(len(bbc), files // 2)])
+    folder = tmp / "files"
+    write_reals(picked, folder)
+    runs: dict[bool, list[Run]] = {False: [], True: []}
+    _timed_ingest(folder, tmp / "warm-up", grouping=True, jobs=jobs)
+    for number in range(rounds):
+        for grouping in (False, True) if number % 2 == 0 else (True, False):
+            home = tmp / f"home-{number}-{grouping}"
+            runs[grouping].append(_timed_ingest(folder, home, grouping=grouping, jobs=jobs))
+            shutil.rmtree(home)
+    off, on = runs[False], runs[True]
+    print(
+        f"ingest of {len(picked):,} real files ({sum(r.corpus == 'bbc' for r in picked):,} BBC,"
+        f" {sum(r.corpus == 'reuters' for r in picked):,} Reuters), {rounds} rounds of grouping"
+        f" off/on alternated, jobs={jobs or 'cores'}:"
+    )
+    for label, attribute in (("wall", "wall"), ("CPU (with workers)", "cpu")):
+        a = statistics.median(getattr(r, attribute) for r in off)
+        b = statistics.median(getattr(r, attribute) for r in on)
+        paired = statistics.median(
+            getattr(y, attribute) / getattr(x, attribute) - 1 for x, y in zip(off, on, strict=True)
+        )
+        print(
+            f"  {label:>18}: off {a:6.2f} s, on {b:6.2f} s (medians):"
+            f" grouping adds {b / a - 1:+.1%}"
+            f" (median of the rounds' own ratios {paired:+.1%});"
+            f" rounds off {_seconds(off, attribute)}, on {_seconds(on, attribute)}"
+        )
+    spent = statistics.median(r.grouping for r in on)
+    print(
+        f"  inside assign_stories: median {spent:.2f} s"
+        f" = {spent / statistics.median(r.wall for r in off):.1%} of the wall time without it"
+    )
+
+
+def _seconds(runs: Sequence[Run], attribute: str) -> str:
+    return " ".join(f"{getattr(r, attribute):.1f}" for r in runs)
+
+
+def _timed_ingest(folder: Path, home: Path, *, grouping: bool, jobs: int | None) -> Run:
+    spent = [0.0]
+    original = Store.assign_stories
+
+    def timed(store: Store, items: Iterable[tuple[Article, Analysis]]) -> int:
+        started = time.perf_counter()
+        try:
+            return original(store, items)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    library = Library.open(LibraryPaths(home).ensure())
+    Store.assign_stories = timed  # type: ignore[method-assign]
+    try:
+        before_self = resource.getrusage(resource.RUSAGE_SELF)
+        before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        ingest(library, [folder], tagger="rules", stories=grouping, jobs=jobs)
+        wall = time.perf_counter() - started
+        after_self = resource.getrusage(resource.RUSAGE_SELF)
+        after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        Store.assign_stories = original  # type: ignore[method-assign]
+        library.close()
+    cpu = sum(
+        getattr(after, f) - getattr(before, f)
+        for before, after in ((before_self, after_self), (before_children, after_children))
+        for f in ("ru_utime", "ru_stime")
+    )
+    return Run(wall, cpu, spent[0])
 
 
 if __name__ == "__main__":

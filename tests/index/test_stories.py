@@ -1,16 +1,22 @@
 """Stories: copies of one real article fall together, distinct ones of the same category do
-not, and the grouping survives re-adding, reopening and an upgrade from schema 6."""
+not, nor two fillings of one wire template, and the grouping survives re-adding, reopening
+and an upgrade from schema 6."""
 
 from __future__ import annotations
 
+import gzip
+import html
+import re
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from index.analysis import minhash
+from index.home import stories
 from index.home.ingest import ingest
 from index.home.library import Library
 from index.home.store import SCHEMA_VERSION, Store
@@ -178,3 +184,67 @@ def test_the_estimate_follows_the_true_jaccard_and_is_the_same_in_every_process(
         cwd=ROOT, env={"PYTHONHASHSEED": "123", "PATH": ""},
     )  # fmt: skip
     assert other.stdout == a.values.hex()
+
+
+def _reuters(corpora: Path, newid: int) -> tuple[str, str, str]:
+    """A Reuters-21578 record's title, date (ISO) and body as the corpus has them."""
+    path = corpora / "reuters21578" / f"reut2-{(newid - 1) // 1000:03d}.sgm.gz"
+    text = gzip.decompress(path.read_bytes()).decode("latin-1")
+    record = re.search(rf'NEWID="{newid}">(.*?)</REUTERS>', text, re.S)
+    assert record is not None
+    title, date, body = (
+        re.search(rf"<{tag}>(.*?)</{tag}>", record.group(1), re.S)
+        for tag in ("TITLE", "DATE", "BODY")
+    )
+    assert title is not None and date is not None and body is not None
+    day = date.group(1).strip().split(".")[0]
+    iso = datetime.strptime(day, "%d-%b-%Y %H:%M:%S").isoformat()
+    return html.unescape(title.group(1)), iso, html.unescape(body.group(1)).replace("\x03", "")
+
+
+TEMPLATES = {
+    "balances-27": 11059,  # Treasury balances at Fed fell on March 27 (sent March 30)
+    "balances-30": 11656,  # ... rose on March 30: the same words, other numbers
+    "lilly": 9364,  # Lilly Industrial Coatings 1st qtr
+    "lilly-corrected": 9405,  # the same, its sales corrected from 36.7 to 39.7 mln
+    "chemical": 11934,  # Chemical raises prime rate to 7-3/4 pct
+    "marine": 11940,  # Marine Midland raises prime rate: the same template, another bank
+}
+
+
+def test_two_fillings_of_a_wire_template_are_two_stories_and_a_correction_stays(
+    corpora: Path, tmp_path: Path
+) -> None:
+    """Real Reuters templates: two days' Treasury balances (most words shared, the numbers
+    not), two banks' prime rates (names not shared) stay apart; a feed's copy of one
+    day's balances joins it, and a corrected earnings report joins the one it corrects."""
+    folder = tmp_path / "wire"
+    files: dict[str, Path] = {}
+    for key, newid in TEMPLATES.items():
+        title, date, body = _reuters(corpora, newid)
+        files[key] = _write(folder / f"reuters/{key}.md", title, date, "Reuters", [body])
+    title, date, body = _reuters(corpora, TEMPLATES["balances-27"])
+    files["balances-27-copy"] = _write(
+        folder / "ledger/copy.md", "UPDATE 1-" + title, date.replace("16:", "18:"),
+        "Daily Ledger", ["By Staff Reporter | The Daily Ledger", body, FOOTER],
+    )  # fmt: skip
+    library = _open(tmp_path / "home")
+    try:
+        ingest(library, [folder], tagger="rules", jobs=1)
+        found = _stories(library, files)
+    finally:
+        library.close()
+    assert found["balances-27"] == found["balances-27-copy"] and found["balances-27"][1] == 2
+    assert found["balances-30"][1] == 1
+    assert found["lilly"] == found["lilly-corrected"] and found["lilly"][1] == 2
+    assert found["chemical"][1] == 1 and found["marine"][1] == 1
+
+
+def test_numbers_agree_where_both_texts_put_one(corpora: Path) -> None:
+    places = {key: stories.number_places(_reuters(corpora, n)[2]) for key, n in TEMPLATES.items()}
+    assert places["balances-30"]["# to # billion dlrs"] == {"3.254"}  # on March 30 to 3.254
+    assert places["lilly"]["cts net # vs #"] == {"1541000"}  # "1,541,000": one number
+    assert not stories.numbers_agree(places["balances-27"], places["balances-30"])
+    assert stories.numbers_agree(places["lilly"], places["lilly-corrected"])
+    assert stories.numbers_agree(places["balances-27"], places["balances-27"])
+    assert stories.numbers_agree(places["chemical"], {})  # nothing to compare: no veto
