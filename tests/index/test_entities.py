@@ -386,3 +386,13 @@ def test_a_run_whose_initials_spell_an_acronym_in_the_article_is_its_long_form()
     found = _by_text(extract_entities(text))
     assert found["Quarrow Valley Traders"] == {("ORG", "Quarrow Valley Traders")}, found
     assert found["QVT"] == {("ORG", "Quarrow Valley Traders")}, found
+
+
+def test_stock_tickers_in_angle_brackets_are_no_names_and_state_abbreviations_are_places() -> None:
+    text = "Brandvale Corp <BVC> of Irvine, Calif., said it sold shares of <BPCL.L> to N.Y. funds."
+    spans = extract_entities(text)
+    _assert_well_formed(text, spans)
+    found = _by_text(spans)
+    assert "BVC" not in found and "BPCL" not in found, found
+    assert found["Calif."] == {("PLACE", "California")}, found
+    assert found["N.Y."] == {("PLACE", "New York")}, found

@@ -287,9 +287,27 @@ class _Pass(Matcher):
                     self._single_unknown(i)  # "iPod", "eBay": a brand, lower case or not
                 i += 1
                 continue
+            ticker = self._ticker_end(i)
+            if ticker:
+                i = ticker  # "<AXP>", "<BPCL.L>": a stock code, not a mention of the firm
+                continue
             j = self.chunk_end(i)
             self._segment(i, j)
             i = j
+
+    def _ticker_end(self, i: int) -> int:
+        """The index past the closing bracket when token ``i`` opens a stock ticker in
+        angle brackets, as wire copy writes them after a company's name ("<AXP>",
+        "<BPCL.L>"); 0 otherwise. A name in brackets ("<Woodco Inc>") is no ticker."""
+        words = self.words
+        if i == 0 or words[i - 1] != "<":
+            return 0
+        for e in range(i, min(i + 5, len(words))):
+            if words[e] == ">":
+                inner = words[i:e]
+                codes = all(w == "." or (w.isupper() or w.isdigit()) for w in inner)
+                return e + 1 if codes and len(inner) >= 1 else 0
+        return 0
 
     def _split_hyphenated(self, i: int) -> bool:
         """ "US-Israel", "London-based": tag the parts the gazetteer knows."""
