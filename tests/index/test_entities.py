@@ -396,3 +396,11 @@ def test_stock_tickers_in_angle_brackets_are_no_names_and_state_abbreviations_ar
     assert "BVC" not in found and "BPCL" not in found, found
     assert found["Calif."] == {("PLACE", "California")}, found
     assert found["N.Y."] == {("PLACE", "New York")}, found
+
+
+def test_an_abbreviated_legal_form_keeps_its_point() -> None:
+    text = "Shares of Brandvale Corp. rose. Talks with Quellmont Inc. and Tarrow Ltd. ended."
+    spans = extract_entities(text)
+    _assert_well_formed(text, spans)
+    orgs = [s.text for s in spans if s.label == "ORG"]
+    assert orgs == ["Brandvale Corp.", "Quellmont Inc.", "Tarrow Ltd."]

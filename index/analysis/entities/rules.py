@@ -410,11 +410,32 @@ def _with_possessive(text: str, span: EntitySpan) -> EntitySpan:
     return EntitySpan(span.start, end, span.label, text[span.start : end], span.canonical)
 
 
+_ABBREVIATED_ENDINGS = ("Corp", "Inc", "Co", "Ltd", "Bros", "Cos", "Mfg", "Intl")
+
+
+def _with_abbreviation_point(text: str, span: EntitySpan) -> EntitySpan:
+    """An organisation whose name ends in an abbreviated legal form keeps its point
+    ("Microsoft Corp.", "Salomon Brothers Inc."): English tokenizers keep "Corp." as one
+    word, so OntoNotes-trained taggers mark the name with it, even at a sentence's end."""
+    if span.label != "ORG" or text[span.end : span.end + 1] != ".":
+        return span
+    if not span.text.endswith(_ABBREVIATED_ENDINGS) or not span.text[-1].isalpha():
+        return span
+    last = span.text.rsplit(None, 1)[-1]
+    if last not in _ABBREVIATED_ENDINGS:
+        return span
+    end = span.end + 1
+    return EntitySpan(span.start, end, span.label, text[span.start : end], span.canonical)
+
+
 class RulesTagger:
     """PERSON, ORG, PLACE, NORP and NUMBER from word lists and context; no model."""
 
     name = "rules"
 
     def __call__(self, text: str) -> list[EntitySpan]:
-        named = [_with_possessive(text, s) for s in _Pass(text, gazetteer()).spans()]
+        named = [
+            _with_possessive(text, _with_abbreviation_point(text, s))
+            for s in _Pass(text, gazetteer()).spans()
+        ]
         return merge_spans(named, find_numbers(text))
