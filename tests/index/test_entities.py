@@ -404,3 +404,9 @@ def test_an_abbreviated_legal_form_keeps_its_point() -> None:
     _assert_well_formed(text, spans)
     orgs = [s.text for s in spans if s.label == "ORG"]
     assert orgs == ["Brandvale Corp.", "Quellmont Inc.", "Tarrow Ltd."]
+
+
+def test_well_known_organisations_need_no_cue_word() -> None:
+    text = "Qwest lost a bid, Umbro made the kit, and the Boston Red Sox beat the Yankees."
+    orgs = {s.text.removeprefix("the ") for s in extract_entities(text) if s.label == "ORG"}
+    assert {"Qwest", "Umbro", "Boston Red Sox", "Yankees"} <= orgs, orgs
