@@ -410,3 +410,10 @@ def test_well_known_organisations_need_no_cue_word() -> None:
     text = "Qwest lost a bid, Umbro made the kit, and the Boston Red Sox beat the Yankees."
     orgs = {s.text.removeprefix("the ") for s in extract_entities(text) if s.label == "ORG"}
     assert {"Qwest", "Umbro", "Boston Red Sox", "Yankees"} <= orgs, orgs
+
+
+def test_abbreviations_after_in_and_a_place_before_war_are_no_places() -> None:
+    text = "It is big in HDTV and in GDP terms. Exports fell after the Iraq war. Troops left Iraq."
+    places = [s.text for s in extract_entities(text) if s.label == "PLACE"]
+    assert places == ["Iraq"]
+    assert extract_entities(text)[-1].start == text.rindex("Iraq")

@@ -42,6 +42,13 @@ def cues() -> Cues:
     )
 
 
+def _code_like(word: str) -> bool:
+    """An abbreviation or a plural one ("HDTV", "GDP", "PCs", "MMORPGs"): "in HDTV" and
+    "in GDP" are no places, and a town's name is not written in capitals in prose."""
+    stem = word[:-1] if word.endswith("s") else word
+    return len(stem) >= 2 and stem.isupper()
+
+
 def _vote(
     words: list[str], first: int, last: int, c: Cues, lower: frozenset[str]
 ) -> EntityLabel | None:
@@ -54,7 +61,9 @@ def _vote(
         return "ORG"
     if after in c.person_after or (before in c.person_before and last - first >= 1):
         return "PERSON"
-    if before in c.place_before and last - first == 1 and words[first].lower() not in lower:
+    word = words[first]
+    one_word = last - first == 1 and not _code_like(word)
+    if before in c.place_before and one_word and word.lower() not in lower:
         return "PLACE"  # "in Yeovil"; not "in Parliament" where "parliament" also occurs
     return None
 

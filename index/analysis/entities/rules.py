@@ -13,6 +13,8 @@ takes its "the" ("the Bank of England"), a one-word one does not ("the BBC").
 
 from __future__ import annotations
 
+import re
+
 from index.analysis.entities.aliases import Aliases, build_aliases, long_forms
 from index.analysis.entities.context import label_by_context
 from index.analysis.entities.gazetteer import STRONG, WEAK, Entry, Gazetteer, gazetteer
@@ -428,6 +430,15 @@ def _with_abbreviation_point(text: str, span: EntitySpan) -> EntitySpan:
     return EntitySpan(span.start, end, span.label, text[span.start : end], span.canonical)
 
 
+_WAR = re.compile(r"\s+war\b")
+
+
+def _names_a_war(text: str, span: EntitySpan) -> bool:
+    """A place right before "war" names the war, an event ("the Iraq war", "the Vietnam
+    war"), as it does in "the Iraq War"; OntoNotes tags the phrase, not the place."""
+    return span.label == "PLACE" and _WAR.match(text, span.end) is not None
+
+
 class RulesTagger:
     """PERSON, ORG, PLACE, NORP and NUMBER from word lists and context; no model."""
 
@@ -437,5 +448,6 @@ class RulesTagger:
         named = [
             _with_possessive(text, _with_abbreviation_point(text, s))
             for s in _Pass(text, gazetteer()).spans()
+            if not _names_a_war(text, s)
         ]
         return merge_spans(named, find_numbers(text))
