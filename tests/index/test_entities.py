@@ -417,3 +417,17 @@ def test_abbreviations_after_in_and_a_place_before_war_are_no_places() -> None:
     places = [s.text for s in extract_entities(text) if s.label == "PLACE"]
     assert places == ["Iraq"]
     assert extract_entities(text)[-1].start == text.rindex("Iraq")
+
+
+def test_a_name_after_mr_is_a_person_and_a_job_before_a_name_says_person() -> None:
+    text = "Mr Pearson and Ms Essex spoke. Later, said coach Kirwin Dallow, it was over."
+    found = _by_text(extract_entities(text))
+    assert found["Pearson"] == {("PERSON", "Pearson")}, found
+    assert found["Ms Essex"] == {("PERSON", "Essex")}, found
+    assert found["Kirwin Dallow"] == {("PERSON", "Kirwin Dallow")}, found
+
+
+def test_a_job_after_a_comma_does_not_make_the_name_before_it_an_organisation() -> None:
+    text = "Prices fell, said Hiromichi Shirakawa, chief economist at Zentara Bank."
+    found = _by_text(extract_entities(text))
+    assert ("ORG", "Hiromichi Shirakawa") not in found.get("Hiromichi Shirakawa", set()), found

@@ -52,12 +52,14 @@ def _code_like(word: str) -> bool:
 def _vote(
     words: list[str], first: int, last: int, c: Cues, lower: frozenset[str]
 ) -> EntityLabel | None:
-    after = words[last] if last < len(words) else ""
+    next_word = words[last] if last < len(words) else ""
+    after = next_word
     if after == "," and last + 1 < len(words):
-        after = words[last + 1]
+        after = words[last + 1]  # "Parry, who": a person; "Hiromichi Shirakawa, chief
+        # economist at UBS" is one too, so an organisation cue must follow at once
     before = words[first - 1] if first > 0 else ""
     before2 = f"{words[first - 2]} {before}" if first > 1 else ""
-    if after in c.org_after or before in c.org_before or before2 in c.org_before:
+    if next_word in c.org_after or before in c.org_before or before2 in c.org_before:
         return "ORG"
     if after in c.person_after or (before in c.person_before and last - first >= 1):
         return "PERSON"

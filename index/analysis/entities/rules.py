@@ -32,6 +32,12 @@ from index.analysis.entities.spans import Found, drop_overlaps, merge_spans
 from index.models import EntityLabel, EntitySpan
 
 _POSSESSIVE = ("'s", "’s")
+_PERSONAL_HONORIFICS = frozenset(
+    "Mr Mrs Ms Miss Mx Dr Sir Dame Lord Lady Prof Professor Baroness Baron".split()
+)
+"""Titles only people take: the name after one is a person's even where a firm or a
+place has it. Not "St" (St Helens), "King" or "Prince" (King's Cross, Prince Edward
+Island)."""
 _HONORIFICS_IN_SPAN = frozenset({"Ms", "Mrs", "Miss", "Prof", "Lady"})
 """OntoNotes-style spans keep these in a person's span ("Ms Hewitt") but not "Mr"."""
 
@@ -99,6 +105,8 @@ class _Pass(Matcher):
         if "-" in word and self._split_hyphenated(k):
             return k + 1, False
         match = self.gazetteer_match(k, j)
+        if match is not None and titled and words[k - 1] in _PERSONAL_HONORIFICS:
+            match = None  # "Mr Pearson", "Ms Essex", "Lord Sainsbury": a person, whatever else
         org_end = self.org_end(k, j)
         place_end = self.place_end(k, j)
         if max(org_end, place_end) > (match[0] if match else 0):
