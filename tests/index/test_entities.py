@@ -431,3 +431,12 @@ def test_a_job_after_a_comma_does_not_make_the_name_before_it_an_organisation() 
     text = "Prices fell, said Hiromichi Shirakawa, chief economist at Zentara Bank."
     found = _by_text(extract_entities(text))
     assert ("ORG", "Hiromichi Shirakawa") not in found.get("Hiromichi Shirakawa", set()), found
+
+
+def test_a_lone_word_opening_a_table_row_takes_no_organisation_cue() -> None:
+    text = "Brandvale Corp said.\n    Shr profit 42 cts vs loss 11 cts\n    Net profit 203,000"
+    orgs = [s.text for s in extract_entities(text) if s.label == "ORG"]
+    assert orgs == ["Brandvale Corp"]
+    # the same word with a capital mid-sentence too is a name, and the cue counts
+    text = "It was a good year.\nDramlech profits rose, and a rival to Dramlech fell."
+    assert {("ORG", "Dramlech")} == _by_text(extract_entities(text))["Dramlech"]

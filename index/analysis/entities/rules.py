@@ -344,12 +344,23 @@ class _Pass(Matcher):
         aliases = build_aliases(self.found, self.words, self.gaz)
         out = list(self.extra)
         out.extend(self._resolve(f, aliases) for f in self.found)
-        runs = [(f, last) for f, last in self.unknown if not self.is_common(f)]
+        mid = {w for w, start in zip(self.words, self.tok.sentence_start, strict=True) if not start}
+        runs = [(f, last) for f, last in self.unknown if self._votes(f, last, mid)]
         for surface, label in label_by_context(self.words, runs, self.lower).items():
             aliases.setdefault(surface, (label, surface))
         for first, last in self.unknown:
             out.extend(self._from_aliases(first, last, aliases))
         return out
+
+    def _votes(self, first: int, last: int, mid_sentence: set[str]) -> bool:
+        """Whether an unknown run's neighbours may say what it is. A lone word opening a
+        line (past the first), never written with a capital mid-sentence in the article,
+        is a row's label more likely than a name ("Net profit 72,000", "Shr loss 22 cts"
+        in wire tables)."""
+        if self.is_common(first):
+            return False
+        row_label = last - first == 1 and first > 0 and self.tok.newline_before[first]
+        return not row_label or self.words[first] in mid_sentence
 
     def _link_long_forms(self) -> None:
         """An unknown run or a weakly found organisation whose initials spell an acronym the
