@@ -440,3 +440,12 @@ def test_a_lone_word_opening_a_table_row_takes_no_organisation_cue() -> None:
     # the same word with a capital mid-sentence too is a name, and the cue counts
     text = "It was a good year.\nDramlech profits rose, and a rival to Dramlech fell."
     assert {("ORG", "Dramlech")} == _by_text(extract_entities(text))["Dramlech"]
+
+
+def test_only_a_known_first_name_or_a_surname_becomes_a_person_short_form() -> None:
+    text = "Critics said Magic Dorrian was fine. Later Magic shows sold out; Dorrian was pleased."
+    found = _by_text(extract_entities(text))
+    assert found["Dorrian"] == {("PERSON", "Magic Dorrian")}, found
+    assert "Magic" not in found, found
+    text = "Tony Blair spoke. Later Tony said no."
+    assert _by_text(extract_entities(text))["Tony"] == {("PERSON", "Tony Blair")}
