@@ -449,3 +449,8 @@ def test_only_a_known_first_name_or_a_surname_becomes_a_person_short_form() -> N
     assert "Magic" not in found, found
     text = "Tony Blair spoke. Later Tony said no."
     assert _by_text(extract_entities(text))["Tony"] == {("PERSON", "Tony Blair")}
+
+
+def test_a_run_opening_with_an_ing_word_is_a_title_not_a_person() -> None:
+    text = "The film Finding Neverland won, and Chasing Amberlight did not."
+    assert not [s for s in extract_entities(text) if s.label == "PERSON"]

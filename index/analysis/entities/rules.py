@@ -235,6 +235,7 @@ class _Pass(Matcher):
             or any(is_acronym(w) or is_camel(w) for w in run)
             or len(run[0]) == 1  # "S Jones": a team sheet or a byline, not prose
             or self._plural_noun(run[-1])  # "Belgrave Harriers", "Beastie Boys"
+            or (run[0].endswith("ing") and len(run[0]) > 5)  # "Finding Neverland": a title
         ):
             self.unknown.append((first, last))
             return
