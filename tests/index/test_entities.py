@@ -454,3 +454,12 @@ def test_only_a_known_first_name_or_a_surname_becomes_a_person_short_form() -> N
 def test_a_run_opening_with_an_ing_word_is_a_title_not_a_person() -> None:
     text = "The film Finding Neverland won, and Chasing Amberlight did not."
     assert not [s for s in extract_entities(text) if s.label == "PERSON"]
+
+
+def test_a_known_name_with_a_lower_case_word_inside_is_one_name() -> None:
+    text = "He wrote for the News of the World and gave to Save the Children."
+    orgs = {s.text.removeprefix("the ") for s in extract_entities(text) if s.label == "ORG"}
+    assert {"News of the World", "Save the Children"} <= orgs, orgs
+    text = "Loans from the Inter-American Development Bank grew."
+    orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
+    assert "Inter" not in orgs, orgs

@@ -303,6 +303,11 @@ class _Pass(Matcher):
                 i = ticker  # "<AXP>", "<BPCL.L>": a stock code, not a mention of the firm
                 continue
             j = self.chunk_end(i)
+            known = self.gazetteer_match(i, n)
+            if known is not None and known[0] > j:
+                j = known[0]  # "News of the World", "Save the Children": "the" inside
+                if j < n and is_cap(words[j]) and self.joined(j):
+                    j = self.chunk_end(j)  # "Standard and Poor's Corp"
             self._segment(i, j)
             i = j
 
