@@ -463,3 +463,8 @@ def test_a_known_name_with_a_lower_case_word_inside_is_one_name() -> None:
     text = "Loans from the Inter-American Development Bank grew."
     orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
     assert "Inter" not in orgs, orgs
+
+
+def test_an_event_word_after_a_title_word_is_no_person() -> None:
+    text = "The Tories would win the General Election, he said."
+    assert not [s for s in extract_entities(text) if s.label == "PERSON"]

@@ -139,13 +139,15 @@ class _Pass(Matcher):
             return end, False
         if word in gaz.honorifics or word in gaz.roles:
             return self.skip_title(k, j), True
+        if titled and word in gaz.events and words[k - 1] not in gaz.honorifics:
+            return None  # "the General Election", "the Grand Prix": an event, no person
         if (
             titled
             and word.lower() in self.lower
             and word not in gaz.first_names
             and words[k - 1] not in gaz.honorifics  # "Mr Brown" is a person, brown or not
         ):
-            return None  # "the General Election" where "election" also occurs: no person
+            return None  # a title, then a word the article uses in lower case: no person
         if is_cap(word) and (titled or (k + 1 < j and self._given_name(k))):
             end = self.person_end(k, j)
             if titled or end > k + 1:
