@@ -468,3 +468,9 @@ def test_a_known_name_with_a_lower_case_word_inside_is_one_name() -> None:
 def test_an_event_word_after_a_title_word_is_no_person() -> None:
     text = "The Tories would win the General Election, he said."
     assert not [s for s in extract_entities(text) if s.label == "PERSON"]
+
+
+def test_a_capital_after_an_abbreviated_place_starts_no_longer_name() -> None:
+    text = "Few see holdings in U.S. Treasuries dwindling, while the\nU.S. Provides the rest."
+    places = [s.text for s in extract_entities(text) if s.label == "PLACE"]
+    assert places == ["U.S.", "U.S."]

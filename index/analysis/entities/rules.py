@@ -125,6 +125,8 @@ class _Pass(Matcher):
                 self._emit(k, tail, "ORG", self._span_text(k, tail), entry.strength, "org-suffix")
                 return tail, False
             longer = self.longer_name_end(end, j)
+            if longer and entry.label == "PLACE" and words[end - 1].endswith("."):
+                longer = 0  # "U.S. Treasuries", "U.S. Provides": wire copy's capital, no name
             if longer:
                 if entry.label != "ORG" or any(w in gaz.events for w in words[k:longer]):
                     return None  # "Australian Open", "China Daily", "Davis Cup": another name
