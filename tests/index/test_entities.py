@@ -474,3 +474,11 @@ def test_a_capital_after_an_abbreviated_place_starts_no_longer_name() -> None:
     text = "Few see holdings in U.S. Treasuries dwindling, while the\nU.S. Provides the rest."
     places = [s.text for s in extract_entities(text) if s.label == "PLACE"]
     assert places == ["U.S.", "U.S."]
+
+
+def test_a_first_name_before_a_surname_like_place_word_is_a_person() -> None:
+    text = "Richard Hill and Nathan Lane met at Stamford Bridge near Notting Hill."
+    found = _by_text(extract_entities(text))
+    assert found["Richard Hill"] == {("PERSON", "Richard Hill")}, found
+    assert found["Nathan Lane"] == {("PERSON", "Nathan Lane")}, found
+    assert found["Stamford Bridge"] == {("PLACE", "Stamford Bridge")}, found

@@ -39,6 +39,8 @@ _PERSONAL_HONORIFICS = frozenset(
 place has it. Not "St" (St Helens), "King" or "Prince" (King's Cross, Prince Edward
 Island)."""
 _HONORIFICS_IN_SPAN = frozenset({"Ms", "Mrs", "Miss", "Prof", "Lady"})
+_SURNAME_PLACES = frozenset({"Hill", "Lane", "Lake", "Bridge"})
+"""Place-name endings that are common surnames too (not "Hills": Beverly Hills)."""
 """OntoNotes-style spans keep these in a person's span ("Ms Hewitt") but not "Mr"."""
 
 
@@ -109,6 +111,8 @@ class _Pass(Matcher):
             match = None  # "Mr Pearson", "Ms Essex", "Lord Sainsbury": a person, whatever else
         org_end = self.org_end(k, j)
         place_end = self.place_end(k, j)
+        if place_end == k + 2 and self._first_name_and_surname(k):
+            place_end = 0
         if max(org_end, place_end) > (match[0] if match else 0):
             end = max(org_end, place_end)
             label: EntityLabel = "ORG" if org_end >= place_end else "PLACE"
@@ -159,6 +163,11 @@ class _Pass(Matcher):
                     self.found[-1].lead = 1
                 return end, False
         return None
+
+    def _first_name_and_surname(self, k: int) -> bool:
+        """A first name, then a place word that is also a surname: "Richard Hill", "Nathan
+        Lane", "Wayne Bridge" are people, not places made from cue words."""
+        return self.words[k] in self.gaz.first_names and self.words[k + 1] in _SURNAME_PLACES
 
     def _compound_org_end(self, k: int, entry: Entry, end: int, j: int) -> int:
         """Where one organisation made of two known names ends: "BBC Radio 4", "BBC
