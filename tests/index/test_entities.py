@@ -482,3 +482,10 @@ def test_a_first_name_before_a_surname_like_place_word_is_a_person() -> None:
     assert found["Richard Hill"] == {("PERSON", "Richard Hill")}, found
     assert found["Nathan Lane"] == {("PERSON", "Nathan Lane")}, found
     assert found["Stamford Bridge"] == {("PLACE", "Stamford Bridge")}, found
+
+
+def test_indian_states_and_hewlett_packard_without_its_hyphen() -> None:
+    text = "Hewlett Packard opened a plant in Andhra Pradesh."
+    found = _by_text(extract_entities(text))
+    assert found["Hewlett Packard"] == {("ORG", "Hewlett-Packard")}, found
+    assert found["Andhra Pradesh"] == {("PLACE", "Andhra Pradesh")}, found
