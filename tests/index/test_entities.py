@@ -489,3 +489,9 @@ def test_indian_states_and_hewlett_packard_without_its_hyphen() -> None:
     found = _by_text(extract_entities(text))
     assert found["Hewlett Packard"] == {("ORG", "Hewlett-Packard")}, found
     assert found["Andhra Pradesh"] == {("PLACE", "Andhra Pradesh")}, found
+
+
+def test_a_lower_case_particle_stays_inside_a_name() -> None:
+    text = "Rodrigo de la Serna stars. Roland de Marigny kicked. Crowds filled the Arc de Triomphe."
+    people = {s.text for s in extract_entities(text) if s.label == "PERSON"}
+    assert people == {"Rodrigo de la Serna", "Roland de Marigny"}, people

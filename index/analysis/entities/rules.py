@@ -22,6 +22,7 @@ from index.analysis.entities.matchers import (
     CONNECTORS,
     CONTRACTIONS,
     MAX_GUESSED_PERSON_TOKENS,
+    NAME_PARTICLES,
     Matcher,
     is_acronym,
     is_camel,
@@ -207,6 +208,9 @@ class _Pass(Matcher):
         if word not in gaz.more_first_names or self.headline[k]:
             return False
         after = self.words[k + 1]
+        if after in NAME_PARTICLES:  # "Rodrigo de la Serna": the name after the particles
+            rest = [w for w in self.words[k + 1 : k + 4] if w not in NAME_PARTICLES]
+            after = rest[0] if rest else after
         entry = gaz.phrases.get(after)
         return (
             is_cap(after)
