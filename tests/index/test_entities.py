@@ -495,3 +495,9 @@ def test_a_lower_case_particle_stays_inside_a_name() -> None:
     text = "Rodrigo de la Serna stars. Roland de Marigny kicked. Crowds filled the Arc de Triomphe."
     people = {s.text for s in extract_entities(text) if s.label == "PERSON"}
     assert people == {"Rodrigo de la Serna", "Roland de Marigny"}, people
+
+
+def test_said_before_a_single_unknown_word_makes_no_person() -> None:
+    text = "Mr Howard said ID cards could help. The police said Exeem was a threat."
+    people = {s.text for s in extract_entities(text) if s.label == "PERSON"}
+    assert people == {"Howard"}, people

@@ -15,6 +15,8 @@ from index.models import EntityLabel
 class Cues:
     person_after: frozenset[str]
     person_before: frozenset[str]
+    person_before_name: frozenset[str]
+    """Before a run of two or more words only."""
     org_after: frozenset[str]
     org_before: frozenset[str]
     place_before: frozenset[str]
@@ -36,6 +38,7 @@ def cues() -> Cues:
     return Cues(
         person_after=frozenset(sections.get("person-after", ())),
         person_before=frozenset(sections.get("person-before", ())),
+        person_before_name=frozenset(sections.get("person-before-name", ())),
         org_after=frozenset(sections.get("org-after", ())),
         org_before=frozenset(sections.get("org-before", ())),
         place_before=frozenset(sections.get("place-before", ())),
@@ -61,7 +64,9 @@ def _vote(
     before2 = f"{words[first - 2]} {before}" if first > 1 else ""
     if next_word in c.org_after or before in c.org_before or before2 in c.org_before:
         return "ORG"
-    if after in c.person_after or (before in c.person_before and last - first >= 1):
+    if after in c.person_after or before in c.person_before:
+        return "PERSON"
+    if before in c.person_before_name and last - first >= 2:
         return "PERSON"
     word = words[first]
     one_word = last - first == 1 and not _code_like(word)
