@@ -8,7 +8,7 @@ dependency)::
         python-dateutil platformdirs
     /work/benchvenv/bin/python bench/entities.py ../shared/corpora/bbc_news/bbc [--limit N]
     /work/benchvenv/bin/python bench/entities.py ../shared/corpora/reuters21578/reut2-000.sgm.gz
-    /work/benchvenv/bin/python bench/entities.py ../shared/corpora/ag_news_test/test.csv \
+    /work/benchvenv/bin/python bench/entities.py ../shared/corpora/ag_news_test/test.csv \\
         --limit 2000
 
 Both taggers run over the same article bodies in one process. Speed is whitespace
