@@ -62,7 +62,10 @@ def long_forms(runs: list[tuple[int, int]], words: list[str]) -> dict[tuple[int,
     """The runs ``[first, last)`` whose initials spell an acronym the article also uses:
     "Digital Rights Management" where "DRM" occurs is that organisation's long form, even
     though no cue word says so. Run -> the acronym."""
-    acronyms = {w for w in words if is_acronym(w) and "." not in w}
+    if not runs:
+        return {}
+    # isupper() first: a C call that rules out nearly every word before the slower test
+    acronyms = {w for w in words if w.isupper() and "." not in w and is_acronym(w)}
     out: dict[tuple[int, int], str] = {}
     for first, last in runs:
         short = initials(words[first:last])

@@ -56,7 +56,7 @@ class Matcher:
         self.tok: Tokens = tokenize(text)
         self.words = self.tok.text
         self.headline = headline_flags(self.tok)
-        self.lower = frozenset(w for w in self.words if w.islower())
+        self.lower = frozenset(filter(str.islower, self.words))
         """The article's lower-case words: "Bonds" is no name where "bonds" also occurs."""
 
     # -- chunks --------------------------------------------------------------------------

@@ -59,6 +59,7 @@ class _Pass(Matcher):
         self.found: list[Found] = []
         self.unknown: list[tuple[int, int]] = []
         self.extra: list[EntitySpan] = []
+        self._mid: set[str] | None = None
 
     # -- segmentation ---------------------------------------------------------------------
 
@@ -315,12 +316,13 @@ class _Pass(Matcher):
                     self._single_unknown(i)  # "iPod", "eBay": a brand, lower case or not
                 i += 1
                 continue
-            ticker = self._ticker_end(i)
+            ticker = self._ticker_end(i) if i and words[i - 1] == "<" else 0
             if ticker:
                 i = ticker  # "<AXP>", "<BPCL.L>": a stock code, not a mention of the firm
                 continue
             j = self.chunk_end(i)
-            known = self.gazetteer_match(i, n)
+            longest = self.gaz.max_tokens.get(word, 0)
+            known = self.gazetteer_match(i, n) if longest > j - i else None
             if known is not None and known[0] > j:
                 j = known[0]  # "News of the World", "Save the Children": "the" inside
                 if j < n and is_cap(words[j]) and self.joined(j):
@@ -367,15 +369,14 @@ class _Pass(Matcher):
         aliases = build_aliases(self.found, self.words, self.gaz)
         out = list(self.extra)
         out.extend(self._resolve(f, aliases) for f in self.found)
-        mid = {w for w, start in zip(self.words, self.tok.sentence_start, strict=True) if not start}
-        runs = [(f, last) for f, last in self.unknown if self._votes(f, last, mid)]
+        runs = [(f, last) for f, last in self.unknown if self._votes(f, last)]
         for surface, label in label_by_context(self.words, runs, self.lower).items():
             aliases.setdefault(surface, (label, surface))
         for first, last in self.unknown:
             out.extend(self._from_aliases(first, last, aliases))
         return out
 
-    def _votes(self, first: int, last: int, mid_sentence: set[str]) -> bool:
+    def _votes(self, first: int, last: int) -> bool:
         """Whether an unknown run's neighbours may say what it is. A lone word opening a
         line (past the first), never written with a capital mid-sentence in the article,
         is a row's label more likely than a name ("Net profit 72,000", "Shr loss 22 cts"
@@ -383,7 +384,15 @@ class _Pass(Matcher):
         if self.is_common(first):
             return False
         row_label = last - first == 1 and first > 0 and self.tok.newline_before[first]
-        return not row_label or self.words[first] in mid_sentence
+        return not row_label or self.words[first] in self._mid_sentence()
+
+    def _mid_sentence(self) -> set[str]:
+        """The words the article writes somewhere other than a sentence's start, built on
+        first need (most articles have no lone line opener to judge)."""
+        if self._mid is None:
+            starts = self.tok.sentence_start
+            self._mid = {w for w, start in zip(self.words, starts, strict=True) if not start}
+        return self._mid
 
     def _link_long_forms(self) -> None:
         """An unknown run or a weakly found organisation whose initials spell an acronym the
