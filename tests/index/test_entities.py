@@ -386,3 +386,118 @@ def test_a_run_whose_initials_spell_an_acronym_in_the_article_is_its_long_form()
     found = _by_text(extract_entities(text))
     assert found["Quarrow Valley Traders"] == {("ORG", "Quarrow Valley Traders")}, found
     assert found["QVT"] == {("ORG", "Quarrow Valley Traders")}, found
+
+
+def test_stock_tickers_in_angle_brackets_are_no_names_and_state_abbreviations_are_places() -> None:
+    text = "Brandvale Corp <BVC> of Irvine, Calif., said it sold shares of <BPCL.L> to N.Y. funds."
+    spans = extract_entities(text)
+    _assert_well_formed(text, spans)
+    found = _by_text(spans)
+    assert "BVC" not in found and "BPCL" not in found, found
+    assert found["Calif."] == {("PLACE", "California")}, found
+    assert found["N.Y."] == {("PLACE", "New York")}, found
+
+
+def test_an_abbreviated_legal_form_keeps_its_point() -> None:
+    text = "Shares of Brandvale Corp. rose. Talks with Quellmont Inc. and Tarrow Ltd. ended."
+    spans = extract_entities(text)
+    _assert_well_formed(text, spans)
+    orgs = [s.text for s in spans if s.label == "ORG"]
+    assert orgs == ["Brandvale Corp.", "Quellmont Inc.", "Tarrow Ltd."]
+
+
+def test_well_known_organisations_need_no_cue_word() -> None:
+    text = "Qwest lost a bid, Umbro made the kit, and the Boston Red Sox beat the Yankees."
+    orgs = {s.text.removeprefix("the ") for s in extract_entities(text) if s.label == "ORG"}
+    assert {"Qwest", "Umbro", "Boston Red Sox", "Yankees"} <= orgs, orgs
+
+
+def test_abbreviations_after_in_and_a_place_before_war_are_no_places() -> None:
+    text = "It is big in HDTV and in GDP terms. Exports fell after the Iraq war. Troops left Iraq."
+    places = [s.text for s in extract_entities(text) if s.label == "PLACE"]
+    assert places == ["Iraq"]
+    assert extract_entities(text)[-1].start == text.rindex("Iraq")
+
+
+def test_a_name_after_mr_is_a_person_and_a_job_before_a_name_says_person() -> None:
+    text = "Mr Pearson and Ms Essex spoke. Later, said coach Kirwin Dallow, it was over."
+    found = _by_text(extract_entities(text))
+    assert found["Pearson"] == {("PERSON", "Pearson")}, found
+    assert found["Ms Essex"] == {("PERSON", "Essex")}, found
+    assert found["Kirwin Dallow"] == {("PERSON", "Kirwin Dallow")}, found
+
+
+def test_a_job_after_a_comma_does_not_make_the_name_before_it_an_organisation() -> None:
+    text = "Prices fell, said Hiromichi Shirakawa, chief economist at Zentara Bank."
+    found = _by_text(extract_entities(text))
+    assert ("ORG", "Hiromichi Shirakawa") not in found.get("Hiromichi Shirakawa", set()), found
+
+
+def test_a_lone_word_opening_a_table_row_takes_no_organisation_cue() -> None:
+    text = "Brandvale Corp said.\n    Shr profit 42 cts vs loss 11 cts\n    Net profit 203,000"
+    orgs = [s.text for s in extract_entities(text) if s.label == "ORG"]
+    assert orgs == ["Brandvale Corp"]
+    # the same word with a capital mid-sentence too is a name, and the cue counts
+    text = "It was a good year.\nDramlech profits rose, and a rival to Dramlech fell."
+    assert {("ORG", "Dramlech")} == _by_text(extract_entities(text))["Dramlech"]
+
+
+def test_only_a_known_first_name_or_a_surname_becomes_a_person_short_form() -> None:
+    text = "Critics said Magic Dorrian was fine. Later Magic shows sold out; Dorrian was pleased."
+    found = _by_text(extract_entities(text))
+    assert found["Dorrian"] == {("PERSON", "Magic Dorrian")}, found
+    assert "Magic" not in found, found
+    text = "Tony Blair spoke. Later Tony said no."
+    assert _by_text(extract_entities(text))["Tony"] == {("PERSON", "Tony Blair")}
+
+
+def test_a_run_opening_with_an_ing_word_is_a_title_not_a_person() -> None:
+    text = "The film Finding Neverland won, and Chasing Amberlight did not."
+    assert not [s for s in extract_entities(text) if s.label == "PERSON"]
+
+
+def test_a_known_name_with_a_lower_case_word_inside_is_one_name() -> None:
+    text = "He wrote for the News of the World and gave to Save the Children."
+    orgs = {s.text.removeprefix("the ") for s in extract_entities(text) if s.label == "ORG"}
+    assert {"News of the World", "Save the Children"} <= orgs, orgs
+    text = "Loans from the Inter-American Development Bank grew."
+    orgs = {s.text for s in extract_entities(text) if s.label == "ORG"}
+    assert "Inter" not in orgs, orgs
+
+
+def test_an_event_word_after_a_title_word_is_no_person() -> None:
+    text = "The Tories would win the General Election, he said."
+    assert not [s for s in extract_entities(text) if s.label == "PERSON"]
+
+
+def test_a_capital_after_an_abbreviated_place_starts_no_longer_name() -> None:
+    text = "Few see holdings in U.S. Treasuries dwindling, while the\nU.S. Provides the rest."
+    places = [s.text for s in extract_entities(text) if s.label == "PLACE"]
+    assert places == ["U.S.", "U.S."]
+
+
+def test_a_first_name_before_a_surname_like_place_word_is_a_person() -> None:
+    text = "Richard Hill and Nathan Lane met at Stamford Bridge near Notting Hill."
+    found = _by_text(extract_entities(text))
+    assert found["Richard Hill"] == {("PERSON", "Richard Hill")}, found
+    assert found["Nathan Lane"] == {("PERSON", "Nathan Lane")}, found
+    assert found["Stamford Bridge"] == {("PLACE", "Stamford Bridge")}, found
+
+
+def test_indian_states_and_hewlett_packard_without_its_hyphen() -> None:
+    text = "Hewlett Packard opened a plant in Andhra Pradesh."
+    found = _by_text(extract_entities(text))
+    assert found["Hewlett Packard"] == {("ORG", "Hewlett-Packard")}, found
+    assert found["Andhra Pradesh"] == {("PLACE", "Andhra Pradesh")}, found
+
+
+def test_a_lower_case_particle_stays_inside_a_name() -> None:
+    text = "Rodrigo de la Serna stars. Roland de Marigny kicked. Crowds filled the Arc de Triomphe."
+    people = {s.text for s in extract_entities(text) if s.label == "PERSON"}
+    assert people == {"Rodrigo de la Serna", "Roland de Marigny"}, people
+
+
+def test_said_before_a_single_unknown_word_makes_no_person() -> None:
+    text = "Mr Howard said ID cards could help. The police said Exeem was a threat."
+    people = {s.text for s in extract_entities(text) if s.label == "PERSON"}
+    assert people == {"Howard"}, people

@@ -24,14 +24,19 @@ Aliases = dict[str, tuple[EntityLabel, str]]
 _PARTICLES = frozenset("de da di van von der den bin al el le la du dos ibn".split())
 
 
-def _person_keys(words: list[str]) -> list[str]:
+def _person_keys(words: list[str], gaz: Gazetteer) -> list[str]:
+    """The short forms of a person's name: the surname, the first name when it is one
+    the lists know ("Tony", not "Mac" of a guessed "Mac Mini"), the full name; never an
+    abbreviation ("TV", "DS")."""
     parts = [w for w in words if w not in _PARTICLES]
     if len(parts) < 2:
         return []
-    keys = [parts[-1], parts[0], " ".join(words)]
+    keys = [parts[-1], " ".join(words)]
+    if parts[0] in gaz.first_names or parts[0] in gaz.more_first_names:
+        keys.append(parts[0])
     if len(parts) >= 3:
         keys.append(" ".join(parts[-2:]))
-    return keys
+    return [k for k in keys if not k.isupper()]
 
 
 def _org_keys(words: list[str], gaz: Gazetteer) -> list[str]:
@@ -57,7 +62,10 @@ def long_forms(runs: list[tuple[int, int]], words: list[str]) -> dict[tuple[int,
     """The runs ``[first, last)`` whose initials spell an acronym the article also uses:
     "Digital Rights Management" where "DRM" occurs is that organisation's long form, even
     though no cue word says so. Run -> the acronym."""
-    acronyms = {w for w in words if is_acronym(w) and "." not in w}
+    if not runs:
+        return {}
+    # isupper() first: a C call that rules out nearly every word before the slower test
+    acronyms = {w for w in words if w.isupper() and "." not in w and is_acronym(w)}
     out: dict[tuple[int, int], str] = {}
     for first, last in runs:
         short = initials(words[first:last])
@@ -73,7 +81,7 @@ def build_aliases(found: list[Found], words: list[str], gaz: Gazetteer) -> Alias
     for f in found:
         span_words = words[f.first : f.last]
         if f.label == "PERSON":
-            keys = _person_keys(span_words)
+            keys = _person_keys(span_words, gaz)
         elif f.label == "ORG" and f.strength == STRONG:
             keys = _org_keys(span_words, gaz)
         else:

@@ -15,6 +15,8 @@ from index.models import EntityLabel
 class Cues:
     person_after: frozenset[str]
     person_before: frozenset[str]
+    person_before_name: frozenset[str]
+    """Before a run of two or more words only."""
     org_after: frozenset[str]
     org_before: frozenset[str]
     place_before: frozenset[str]
@@ -36,25 +38,39 @@ def cues() -> Cues:
     return Cues(
         person_after=frozenset(sections.get("person-after", ())),
         person_before=frozenset(sections.get("person-before", ())),
+        person_before_name=frozenset(sections.get("person-before-name", ())),
         org_after=frozenset(sections.get("org-after", ())),
         org_before=frozenset(sections.get("org-before", ())),
         place_before=frozenset(sections.get("place-before", ())),
     )
 
 
+def _code_like(word: str) -> bool:
+    """An abbreviation or a plural one ("HDTV", "GDP", "PCs", "MMORPGs"): "in HDTV" and
+    "in GDP" are no places, and a town's name is not written in capitals in prose."""
+    stem = word[:-1] if word.endswith("s") else word
+    return len(stem) >= 2 and stem.isupper()
+
+
 def _vote(
     words: list[str], first: int, last: int, c: Cues, lower: frozenset[str]
 ) -> EntityLabel | None:
-    after = words[last] if last < len(words) else ""
+    next_word = words[last] if last < len(words) else ""
+    after = next_word
     if after == "," and last + 1 < len(words):
-        after = words[last + 1]
+        after = words[last + 1]  # "Parry, who": a person; "Hiromichi Shirakawa, chief
+        # economist at UBS" is one too, so an organisation cue must follow at once
     before = words[first - 1] if first > 0 else ""
     before2 = f"{words[first - 2]} {before}" if first > 1 else ""
-    if after in c.org_after or before in c.org_before or before2 in c.org_before:
+    if next_word in c.org_after or before in c.org_before or before2 in c.org_before:
         return "ORG"
-    if after in c.person_after or (before in c.person_before and last - first >= 1):
+    if after in c.person_after or before in c.person_before:
         return "PERSON"
-    if before in c.place_before and last - first == 1 and words[first].lower() not in lower:
+    if before in c.person_before_name and last - first >= 2:
+        return "PERSON"
+    word = words[first]
+    one_word = last - first == 1 and not _code_like(word)
+    if before in c.place_before and one_word and word.lower() not in lower:
         return "PLACE"  # "in Yeovil"; not "in Parliament" where "parliament" also occurs
     return None
 

@@ -56,7 +56,7 @@ class Matcher:
         self.tok: Tokens = tokenize(text)
         self.words = self.tok.text
         self.headline = headline_flags(self.tok)
-        self.lower = frozenset(w for w in self.words if w.islower())
+        self.lower = frozenset(filter(str.islower, self.words))
         """The article's lower-case words: "Bonds" is no name where "bonds" also occurs."""
 
     # -- chunks --------------------------------------------------------------------------
@@ -69,10 +69,26 @@ class Matcher:
         n, words, phrases = len(self.words), self.words, self.gaz.phrases
         j = i + 1
         while j < n and self.joined(j):
+            if words[j] in NAME_PARTICLES and self._particle_joins(j):
+                j += 1  # "Ruud van Nistelrooy", "Rodrigo de la Serna"
+                continue
             if not (is_cap(words[j]) or f"{words[j - 1]} {words[j]}" in phrases):
                 break  # a number joins only a known name: "Channel 4", "Radio 1"
             j += 1
         return j
+
+    def _particle_joins(self, j: int) -> bool:
+        """A lower-case name particle at ``j`` sits inside a name: a capitalised word
+        follows it on the same line, at most one more particle between."""
+        words, n = self.words, len(self.words)
+        for k in (j + 1, j + 2):
+            if k >= n or not self.joined(k):
+                return False
+            if is_cap(words[k]):
+                return True
+            if words[k] not in NAME_PARTICLES:
+                return False
+        return False
 
     def chunk_end(self, i: int) -> int:
         """End of the chunk at ``i``: capitalised runs, joined through "of", "and" ... only

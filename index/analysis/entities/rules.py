@@ -13,6 +13,8 @@ takes its "the" ("the Bank of England"), a one-word one does not ("the BBC").
 
 from __future__ import annotations
 
+import re
+
 from index.analysis.entities.aliases import Aliases, build_aliases, long_forms
 from index.analysis.entities.context import label_by_context
 from index.analysis.entities.gazetteer import STRONG, WEAK, Entry, Gazetteer, gazetteer
@@ -20,6 +22,7 @@ from index.analysis.entities.matchers import (
     CONNECTORS,
     CONTRACTIONS,
     MAX_GUESSED_PERSON_TOKENS,
+    NAME_PARTICLES,
     Matcher,
     is_acronym,
     is_camel,
@@ -30,7 +33,15 @@ from index.analysis.entities.spans import Found, drop_overlaps, merge_spans
 from index.models import EntityLabel, EntitySpan
 
 _POSSESSIVE = ("'s", "’s")
+_PERSONAL_HONORIFICS = frozenset(
+    "Mr Mrs Ms Miss Mx Dr Sir Dame Lord Lady Prof Professor Baroness Baron".split()
+)
+"""Titles only people take: the name after one is a person's even where a firm or a
+place has it. Not "St" (St Helens), "King" or "Prince" (King's Cross, Prince Edward
+Island)."""
 _HONORIFICS_IN_SPAN = frozenset({"Ms", "Mrs", "Miss", "Prof", "Lady"})
+_SURNAME_PLACES = frozenset({"Hill", "Lane", "Lake", "Bridge"})
+"""Place-name endings that are common surnames too (not "Hills": Beverly Hills)."""
 """OntoNotes-style spans keep these in a person's span ("Ms Hewitt") but not "Mr"."""
 
 
@@ -48,6 +59,7 @@ class _Pass(Matcher):
         self.found: list[Found] = []
         self.unknown: list[tuple[int, int]] = []
         self.extra: list[EntitySpan] = []
+        self._mid: set[str] | None = None
 
     # -- segmentation ---------------------------------------------------------------------
 
@@ -97,8 +109,12 @@ class _Pass(Matcher):
         if "-" in word and self._split_hyphenated(k):
             return k + 1, False
         match = self.gazetteer_match(k, j)
+        if match is not None and titled and words[k - 1] in _PERSONAL_HONORIFICS:
+            match = None  # "Mr Pearson", "Ms Essex", "Lord Sainsbury": a person, whatever else
         org_end = self.org_end(k, j)
         place_end = self.place_end(k, j)
+        if place_end == k + 2 and self._first_name_and_surname(k):
+            place_end = 0
         if max(org_end, place_end) > (match[0] if match else 0):
             end = max(org_end, place_end)
             label: EntityLabel = "ORG" if org_end >= place_end else "PLACE"
@@ -115,6 +131,8 @@ class _Pass(Matcher):
                 self._emit(k, tail, "ORG", self._span_text(k, tail), entry.strength, "org-suffix")
                 return tail, False
             longer = self.longer_name_end(end, j)
+            if longer and entry.label == "PLACE" and words[end - 1].endswith("."):
+                longer = 0  # "U.S. Treasuries", "U.S. Provides": wire copy's capital, no name
             if longer:
                 if entry.label != "ORG" or any(w in gaz.events for w in words[k:longer]):
                     return None  # "Australian Open", "China Daily", "Davis Cup": another name
@@ -129,13 +147,15 @@ class _Pass(Matcher):
             return end, False
         if word in gaz.honorifics or word in gaz.roles:
             return self.skip_title(k, j), True
+        if titled and word in gaz.events and words[k - 1] not in gaz.honorifics:
+            return None  # "the General Election", "the Grand Prix": an event, no person
         if (
             titled
             and word.lower() in self.lower
             and word not in gaz.first_names
             and words[k - 1] not in gaz.honorifics  # "Mr Brown" is a person, brown or not
         ):
-            return None  # "the General Election" where "election" also occurs: no person
+            return None  # a title, then a word the article uses in lower case: no person
         if is_cap(word) and (titled or (k + 1 < j and self._given_name(k))):
             end = self.person_end(k, j)
             if titled or end > k + 1:
@@ -145,6 +165,11 @@ class _Pass(Matcher):
                     self.found[-1].lead = 1
                 return end, False
         return None
+
+    def _first_name_and_surname(self, k: int) -> bool:
+        """A first name, then a place word that is also a surname: "Richard Hill", "Nathan
+        Lane", "Wayne Bridge" are people, not places made from cue words."""
+        return self.words[k] in self.gaz.first_names and self.words[k + 1] in _SURNAME_PLACES
 
     def _compound_org_end(self, k: int, entry: Entry, end: int, j: int) -> int:
         """Where one organisation made of two known names ends: "BBC Radio 4", "BBC
@@ -184,6 +209,9 @@ class _Pass(Matcher):
         if word not in gaz.more_first_names or self.headline[k]:
             return False
         after = self.words[k + 1]
+        if after in NAME_PARTICLES:  # "Rodrigo de la Serna": the name after the particles
+            rest = [w for w in self.words[k + 1 : k + 4] if w not in NAME_PARTICLES]
+            after = rest[0] if rest else after
         entry = gaz.phrases.get(after)
         return (
             is_cap(after)
@@ -225,6 +253,7 @@ class _Pass(Matcher):
             or any(is_acronym(w) or is_camel(w) for w in run)
             or len(run[0]) == 1  # "S Jones": a team sheet or a byline, not prose
             or self._plural_noun(run[-1])  # "Belgrave Harriers", "Beastie Boys"
+            or (run[0].endswith("ing") and len(run[0]) > 5)  # "Finding Neverland": a title
         ):
             self.unknown.append((first, last))
             return
@@ -287,9 +316,33 @@ class _Pass(Matcher):
                     self._single_unknown(i)  # "iPod", "eBay": a brand, lower case or not
                 i += 1
                 continue
+            ticker = self._ticker_end(i) if i and words[i - 1] == "<" else 0
+            if ticker:
+                i = ticker  # "<AXP>", "<BPCL.L>": a stock code, not a mention of the firm
+                continue
             j = self.chunk_end(i)
+            longest = self.gaz.max_tokens.get(word, 0)
+            known = self.gazetteer_match(i, n) if longest > j - i else None
+            if known is not None and known[0] > j:
+                j = known[0]  # "News of the World", "Save the Children": "the" inside
+                if j < n and is_cap(words[j]) and self.joined(j):
+                    j = self.chunk_end(j)  # "Standard and Poor's Corp"
             self._segment(i, j)
             i = j
+
+    def _ticker_end(self, i: int) -> int:
+        """The index past the closing bracket when token ``i`` opens a stock ticker in
+        angle brackets, as wire copy writes them after a company's name ("<AXP>",
+        "<BPCL.L>"); 0 otherwise. A name in brackets ("<Woodco Inc>") is no ticker."""
+        words = self.words
+        if i == 0 or words[i - 1] != "<":
+            return 0
+        for e in range(i, min(i + 5, len(words))):
+            if words[e] == ">":
+                inner = words[i:e]
+                codes = all(w == "." or (w.isupper() or w.isdigit()) for w in inner)
+                return e + 1 if codes and len(inner) >= 1 else 0
+        return 0
 
     def _split_hyphenated(self, i: int) -> bool:
         """ "US-Israel", "London-based": tag the parts the gazetteer knows."""
@@ -316,12 +369,30 @@ class _Pass(Matcher):
         aliases = build_aliases(self.found, self.words, self.gaz)
         out = list(self.extra)
         out.extend(self._resolve(f, aliases) for f in self.found)
-        runs = [(f, last) for f, last in self.unknown if not self.is_common(f)]
+        runs = [(f, last) for f, last in self.unknown if self._votes(f, last)]
         for surface, label in label_by_context(self.words, runs, self.lower).items():
             aliases.setdefault(surface, (label, surface))
         for first, last in self.unknown:
             out.extend(self._from_aliases(first, last, aliases))
         return out
+
+    def _votes(self, first: int, last: int) -> bool:
+        """Whether an unknown run's neighbours may say what it is. A lone word opening a
+        line (past the first), never written with a capital mid-sentence in the article,
+        is a row's label more likely than a name ("Net profit 72,000", "Shr loss 22 cts"
+        in wire tables)."""
+        if self.is_common(first):
+            return False
+        row_label = last - first == 1 and first > 0 and self.tok.newline_before[first]
+        return not row_label or self.words[first] in self._mid_sentence()
+
+    def _mid_sentence(self) -> set[str]:
+        """The words the article writes somewhere other than a sentence's start, built on
+        first need (most articles have no lone line opener to judge)."""
+        if self._mid is None:
+            starts = self.tok.sentence_start
+            self._mid = {w for w, start in zip(self.words, starts, strict=True) if not start}
+        return self._mid
 
     def _link_long_forms(self) -> None:
         """An unknown run or a weakly found organisation whose initials spell an acronym the
@@ -392,11 +463,42 @@ def _with_possessive(text: str, span: EntitySpan) -> EntitySpan:
     return EntitySpan(span.start, end, span.label, text[span.start : end], span.canonical)
 
 
+_ABBREVIATED_ENDINGS = ("Corp", "Inc", "Co", "Ltd", "Bros", "Cos", "Mfg", "Intl")
+
+
+def _with_abbreviation_point(text: str, span: EntitySpan) -> EntitySpan:
+    """An organisation whose name ends in an abbreviated legal form keeps its point
+    ("Microsoft Corp.", "Salomon Brothers Inc."): English tokenizers keep "Corp." as one
+    word, so OntoNotes-trained taggers mark the name with it, even at a sentence's end."""
+    if span.label != "ORG" or text[span.end : span.end + 1] != ".":
+        return span
+    if not span.text.endswith(_ABBREVIATED_ENDINGS) or not span.text[-1].isalpha():
+        return span
+    last = span.text.rsplit(None, 1)[-1]
+    if last not in _ABBREVIATED_ENDINGS:
+        return span
+    end = span.end + 1
+    return EntitySpan(span.start, end, span.label, text[span.start : end], span.canonical)
+
+
+_WAR = re.compile(r"\s+war\b")
+
+
+def _names_a_war(text: str, span: EntitySpan) -> bool:
+    """A place right before "war" names the war, an event ("the Iraq war", "the Vietnam
+    war"), as it does in "the Iraq War"; OntoNotes tags the phrase, not the place."""
+    return span.label == "PLACE" and _WAR.match(text, span.end) is not None
+
+
 class RulesTagger:
     """PERSON, ORG, PLACE, NORP and NUMBER from word lists and context; no model."""
 
     name = "rules"
 
     def __call__(self, text: str) -> list[EntitySpan]:
-        named = [_with_possessive(text, s) for s in _Pass(text, gazetteer()).spans()]
+        named = [
+            _with_possessive(text, _with_abbreviation_point(text, s))
+            for s in _Pass(text, gazetteer()).spans()
+            if not _names_a_war(text, s)
+        ]
         return merge_spans(named, find_numbers(text))

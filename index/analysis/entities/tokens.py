@@ -38,22 +38,20 @@ class Tokens:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word, number and punctuation tokens with offsets."""
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _TOKEN.finditer(text):
-        word, s, e = m.group(), m.start(), m.end()
-        if len(word) > 2 and word.endswith(_POSSESSIVE):
-            words += (word[:-2], word[-2:])
-            starts += (s, e - 2)
-            ends += (e - 2, e)
-        else:
-            words.append(word)
-            starts.append(s)
-            ends.append(e)
-    newline = [
-        i == 0 or _line_break(text[ends[i - 1] : starts[i]], words, i) for i in range(len(words))
-    ]
+    matches = list(_TOKEN.finditer(text))
+    words = [m.group() for m in matches]
+    starts = [m.start() for m in matches]
+    ends = [m.end() for m in matches]
+    possessives = [i for i, w in enumerate(words) if w.endswith(_POSSESSIVE) and len(w) > 2]
+    for i in reversed(possessives):  # "Blair's" -> "Blair", "'s"; few per article
+        word, e = words[i], ends[i]
+        words[i : i + 1] = (word[:-2], word[-2:])
+        starts[i : i + 1] = (starts[i], e - 2)
+        ends[i : i + 1] = (e - 2, e)
+    newline = [True] * len(words)
+    for i in range(1, len(words)):
+        gap = text[ends[i - 1] : starts[i]]
+        newline[i] = "\n" in gap and _line_break(gap, words, i)
     return Tokens(words, starts, ends, _sentence_starts(words, newline), newline)
 
 
