@@ -34,10 +34,9 @@ from whoosh import query as wq
 from whoosh.automata.fsa import DFA
 from whoosh.automata.lev import levenshtein_automaton
 
-from index.paths import read_cached, write_cached
 from index.search import deadline
 from index.search.schema import TEXT_FIELDS
-from index.search.segment_cache import Recent, cache_file, remove_stale, segment_name
+from index.search.segment_cache import Recent, cache_file, kept, remove_stale, segment_name
 
 MAX_VARIANTS = 32
 """Words a fuzzy term may stand for in a field: the most frequent within its distance.
@@ -206,20 +205,7 @@ def table(reader: Any, fieldname: str) -> Table:
 
 
 def _named_table(reader: Any, fieldname: str) -> Table:
-    key = (segment_name(reader), fieldname)
-    found = _TABLES.get(key)
-    if found is not None:
-        return found
-    path = _cache_path(reader, fieldname)
-    loaded = read_cached(path) if path else None
-    if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == FORMAT:
-        found = loaded[1]
-    else:
-        found = build(reader, fieldname)
-        if path:
-            write_cached(path, (FORMAT, found))
-    _TABLES.put(key, found)
-    return found
+    return kept(_TABLES, reader, fieldname, _cache_path(reader, fieldname), FORMAT, build)
 
 
 def build(reader: Any, fieldname: str) -> Table:

@@ -29,14 +29,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from index.paths import read_cached, write_cached
 from index.search import deadline
-from index.search.segment_cache import (
-    Recent,
-    cache_file,
-    remove_stale,
-    segment_name,
-)
+from index.search.segment_cache import Recent, cache_file, kept, remove_stale, segment_name
 
 MAX_WORDS = 16
 """Words a prefix may stand for: its most frequent ones."""
@@ -129,20 +123,7 @@ _MEMORY: Recent[tuple[str, str], ShortList] = Recent(MEMORY_LISTS)
 
 def short_list(reader: Any, fieldname: str) -> ShortList:
     """A segment's short list of ``fieldname`` (from memory, the disk cache, or built)."""
-    key = (segment_name(reader), fieldname)
-    found = _MEMORY.get(key)
-    if found is not None:
-        return found
-    path = _cache_path(reader, fieldname)
-    loaded = read_cached(path) if path else None
-    if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == FORMAT:
-        found = loaded[1]
-    else:
-        found = build(reader, fieldname)
-        if path:
-            write_cached(path, (FORMAT, found))
-    _MEMORY.put(key, found)
-    return found
+    return kept(_MEMORY, reader, fieldname, _cache_path(reader, fieldname), FORMAT, build)
 
 
 def build(reader: Any, fieldname: str) -> ShortList:

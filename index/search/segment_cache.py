@@ -16,7 +16,7 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
@@ -48,6 +48,34 @@ class Recent(Generic[K, V]):
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+def kept(
+    memory: Recent[tuple[str, str], V],
+    reader: Any,
+    fieldname: str,
+    path: str | None,
+    version: int,
+    build: Callable[[Any, str], V],
+) -> V:
+    """What ``build`` derives from one segment's ``fieldname``: from ``memory``, else from
+    the cache file at ``path`` (written as ``(version, value)``), else built and kept in
+    both."""
+    from index.paths import read_cached, write_cached
+
+    key = (segment_name(reader), fieldname)
+    found = memory.get(key)
+    if found is not None:
+        return found
+    loaded = read_cached(path) if path else None
+    if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == version:
+        found = loaded[1]
+    else:
+        found = build(reader, fieldname)
+        if path:
+            write_cached(path, (version, found))
+    memory.put(key, found)
+    return found
 
 
 def index_folder(reader: Any) -> str | None:
