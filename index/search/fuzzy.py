@@ -36,7 +36,7 @@ from whoosh.automata.lev import levenshtein_automaton
 
 from index.search import deadline
 from index.search.schema import TEXT_FIELDS
-from index.search.segment_cache import Recent, cache_file, kept, remove_stale, segment_name
+from index.search.segment_cache import Recent, cache_file, kept, segment_name, warm_all
 
 MAX_VARIANTS = 32
 """Words a fuzzy term may stand for in a field: the most frequent within its distance.
@@ -225,15 +225,7 @@ def build(reader: Any, fieldname: str) -> Table:
 def warm(searcher: Any, fieldnames: tuple[str, ...] = TEXT_FIELDS) -> None:
     """Build (or load) every segment's tables ahead of the first fuzzy term, and delete
     the cached tables of this index's segments that merges removed."""
-    live = []
-    for sub, _ in searcher.leaf_searchers():
-        reader = sub.reader()
-        for fieldname in fieldnames:
-            table(reader, fieldname)
-            path = _cache_path(reader, fieldname)
-            if path:
-                live.append(path)
-    remove_stale(live)
+    warm_all(searcher, fieldnames, table, _cache_path)
 
 
 def _cache_path(reader: Any, fieldname: str) -> str | None:

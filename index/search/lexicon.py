@@ -30,7 +30,7 @@ from operator import itemgetter
 from typing import Any
 
 from index.search import deadline
-from index.search.segment_cache import Recent, cache_file, kept, remove_stale, segment_name
+from index.search.segment_cache import Recent, cache_file, kept, segment_name, warm_all
 
 MAX_WORDS = 16
 """Words a prefix may stand for: its most frequent ones."""
@@ -146,15 +146,7 @@ def build(reader: Any, fieldname: str) -> ShortList:
 def warm(searcher: Any, fieldnames: tuple[str, ...]) -> None:
     """Build (or load) the short lists of every segment, ahead of the first prefix, and
     delete the cached lists of this index's segments that merges removed."""
-    live = []
-    for sub, _ in searcher.leaf_searchers():
-        for fieldname in fieldnames:
-            reader = sub.reader()
-            short_list(reader, fieldname)
-            path = _cache_path(reader, fieldname)
-            if path:
-                live.append(path)
-    remove_stale(live)
+    warm_all(searcher, fieldnames, short_list, _cache_path)
 
 
 def _cache_path(reader: Any, fieldname: str) -> str | None:

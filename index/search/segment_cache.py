@@ -78,6 +78,26 @@ def kept(
     return found
 
 
+def warm_all(
+    searcher: Any,
+    fieldnames: Iterable[str],
+    load: Callable[[Any, str], object],
+    path_of: Callable[[Any, str], str | None],
+) -> None:
+    """``load`` every segment's value of each field (built, or read from the cache), then
+    delete the cache files of this index's segments that merges removed."""
+    fields = tuple(fieldnames)
+    live = []
+    for sub, _ in searcher.leaf_searchers():
+        reader = sub.reader()
+        for fieldname in fields:
+            load(reader, fieldname)
+            path = path_of(reader, fieldname)
+            if path:
+                live.append(path)
+    remove_stale(live)
+
+
 def index_folder(reader: Any) -> str | None:
     """The index folder of a segment reader (compound segments sit in an overlay over
     it); ``None`` for an index in memory."""
