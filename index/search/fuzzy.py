@@ -112,7 +112,7 @@ def _variants(
 ) -> Variants:
     readers = [sub.reader() for sub, _ in searcher.leaf_searchers()]
     tables = [table(reader, fieldname).get(text[0], {}) for reader in readers]
-    words = _letter(searcher, fieldname, text[0], tables)
+    words = letter_words(searcher, fieldname, text[0], tables)
     found = within(words, text, maxdist, prefix)
     totals = {word: sum(group.get(word, 0) for group in tables) for word in found}
     ranked = sorted(totals, key=lambda word: (word != text, -totals[word], word))
@@ -174,7 +174,11 @@ words: built once per searcher and letter (a few ms), gone with the searcher."""
 _LETTERS_LOCK = threading.Lock()
 
 
-def _letter(searcher: Any, fieldname: str, letter: str, tables: list[dict[str, int]]) -> list[str]:
+def letter_words(
+    searcher: Any, fieldname: str, letter: str, tables: list[dict[str, int]]
+) -> list[str]:
+    """The words of ``fieldname`` that begin with ``letter`` in any of the segments'
+    ``tables`` (one per segment of ``searcher``), sorted; merged once per searcher."""
     with _LETTERS_LOCK:
         letters = _LETTERS.setdefault(searcher.reader(), {})
     found = letters.get((fieldname, letter))
