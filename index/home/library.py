@@ -7,6 +7,7 @@ Built once from its storage and handed to whoever needs it (CLI, UI, tests):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -35,7 +36,7 @@ from index.search import engine, fuzzy, lexicon
 from index.search.deadline import deadline
 from index.search.forward import docnums_of, ids_of
 from index.search.plan import plan
-from index.search.postings import sidecars_missing, sidecars_written
+from index.search.postings import remove_partial_sidecars, sidecars_missing
 from index.search.query import QueryReader
 from index.search.related import related as find_related
 from index.search.schema import TEXT_FIELDS, build_schema, document
@@ -74,6 +75,8 @@ class Library:
         self._queries = QueryReader(self._index.schema, now=now)
         self._searcher: Searcher | None = None
         self._swept = False
+        self._warming: subprocess.Popen[bytes] | None = None
+        """The sidecar builder ``warm`` started, until the library closes."""
         self._shown: tuple[str, dict[str, tuple[str, tuple[tuple[int, int], ...]]]] = ("", {})
         self._matching: tuple[Searcher | None, dict[str, list[str]]] = (None, {})
         """The searcher, and the ids each query text matches in it (``matching_ids``)."""
@@ -117,6 +120,7 @@ class Library:
 
     def close(self) -> None:
         with self._lock:
+            self._stop_warming()
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
@@ -150,28 +154,36 @@ class Library:
 
     def warm(self) -> None:
         """Build (or load from the cache) what searching as one types reads: each
-        segment's short lists of prefixes (``index.search.lexicon``), its words by first
-        letter for fuzzy terms (``index.search.fuzzy``) and the posting sidecars of its
-        large segments (``index.search.postings``). Tens of seconds once for a large
-        library new to this machine (in a process of its own), a fraction of one after."""
-        with self._lock:
-            missing = sidecars_missing(self.searcher())
-        folder = getattr(self._storage, "folder", None)
-        if missing and isinstance(folder, str):
-            # A large library new to this machine: tens of seconds of Python, in a process
-            # of its own (``index.search.warm``; this one's UI thread would wait for the
-            # interpreter) while searches go on; what follows then loads what it wrote.
-            subprocess.run(
-                [sys.executable, "-m", "index.search.warm", folder],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
-            sidecars_written()
+        segment's short lists of prefixes (``index.search.lexicon``) and its words by first
+        letter for fuzzy terms (``index.search.fuzzy``), here, a few seconds once for a
+        large library; then, when its large segments lack their posting sidecars
+        (``index.search.postings``), start ``python -m index.search.warm`` to write them:
+        tens of seconds of Python, in a process of its own at a low priority (in this one
+        it held the interpreter from the reader's UI thread), not waited for (searches go
+        on from Whoosh's blocks and take the sidecars up as they appear)."""
         with self._lock:
             lexicon.warm(self.searcher(), TEXT_FIELDS)
             fuzzy.warm(self.searcher(), TEXT_FIELDS)
+            missing = sidecars_missing(self.searcher())
+            folder = getattr(self._storage, "folder", None)
+            if missing and isinstance(folder, str) and self._warming is None:
+                self._warming = subprocess.Popen(
+                    [sys.executable, "-m", "index.search.warm", folder],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+
+    def _stop_warming(self) -> None:
+        """Stop a sidecar builder still at work (the library closes), and remove the file
+        it was writing."""
+        child, self._warming = self._warming, None
+        if child is None or child.poll() is not None:
+            return
+        child.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=5)
+        remove_partial_sidecars(child.pid)
 
     def parse(self, text: str) -> wq.Query:
         """The query ``text`` stands for; QueryError with the reason if it is none."""

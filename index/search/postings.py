@@ -328,6 +328,18 @@ def sidecars_written() -> None:
     _SIDECARS.written += 1
 
 
+def remove_partial_sidecars(pid: int) -> None:
+    """Delete the half-written sidecars of a builder process that was stopped."""
+    from index.paths import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return
+    for path in (folder / "postings").glob(f"*.{pid}.tmp"):
+        with suppress(OSError):
+            path.unlink()
+
+
 def build_sidecars(searcher: Any) -> list[str]:
     """Write the sidecar of every large segment of ``searcher`` that lacks one, delete
     those of segments that merges removed; the paths written."""

@@ -103,3 +103,18 @@ def test_merged_segments_lose_their_sidecars(library: Library) -> None:
     _warm(library)
     after = {p.name for p in first.parent.glob(mine)}
     assert len(after) == 1 and not after & before
+
+
+def test_warm_starts_the_builder_without_waiting_and_close_stops_it(library: Library) -> None:
+    """The builder is a process of its own: ``warm`` returns at once (searches go on), and
+    closing the library leaves no builder running (quitting the reader waited for it)."""
+    import time
+
+    started = time.perf_counter()
+    library.warm()
+    child = library._warming
+    assert child is not None, "segments without sidecars start a builder"
+    assert time.perf_counter() - started < 5
+    assert library.search("gaza", limit=5, snippets=False).total > 0  # not blocked by it
+    library.close()
+    assert child.poll() is not None
