@@ -687,7 +687,7 @@ def main() -> None:
         os.environ["NEWSREADER_CACHE_DIR"] = str(scratch / "cache")
         home = LibraryHome(LibraryPaths(copy), tagger=None)
         started = time.perf_counter()
-        home.library.warm()  # as the reader does after its first screen: not counted
+        home.library.warm(wait=True)  # what the reader builds after its first screen
         print(f"newsreader: caches (prefixes, fuzzy words, posting sidecars) built in"
               f" {time.perf_counter() - started:.1f} s", file=sys.stderr)  # fmt: skip
         try:

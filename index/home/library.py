@@ -36,7 +36,7 @@ from index.search import engine, fuzzy, lexicon
 from index.search.deadline import deadline
 from index.search.forward import docnums_of, ids_of
 from index.search.plan import plan
-from index.search.postings import remove_partial_sidecars, sidecars_missing
+from index.search.postings import remove_partial_sidecars, sidecars_missing, sidecars_written
 from index.search.query import QueryReader
 from index.search.related import related as find_related
 from index.search.schema import TEXT_FIELDS, build_schema, document
@@ -152,7 +152,7 @@ class Library:
         with self._lock:
             return self._store.article(article_id)
 
-    def warm(self) -> None:
+    def warm(self, *, wait: bool = False) -> None:
         """Build (or load from the cache) what searching as one types reads: each
         segment's short lists of prefixes (``index.search.lexicon``) and its words by first
         letter for fuzzy terms (``index.search.fuzzy``), here, a few seconds once for a
@@ -160,19 +160,25 @@ class Library:
         (``index.search.postings``), start ``python -m index.search.warm`` to write them:
         tens of seconds of Python, in a process of its own at a low priority (in this one
         it held the interpreter from the reader's UI thread), not waited for (searches go
-        on from Whoosh's blocks and take the sidecars up as they appear)."""
+        on from Whoosh's blocks and take the sidecars up as they appear; ``wait``: until
+        they are written, as a benchmark wants)."""
         with self._lock:
             lexicon.warm(self.searcher(), TEXT_FIELDS)
             fuzzy.warm(self.searcher(), TEXT_FIELDS)
             missing = sidecars_missing(self.searcher())
             folder = getattr(self._storage, "folder", None)
-            if missing and isinstance(folder, str) and self._warming is None:
+            running = self._warming is not None and self._warming.poll() is None
+            if missing and isinstance(folder, str) and not running:
                 self._warming = subprocess.Popen(
                     [sys.executable, "-m", "index.search.warm", folder],
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
+            child = self._warming
+        if wait and child is not None:
+            child.wait()
+            sidecars_written()
 
     def _stop_warming(self) -> None:
         """Stop a sidecar builder still at work (the library closes), and remove the file
