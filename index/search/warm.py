@@ -1,13 +1,12 @@
-"""Building a large index's caches in a process of its own.
+"""Building a large index's posting sidecars in a process of its own.
 
     python -m index.search.warm INDEX_FOLDER
 
-What searching as one types reads besides the index (``index.search.lexicon``'s prefix
-lists, ``index.search.fuzzy``'s word tables, ``index.search.postings``' sidecars) is
-built once per segment and kept in the user's cache dir. For a large library new to
-this machine that is tens of seconds of Python; in the reader's process it held the
-interpreter from the UI thread (a 1.5 s pause while typing at 100,000 articles). So
-``Library.warm`` runs this, at a low priority, and then loads what it wrote.
+The sidecars (``index.search.postings``) are built once per segment and kept in the
+user's cache dir. For a large library new to this machine that is tens of seconds of
+Python; in the reader's process it held the interpreter from the UI thread (a 1.5 s
+pause while typing at 100,000 articles). So ``Library.warm`` starts this, at a low
+priority, once it has built the prefix lists and fuzzy tables itself.
 """
 
 from __future__ import annotations
@@ -15,17 +14,8 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import suppress
-from typing import Any
 
-from index.search import fuzzy, lexicon, postings
-from index.search.schema import TEXT_FIELDS
-
-
-def build(searcher: Any) -> None:
-    """Every cache of every segment of ``searcher`` that is missing."""
-    lexicon.warm(searcher, TEXT_FIELDS)
-    fuzzy.warm(searcher, TEXT_FIELDS)
-    postings.build_sidecars(searcher)
+from index.search import postings
 
 
 def main(argv: list[str]) -> int:
@@ -40,7 +30,7 @@ def main(argv: list[str]) -> int:
         os.nice(10)
     index = FileStorage(argv[0], supports_mmap=True).open_index(indexname=INDEX_NAME)
     with index.searcher() as searcher:
-        build(searcher)
+        postings.build_sidecars(searcher)
     return 0
 
 
