@@ -316,25 +316,26 @@ class LibraryHome:
         if pending is not None and len(words) > 1:  # "budget is:unr": the rest
             attempts.append(as_typed(" ".join(words[:-1]) + " ").text)
         failure: QueryError | None = None
-        retried = False
-        while attempts:
-            attempt = attempts.pop(0)
+        for attempt in attempts:
             try:
-                result = self._search(
-                    attempt, limit=limit, sort=sort, snippets=snippets, typed=True
+                result = self._search_once_more_if_slow(
+                    attempt, limit=limit, sort=sort, snippets=snippets
                 )
-            except QueryTooSlow as error:
-                if not retried:  # a cold disk cache (a fresh process): what it read stays
-                    retried = True
-                    attempts.insert(0, attempt)
-                    continue
-                failure = failure or error
-                continue
             except QueryError as error:
                 failure = failure or error
                 continue
             return replace(result, query=attempt, pending=pending)  # what was searched
         raise QueryError(pending or str(failure))
+
+    def _search_once_more_if_slow(
+        self, text: str, *, limit: int, sort: SortOrder, snippets: bool
+    ) -> SearchResult:
+        """A typed search, run again once if the deadline stopped it: a cold disk cache
+        (a fresh process), and what the first attempt read is in memory for the second."""
+        try:
+            return self._search(text, limit=limit, sort=sort, snippets=snippets, typed=True)
+        except QueryTooSlow:
+            return self._search(text, limit=limit, sort=sort, snippets=snippets, typed=True)
 
     def _query_error(self, text: str) -> str | None:
         try:
